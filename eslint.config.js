@@ -1,0 +1,39 @@
+// One-way imports: ui -> worker -> sim, cli -> sim, and sim imports nothing
+// outside sim. Enforced here rather than by convention so a stray import fails CI.
+import tseslint from 'typescript-eslint';
+
+const layer = (name) => ({ regex: `(^|/)(\\.\\./)+${name}(/|$)`, message: `this layer may not import from ${name}/` });
+const nodeBuiltins = { regex: '^node:', message: 'the simulation core runs in the browser too: no Node built-ins' };
+const frameworks = { regex: '^(react|react-dom|zustand|@xterm/.*)$', message: 'the simulation core is UI-free' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'use the seeded PRNG' }],
+    },
+  },
+  {
+    files: ['src/sim/**/*.ts'],
+    ignores: ['src/sim/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [layer('ui'), layer('worker'), layer('cli'), nodeBuiltins, frameworks] }],
+      'no-restricted-globals': ['error', 'window', 'document', 'setTimeout', 'setInterval', 'postMessage', 'performance', 'process', 'self'],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'simulated time only' }],
+    },
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer('ui'), layer('cli')] }] },
+  },
+  {
+    files: ['src/ui/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer('cli')] }] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer('ui'), layer('worker')] }] },
+  },
+);

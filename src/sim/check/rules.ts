@@ -1,0 +1,458 @@
+/**
+ * Every normative statement of the GPIO device section (virtio 1.2, 5.18, and
+ * the V8 patch it grew from), plus the split-virtqueue rules the GPIO traffic
+ * can break, as monitors with stable ids. The texts are our own paraphrases;
+ * `section` is the virtio 1.2 numbering, `label` the LaTeX label of the place
+ * in either text.
+ *
+ * `check` says how the simulator holds the rule: `live` rules are checked as
+ * the run goes and recorded as violations; `by-construction` rules cannot be
+ * broken by anything the model lets a scenario do, and the note says why.
+ */
+export interface Rule {
+  id: string;
+  side: 'driver' | 'device';
+  /** MUST-level rules are violations; SHOULD-level ones are advisories. */
+  level: 'must' | 'should';
+  /** Which spec texts contain the statement. */
+  revisions: readonly ('v1.2' | 'v8')[];
+  section: string;
+  label: string;
+  text: string;
+  check: 'live' | 'by-construction';
+  note?: string;
+}
+
+const RQ = 'GPIO Device / requestq Operation';
+const EQ = 'GPIO Device / eventq Operation';
+const BOTH = ['v1.2', 'v8'] as const;
+
+export const RULES: readonly Rule[] = [
+  // ---- configuration and initialization ----
+  {
+    id: 'gpio.config.padding-zero',
+    side: 'device',
+    level: 'must',
+    revisions: ['v8'],
+    section: '5.18.4',
+    label: 'GPIO Device / Device configuration layout',
+    text: 'The two padding bytes of the configuration structure are zero.',
+    check: 'live',
+    note: 'V8 states it as a MUST; the merged text only describes it.',
+  },
+  {
+    id: 'gpio.config.names-size',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'gpio_names_size is zero exactly when the device has no line names, and otherwise gives the size of the names block.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.config.all-fields',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'Every field of the configuration structure is filled in when the driver reads it.',
+    check: 'by-construction',
+    note: 'The model builds the whole 8-byte structure when the device is created.',
+  },
+  {
+    id: 'gpio.init.irq-none',
+    side: 'device',
+    level: 'must',
+    revisions: ['v8'],
+    section: '5.18.5',
+    label: 'GPIO Device / Device Initialization',
+    text: 'With interrupts supported, every line starts with trigger type NONE.',
+    check: 'by-construction',
+    note: 'Lines are created with type NONE.',
+  },
+  {
+    id: 'gpio.names.format',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'The names block holds one NUL-terminated string per line, and every non-empty name is unique within the device.',
+    check: 'live',
+  },
+  // ---- requestq, driver side ----
+  {
+    id: 'gpio.rq.both-buffers',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.8',
+    label: RQ,
+    text: 'Each message is one request buffer the device reads followed by one response buffer the device writes.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.request-size',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6',
+    label: RQ,
+    text: 'The request buffer is the 8-byte request structure (type, gpio, value) filled in by the driver.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.response-size',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.1',
+    label: RQ,
+    text: 'The response buffer has room for the response: 2 bytes, or 1 + gpio_names_size bytes for GET_LINE_NAMES.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.gpio-range',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6',
+    label: RQ,
+    text: 'The gpio field names an existing line: it is below ngpio.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.known-type',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6',
+    label: RQ,
+    text: 'The message type is one of the six defined messages.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.valid-value',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.2',
+    label: RQ,
+    text: 'Each message carries a value its table allows: 0 for the GET messages, a direction 0-2, a level 0-1, or a defined trigger type.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.names-request',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.1',
+    label: RQ,
+    text: 'GET_LINE_NAMES is sent with gpio 0 and value 0.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.value-before-output',
+    side: 'driver',
+    level: 'should',
+    revisions: BOTH,
+    section: '5.18.6.3',
+    label: 'GPIO Device / requestq Operation / Set Direction',
+    text: 'Before switching a line to output, the driver sets its value with SET_VALUE (a MUST in V8, a SHOULD in the merged text).',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.irq-needs-feature',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.8',
+    label: RQ,
+    text: 'No interrupt traffic (SET_IRQ_TYPE, eventq buffers) unless VIRTIO_GPIO_F_IRQ was negotiated.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.irq-not-output',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.8',
+    label: RQ,
+    text: 'No interrupt configuration for a line that is configured as an output.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.irq-none-when-done',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.8',
+    label: RQ,
+    text: 'When the driver is finished with a line that had an interrupt, it sets the trigger type back to NONE (a SHOULD in V8, a MUST in the merged text); here: before deactivating the line.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.type-change-via-none',
+    side: 'driver',
+    level: 'must',
+    revisions: ['v1.2'],
+    section: '5.18.6.8',
+    label: RQ,
+    text: 'To change the trigger of an enabled interrupt, the driver first disables it (type NONE) and then enables it with the new type.',
+    check: 'live',
+    note: 'Added after the V8 review, where Marc Zyngier suggested going through NONE.',
+  },
+  {
+    id: 'gpio.rq.send-on-requestq',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.8',
+    label: RQ,
+    text: 'Messages travel on the requestq.',
+    check: 'by-construction',
+    note: 'The only path for a message in the model is the requestq; eventq chains are checked as eventq buffers.',
+  },
+  // ---- requestq, device side ----
+  {
+    id: 'gpio.rq.response-filled',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'The device fills every field of the response (status OK or ERR, and the value) before returning it.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.same-line-order',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'Messages for the same line are processed one after another and answered in the order they arrived; different lines may overtake each other.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.rq.direction-none-discards',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'Setting a line to direction NONE makes the device forget everything about that line, its interrupt configuration included.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.irq.edge-latched',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'An edge on an enabled line whose buffer is with the driver (masked) is latched, to be reported when the buffer comes back.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.irq.level-not-latched',
+    side: 'device',
+    level: 'must',
+    revisions: ['v1.2'],
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'A level interrupt is never latched while masked; the device looks at the line again when the buffer comes back.',
+    check: 'by-construction',
+    note: 'The device model has no latch for level types; see the levelSample policy for what happens on re-queue.',
+  },
+  {
+    id: 'gpio.irq.disable-discards-latch',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.6.9',
+    label: RQ,
+    text: 'Disabling an interrupt (type NONE) throws away anything latched for the line; nothing from before is reported after it is enabled again.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.irq.v8-hold-early-buffer',
+    side: 'device',
+    level: 'must',
+    revisions: ['v8'],
+    section: '5.18.6.6',
+    label: 'GPIO Device / requestq Operation / Set IRQ Type',
+    text: 'A buffer queued while the type is NONE is kept unused until the next SET_IRQ_TYPE (V8; the merged text instead says it should come back INVALID).',
+    check: 'live',
+  },
+  {
+    id: 'gpio.irq.v12-return-early-buffer',
+    side: 'device',
+    level: 'should',
+    revisions: ['v1.2'],
+    section: '5.18.6.6',
+    label: 'GPIO Device / requestq Operation / Set IRQ Type',
+    text: 'A buffer queued for an interrupt that is not enabled is handed back with status INVALID.',
+    check: 'live',
+  },
+  // ---- eventq, driver side ----
+  {
+    id: 'gpio.eq.enable-before-unmask',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.7.2',
+    label: EQ,
+    text: 'The driver enables an interrupt with SET_IRQ_TYPE before it queues (unmasks) the line\'s eventq buffer.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.eq.one-pair-per-line',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.7.2',
+    label: EQ,
+    text: 'At most one eventq buffer pair per line is with the device at any time.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.eq.pair-shape',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.7.2',
+    label: EQ,
+    text: 'Each line gets its own pair: a 2-byte request naming the line, then a 1-byte response for the device to write.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.eq.enable-and-unmask',
+    side: 'driver',
+    level: 'must',
+    revisions: ['v1.2'],
+    section: '5.18.7.2',
+    label: EQ,
+    text: 'To be notified the driver both enables the interrupt and unmasks it (queues the buffer).',
+    check: 'by-construction',
+    note: 'A statement about what it takes to get notified; not doing it cannot be observed as a fault, only as silence.',
+  },
+  // ---- eventq, device side ----
+  {
+    id: 'gpio.eq.no-event-unless-enabled-unmasked',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.7.3',
+    label: EQ,
+    text: 'The device reports an interrupt (VALID) only for a line whose interrupt is enabled and whose buffer it holds.',
+    check: 'live',
+  },
+  {
+    id: 'gpio.eq.none-returns-buffer',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '5.18.7.3',
+    label: EQ,
+    text: 'On SET_IRQ_TYPE NONE the device hands back the line\'s buffer, if it holds one, with status INVALID.',
+    check: 'live',
+  },
+  // ---- split virtqueues (chapter 2) ----
+  {
+    id: 'vq.framing.write-after-read',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '2.7.4.2',
+    label: 'Basic Facilities / Message Framing',
+    text: 'In a chain, all device-writable buffers come after all device-readable ones.',
+    check: 'live',
+  },
+  {
+    id: 'vq.desc.no-loops',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '2.7.5.2',
+    label: 'Basic Facilities / The Virtqueue Descriptor Table',
+    text: 'A descriptor chain ends: no loops, and never longer than the queue.',
+    check: 'live',
+  },
+  {
+    id: 'vq.desc.in-range',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '2.7.5',
+    label: 'Basic Facilities / The Virtqueue Descriptor Table',
+    text: 'Chain heads and next indices lie inside the descriptor table, and buffers inside guest memory.',
+    check: 'live',
+  },
+  {
+    id: 'vq.desc.indirect-negotiated',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '2.7.5.3.1',
+    label: 'Basic Facilities / Indirect Descriptors',
+    text: 'No indirect descriptors unless VIRTIO_F_INDIRECT_DESC was negotiated.',
+    check: 'live',
+  },
+  {
+    id: 'vq.avail.monotonic',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '2.7.6.1',
+    label: 'Basic Facilities / The Virtqueue Available Ring',
+    text: 'The available index only moves forward, and never by more than the queue can hold.',
+    check: 'live',
+  },
+  {
+    id: 'vq.used.len-written',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '2.7.8.2',
+    label: 'Basic Facilities / The Virtqueue Used Ring',
+    text: 'The used length counts bytes the device actually wrote into the chain\'s writable buffers, so it never exceeds their size.',
+    check: 'live',
+  },
+  {
+    id: 'vq.used.notify',
+    side: 'device',
+    level: 'must',
+    revisions: BOTH,
+    section: '2.7.7.2',
+    label: 'Basic Facilities / Used Buffer Notification Suppression',
+    text: 'The device interrupts for used buffers unless the driver suppressed it (flags, or used_event with EVENT_IDX).',
+    check: 'by-construction',
+    note: 'Every push is followed by the suppression test of 2.7.7.2.',
+  },
+  {
+    id: 'vq.init.driver-ok',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '3.1.1',
+    label: 'General Initialization And Device Operation / Device Initialization',
+    text: 'The driver does not notify the device before DRIVER_OK, and the device is not used once it has failed.',
+    check: 'live',
+  },
+];
+
+export const RULE_INDEX: Readonly<Record<string, number>> = Object.fromEntries(RULES.map((r, i) => [r.id, i]));
+
+export function ruleIndex(id: string): number {
+  const i = RULE_INDEX[id];
+  if (i === undefined) throw new Error(`unknown rule ${id}`);
+  return i;
+}
+
+/** Does the rule apply to a run under this spec revision? */
+export function ruleApplies(rule: Rule, spec: 'v1.2' | 'v8'): boolean {
+  return rule.revisions.includes(spec);
+}

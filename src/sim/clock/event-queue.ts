@@ -1,0 +1,123 @@
+/**
+ * The single ordered event queue of the simulation: a binary min-heap keyed by
+ * (time, insertion sequence), stored as parallel typed arrays so scheduling an
+ * event allocates nothing. An event is a kind plus three integer arguments; the
+ * machine dispatches on the kind with a switch, so there are no per-event closures.
+ * Cancellation is done by the owner with generation numbers in the arguments.
+ */
+export class EventQueue {
+  private _time: Float64Array;
+  private _seq: Float64Array;
+  private _kind: Uint8Array;
+  private _a: Int32Array;
+  private _b: Int32Array;
+  private _c: Int32Array;
+  private _size = 0;
+  private _nextSeq = 0;
+
+  /** Fields of the event most recently taken by pop(). */
+  time = 0;
+  kind = 0;
+  a = 0;
+  b = 0;
+  c = 0;
+
+  constructor(initialCapacity = 1024) {
+    this._time = new Float64Array(initialCapacity);
+    this._seq = new Float64Array(initialCapacity);
+    this._kind = new Uint8Array(initialCapacity);
+    this._a = new Int32Array(initialCapacity);
+    this._b = new Int32Array(initialCapacity);
+    this._c = new Int32Array(initialCapacity);
+  }
+
+  get size(): number {
+    return this._size;
+  }
+
+  /** Time of the earliest event, or Infinity when empty. */
+  peekTime(): number {
+    return this._size === 0 ? Infinity : (this._time[0] as number);
+  }
+
+  push(time: number, kind: number, a = 0, b = 0, c = 0): void {
+    if (this._size === this._time.length) this._grow();
+    let i = this._size++;
+    const seq = this._nextSeq++;
+    // Sift up, moving parents down until the slot fits.
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = this._time[p] as number;
+      if (pt < time || (pt === time && (this._seq[p] as number) < seq)) break;
+      this._move(p, i);
+      i = p;
+    }
+    this._time[i] = time;
+    this._seq[i] = seq;
+    this._kind[i] = kind;
+    this._a[i] = a;
+    this._b[i] = b;
+    this._c[i] = c;
+  }
+
+  /** Removes the earliest event into the public fields; false when empty. */
+  pop(): boolean {
+    if (this._size === 0) return false;
+    this.time = this._time[0] as number;
+    this.kind = this._kind[0] as number;
+    this.a = this._a[0] as number;
+    this.b = this._b[0] as number;
+    this.c = this._c[0] as number;
+    const last = --this._size;
+    if (last > 0) {
+      const t = this._time[last] as number;
+      const s = this._seq[last] as number;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= last) break;
+        const r = l + 1;
+        let m = l;
+        if (r < last) {
+          const lt = this._time[l] as number;
+          const rt = this._time[r] as number;
+          if (rt < lt || (rt === lt && (this._seq[r] as number) < (this._seq[l] as number))) m = r;
+        }
+        const mt = this._time[m] as number;
+        if (t < mt || (t === mt && s < (this._seq[m] as number))) break;
+        this._move(m, i);
+        i = m;
+      }
+      this._move(last, i);
+    }
+    return true;
+  }
+
+  clear(): void {
+    this._size = 0;
+  }
+
+  private _move(from: number, to: number): void {
+    this._time[to] = this._time[from] as number;
+    this._seq[to] = this._seq[from] as number;
+    this._kind[to] = this._kind[from] as number;
+    this._a[to] = this._a[from] as number;
+    this._b[to] = this._b[from] as number;
+    this._c[to] = this._c[from] as number;
+  }
+
+  private _grow(): void {
+    const n = this._time.length * 2;
+    const grow = <T extends Float64Array | Uint8Array | Int32Array>(src: T, make: (n: number) => T): T => {
+      const dst = make(n);
+      dst.set(src);
+      return dst;
+    };
+    this._time = grow(this._time, (k) => new Float64Array(k));
+    this._seq = grow(this._seq, (k) => new Float64Array(k));
+    this._kind = grow(this._kind, (k) => new Uint8Array(k));
+    this._a = grow(this._a, (k) => new Int32Array(k));
+    this._b = grow(this._b, (k) => new Int32Array(k));
+    this._c = grow(this._c, (k) => new Int32Array(k));
+  }
+}

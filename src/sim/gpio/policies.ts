@@ -1,0 +1,120 @@
+/**
+ * Where real virtio-gpio devices differ from each other and from the spec, as
+ * switchable policies (reference/implementations.md §2-§4). `spec` is what the
+ * merged text (virtio 1.2, 5.18) asks for; `rust-vmm` is vhost-device-gpio's
+ * physical backend as read from its code; `rust-vmm-mock` its mock backend.
+ */
+export interface DevicePolicy {
+  /** Edges while the buffer is away: one latch (spec) or a FIFO of N counted edges (rust-vmm's kfifo). */
+  edgeLatch: { kind: 'single' } | { kind: 'queue'; depth: number };
+  /** SET_IRQ_TYPE NONE returns a held buffer at once (spec) or only on the next edge, edge detection staying on (rust-vmm). */
+  onNone: 'now' | 'lazy';
+  /** A buffer queued while the type is NONE: returned INVALID (v1.2 "should") or held until enabled (V8 "MUST wait"). */
+  earlyBuffer: 'returned' | 'held';
+  /** Changing one non-NONE type to another without NONE in between: accepted, or ERR keeping the old type (rust-vmm). */
+  typeChange: 'accepted' | 'rejected';
+  /** Setting the type the line already has: OK, or ERR (rust-vmm, even NONE -> NONE). */
+  sameType: 'ok' | 'err';
+  /** Level trigger types: supported, or ERR (rust-vmm: "only edge IRQs are supported"). */
+  level: 'supported' | 'rejected';
+  /**
+   * When a level buffer comes back: sample the line and notify at once if still
+   * active (the spec's re-sample, the "EOI" Arnd Bergmann described), or notify
+   * only on a new transition to active (the level-over-edge hazard Marc Zyngier raised).
+   */
+  levelSample: 'resample' | 'transition';
+  /** A gpio number >= ngpio: answered ERR, or the device fails (rust-vmm indexes without a check and panics). */
+  badGpio: 'err' | 'crash';
+  /**
+   * A chain of the wrong shape or sizes: answered ERR when the response buffer
+   * allows it, the whole batch never used (rust-vmm, the driver then waits
+   * forever), or DEVICE_NEEDS_RESET.
+   */
+  malformed: 'err' | 'stall' | 'reset';
+  /** SET_DIRECTION OUT before any SET_VALUE: allowed (spec "should"), or ERR (rust-vmm). */
+  outNeedsValue: boolean;
+  /** GET_VALUE on a line with direction NONE: answered, or ERR (rust-vmm: line not requested). */
+  getNeedsDirection: boolean;
+  /** rust-vmm's mock backend: every armed buffer comes straight back VALID. */
+  mockStorm: boolean;
+}
+
+export type PolicyPreset = 'spec' | 'rust-vmm' | 'rust-vmm-mock';
+
+export function policyPreset(preset: PolicyPreset, spec: 'v1.2' | 'v8'): DevicePolicy {
+  switch (preset) {
+    case 'spec':
+      return {
+        edgeLatch: { kind: 'single' },
+        onNone: 'now',
+        earlyBuffer: spec === 'v8' ? 'held' : 'returned',
+        typeChange: 'accepted',
+        sameType: 'ok',
+        level: 'supported',
+        levelSample: 'resample',
+        badGpio: 'err',
+        malformed: 'err',
+        outNeedsValue: false,
+        getNeedsDirection: false,
+        mockStorm: false,
+      };
+    case 'rust-vmm':
+      return {
+        edgeLatch: { kind: 'queue', depth: 16 },
+        onNone: 'lazy',
+        earlyBuffer: 'returned',
+        typeChange: 'rejected',
+        sameType: 'err',
+        level: 'rejected',
+        levelSample: 'resample',
+        badGpio: 'crash',
+        malformed: 'stall',
+        outNeedsValue: true,
+        getNeedsDirection: true,
+        mockStorm: false,
+      };
+    case 'rust-vmm-mock':
+      return { ...policyPreset('rust-vmm', spec), level: 'supported', typeChange: 'accepted', mockStorm: true };
+  }
+}
+
+/** Fault injection: a device that breaks the protocol in one specific way. */
+export interface DeviceFaults {
+  /** Report this used length for every eventq buffer instead of 1 (S-N2). */
+  eventqUsedLen?: number;
+  /** Write this status into eventq responses instead of VALID (an unknown status hits the driver's WARN). */
+  eventqValidStatus?: number;
+}
+
+export interface LatencyRange {
+  min: number;
+  max: number;
+}
+
+/** Latency ranges in ns, each drawn per occurrence from the seeded PRNG. */
+export interface Latencies {
+  /** Driver kick until the device starts looking at the ring (a VM exit, an eventfd wake-up). */
+  notify: LatencyRange;
+  /** Device time to process one requestq message (drawn per message). */
+  request: LatencyRange;
+  /** Device time from a line event (or an armed re-queue) to the buffer being in the used ring. */
+  event: LatencyRange;
+  /** Used-buffer interrupt until the guest's handler runs. */
+  interrupt: LatencyRange;
+}
+
+export interface DeviceConfig {
+  ngpio: number;
+  /** Line names; null when the device does not implement GET_LINE_NAMES (gpio_names_size = 0). */
+  names: string[] | null;
+  /** Offer VIRTIO_GPIO_F_IRQ (QEMU before 9.0 never passed it through). */
+  offerIrq: boolean;
+  offerEventIdx: boolean;
+  spec: 'v1.2' | 'v8';
+  policy: DevicePolicy;
+  faults: DeviceFaults;
+  latency: Latencies;
+  /** Initial direction of each line (0 none, 1 out, 2 in) and output value. */
+  initialDirection: number[];
+  initialValue: number[];
+}

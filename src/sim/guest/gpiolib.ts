@@ -1,0 +1,150 @@
+import {
+  DIRECTION_IN,
+  DIRECTION_NONE,
+  DIRECTION_OUT,
+  MSG_GET_DIRECTION,
+  MSG_GET_VALUE,
+  MSG_SET_DIRECTION,
+  MSG_SET_VALUE,
+} from '../gpio/constants';
+import type { SimContext } from '../sim-context';
+import { TK } from '../trace/kinds';
+import type { VirtioGpioDriver } from './gpio-driver';
+import { DriverWarning, EBUSY, EINVAL, EIO } from './warnings';
+
+/** Someone waiting for a gpiolib call: a client driver or a shell job. */
+export interface GpioRequester {
+  gpioDone(tag: number, result: number): void;
+}
+
+export const GpioOp = { GetDirection: 1, DirectionInput: 2, DirectionOutput: 3, Get: 4, Set: 5, Free: 6 } as const;
+export type GpioOp = (typeof GpioOp)[keyof typeof GpioOp];
+
+/** Edge detection a cdev consumer asked for (gpioinfo's `edges=`). */
+export const EdgeFlags = { None: 0, Rising: 1, Falling: 2, Both: 3 } as const;
+
+/**
+ * The slice of Linux gpiolib the model needs: who has requested each line
+ * (the consumer label gpioinfo shows), the cached direction, and the calls that
+ * become virtio messages. direction_output is SET_VALUE then SET_DIRECTION OUT,
+ * as gpio-virtio implements it; releasing a line calls .free, which sends
+ * SET_DIRECTION NONE.
+ */
+export class Gpiolib {
+  private readonly _ctx: SimContext;
+  private readonly _chip: VirtioGpioDriver;
+  readonly consumer: (string | null)[] = [];
+  /** FLAG_IS_OUT as gpiolib caches it. */
+  isOut = new Uint8Array(0);
+  usedAsIrq = new Uint8Array(0);
+  irqEnabled = new Uint8Array(0);
+  edges = new Uint8Array(0);
+
+  // Calls in flight, by cookie.
+  private _req: (GpioRequester | null)[] = [];
+  private _tag: number[] = [];
+  private _op: number[] = [];
+  private _line: number[] = [];
+  private _value: number[] = [];
+  private _free: number[] = [];
+
+  constructor(ctx: SimContext, chip: VirtioGpioDriver) {
+    this._ctx = ctx;
+    this._chip = chip;
+  }
+
+  /** gpiochip_add_data: directions read at probe seed FLAG_IS_OUT. */
+  registerChip(): void {
+    const n = this._chip.ngpio;
+    this.consumer.length = n;
+    this.consumer.fill(null);
+    this.isOut = new Uint8Array(n);
+    this.usedAsIrq = new Uint8Array(n);
+    this.irqEnabled = new Uint8Array(n);
+    this.edges = new Uint8Array(n);
+    for (let i = 0; i < n; i++) this.isOut[i] = this._chip.directionAtProbe(i) === DIRECTION_OUT ? 1 : 0;
+  }
+
+  get ngpio(): number {
+    return this._chip.ngpio;
+  }
+
+  lineName(line: number): string {
+    return this._chip.names?.[line] ?? '';
+  }
+
+  /** gpiod_request: claim the line for a consumer. No traffic (gpio-virtio has no .request). */
+  request(line: number, consumer: string): number {
+    if (line < 0 || line >= this.ngpio) return EINVAL;
+    if (this.consumer[line] !== null) return EBUSY;
+    this.consumer[line] = consumer;
+    return 0;
+  }
+
+  /** gpiod_free: release the line; gpio-virtio's .free sends SET_DIRECTION NONE. */
+  release(line: number): void {
+    if (this.consumer[line] === null) return;
+    this.consumer[line] = null;
+    this.edges[line] = 0;
+    this.call(line, GpioOp.Free, 0, null, 0);
+  }
+
+  /** Starts a gpiolib call; the requester hears back through gpioDone(tag, result). */
+  call(line: number, op: GpioOp, value: number, who: GpioRequester | null, tag: number): void {
+    if (op === GpioOp.DirectionOutput && this.usedAsIrq[line] && this.irqEnabled[line]) {
+      // gpiod_direction_output refuses a line that is an enabled interrupt.
+      this._ctx.emit(TK.DrvWarn, line, DriverWarning.GpioTiedToIrq, 0, 0);
+      who?.gpioDone(tag, EIO);
+      return;
+    }
+    const cookie = this._free.pop() ?? this._req.length;
+    this._req[cookie] = who;
+    this._tag[cookie] = tag;
+    this._op[cookie] = op;
+    this._line[cookie] = line;
+    this._value[cookie] = value;
+    switch (op) {
+      case GpioOp.GetDirection:
+        return this._chip.call(line, MSG_GET_DIRECTION, 0, cookie);
+      case GpioOp.DirectionInput:
+        return this._chip.call(line, MSG_SET_DIRECTION, DIRECTION_IN, cookie);
+      case GpioOp.DirectionOutput:
+      case GpioOp.Set:
+        return this._chip.call(line, MSG_SET_VALUE, value, cookie);
+      case GpioOp.Get:
+        return this._chip.call(line, MSG_GET_VALUE, 0, cookie);
+      case GpioOp.Free:
+        return this._chip.call(line, MSG_SET_DIRECTION, DIRECTION_NONE, cookie);
+    }
+  }
+
+  /** The chip driver finished the message behind `cookie`. */
+  callDone(cookie: number, result: number): void {
+    const op = this._op[cookie] as number;
+    const line = this._line[cookie] as number;
+    if (op === GpioOp.DirectionOutput && this._value[cookie] !== -1) {
+      if (result < 0) return this._done(cookie, result);
+      // Second half of direction_output: the value is set, now switch the direction.
+      this._value[cookie] = -1;
+      return this._chip.call(line, MSG_SET_DIRECTION, DIRECTION_OUT, cookie);
+    }
+    if (result >= 0) {
+      if (op === GpioOp.DirectionInput) this.isOut[line] = 0;
+      else if (op === GpioOp.DirectionOutput) this.isOut[line] = 1;
+      else if (op === GpioOp.GetDirection) {
+        if (result === DIRECTION_OUT) this.isOut[line] = 1;
+        else if (result === DIRECTION_IN) this.isOut[line] = 0;
+        else result = EINVAL; // virtio_gpio_get_direction: NONE is not a Linux direction.
+      }
+    }
+    this._done(cookie, result);
+  }
+
+  private _done(cookie: number, result: number): void {
+    const who = this._req[cookie] as GpioRequester | null;
+    const tag = this._tag[cookie] as number;
+    this._req[cookie] = null;
+    this._free.push(cookie);
+    who?.gpioDone(tag, result);
+  }
+}

@@ -1,0 +1,47 @@
+import type { EventQueue } from './clock/event-queue';
+import type { Prng } from './clock/prng';
+import type { Trace } from './trace/trace';
+import type { LatencyRange } from './gpio/policies';
+
+/**
+ * What every part of the simulation shares: the clock, the one event queue, the
+ * one PRNG and the trace. The machine implements it; parts schedule events by
+ * kind and the machine dispatches them back (no closures on the queue).
+ */
+export interface SimContext {
+  /** Current simulated time in ns. */
+  readonly now: number;
+  readonly queue: EventQueue;
+  readonly prng: Prng;
+  readonly trace: Trace;
+  /** Records a trace event at the current time; returns its seq or -1. */
+  emit(kind: number, line: number, a: number, b: number, c: number): number;
+  /** Schedules an event `delay` ns from now. */
+  after(delay: number, ev: number, a?: number, b?: number, c?: number): void;
+  /** Draws one latency from a range with the seeded PRNG. */
+  draw(range: LatencyRange): number;
+}
+
+/** Event kinds on the queue; the machine's dispatch switch handles each. */
+export const EV = {
+  /** A timeline step: a = step index. */
+  Step: 1,
+  /** A world source action on a line: a = line, b = generation, c = WorldAction. */
+  World: 2,
+  /** The device looks at a queue after a notification: a = queue. */
+  DeviceWake: 3,
+  /** A requestq message completes: a = pending slot. */
+  RequestDone: 4,
+  /** The device puts a line's eventq buffer in the used ring: a = line, b = status, c = head. */
+  EventReturn: 5,
+  /** A guest interrupt is taken: a = vector (MSI-X) or -1 (INTx). */
+  GuestIrq: 6,
+  /** A flow-handler stage of a line's irq: a = line, b = HandlerStage, c = generation. */
+  Handler: 7,
+  /** A client driver timer: a = client index, b = action, c = generation. */
+  Client: 8,
+  /** The oracle re-checks a line: a = line, b = generation. */
+  OracleCheck: 9,
+  /** A shell job timer: a = job id, b = action. */
+  Shell: 10,
+} as const;

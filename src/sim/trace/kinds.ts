@@ -1,0 +1,101 @@
+/**
+ * The typed trace events. Each event is (time, kind, line, a, b, c) with small
+ * integer fields; the meaning of a/b/c per kind is documented here and decoded
+ * for people by describe.ts. Numbers never change once released: trace hashes
+ * and exported JSONL depend on them.
+ */
+export const TK = {
+  // Ring operations. a = queue index (0 requestq, 1 eventq).
+  RingAdd: 1, //      driver added a chain: b = head, c = avail idx after
+  RingKick: 2, //     driver kicked: b = avail idx, c = 1 if the device wanted the notification
+  RingPop: 3, //      device took a chain: b = head, c = descriptors in it
+  RingPush: 4, //     device returned a chain: b = head, c = used length
+  RingGet: 5, //      driver consumed a used entry: b = head, c = used length
+  RingFault: 6, //    device found the ring broken: b = RingFault code
+
+  // Transport interrupt to the guest.
+  IrqRaise: 10, //    device raised a vq/config interrupt: a = queue (-1 config), b = vector or GSI, c = DeliveryResult
+  IrqEntry: 11, //    guest interrupt handler ran: a = vector (-1 INTx), b = ISR value read (INTx)
+  IrqVqCallback: 12, // guest ran a vq callback: a = queue
+
+  // Decoded messages. line = gpio from the request.
+  MsgRequest: 20, //  device read a request: a = type, b = value, c = head
+  MsgResponse: 21, // device wrote a response: a = type, b = status | value << 8, c = used length
+  MsgDone: 22, //     driver consumed the response: a = type, b = status | value << 8, c = rx length
+  MsgMalformed: 23, // device found a malformed message: a = queue, b = MalformedReason, c = head
+  EvqArm: 24, //      device took an eventq buffer for the line: a = head
+  EvqReturn: 25, //   device returned the line's eventq buffer: a = IRQ status, b = head, c = used length
+  EvqDone: 26, //     driver consumed the line's eventq buffer: a = IRQ status, c = used length
+
+  // The wire.
+  LineLevel: 30, //   line level changed: a = level, b = LevelCause, c = source episode
+  LineContention: 31, // driven both ways: a = world level, b = device output level
+  SourceEpisode: 32, // a level source began an assertion (also a re-assert with no drop): a = episode
+
+  // Device state.
+  DevIrqEvent: 40, // a device-side interrupt event: a = DeliveryResult, b = SinkState after, c = EventCause
+  DevIrqType: 41, //  device's trigger type changed: a = old, b = new
+  DevDirection: 42, // device's line direction changed: a = old, b = new, c = output value
+  DevStatus: 43, //  device status register: a = old, b = new
+  DevFailure: 44, // device stopped working: a = FailureReason
+
+  // Guest driver.
+  DrvFlags: 50, //    irq_chip flags after a callback: a = DrvFlagBits, b = Callback, c = trigger type stored
+  DrvWarn: 51, //     a kernel WARN or error message: a = DriverWarning
+  DrvIrqTypeSent: 52, // bus_sync_unlock sent SET_IRQ_TYPE: a = type, b = cause
+  DrvRequestError: 53, // a request returned an error to its caller: a = type, b = errno (negative)
+
+  // Handlers.
+  HandlerStart: 60, // a = client id, b = call number for the client, c = 1 if threaded part
+  HandlerEnd: 61, //  a = client id, b = call number, c = 1 if threaded part
+  SourceAck: 62, //   client acknowledged its level source: a = client id
+  GpiomonEvent: 63, // gpiomon reported an edge: a = 1 rising / 2 falling, b = client id
+
+  // Checks.
+  OracleLabel: 70, // a = OracleLabel, b = edges or episodes covered, c = handler call number (or -1)
+  Violation: 71, //   a = rule index in RULES, b = trace seq of the offending event (or -1)
+
+  // The timeline and the shell.
+  Step: 80, //        a = step index, b = StepKind
+  ShellCommand: 81, // a = command number
+} as const;
+export type TraceKind = (typeof TK)[keyof typeof TK];
+
+export const TRACE_CATEGORIES = ['ring', 'transport', 'msg', 'line', 'device', 'driver', 'handler', 'check', 'step'] as const;
+export type TraceCategory = (typeof TRACE_CATEGORIES)[number];
+
+export function categoryOf(kind: number): TraceCategory {
+  if (kind < 10) return 'ring';
+  if (kind < 20) return 'transport';
+  if (kind < 30) return 'msg';
+  if (kind < 40) return 'line';
+  if (kind < 50) return 'device';
+  if (kind < 60) return 'driver';
+  if (kind < 70) return 'handler';
+  if (kind < 80) return 'check';
+  return 'step';
+}
+
+export const KIND_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(TK).map(([name, value]) => [value, name]),
+);
+
+/** Device-side delivery result of one interrupt event (the seed-000 vocabulary). */
+export const DeliveryResult = { Delivered: 0, Coalesced: 1, Masked: 2 } as const;
+export type DeliveryResult = (typeof DeliveryResult)[keyof typeof DeliveryResult];
+export const DELIVERY_NAMES = ['delivered', 'coalesced', 'masked'] as const;
+
+/** What a source could learn by querying the sink (Paul Brook's proposal in seed 000). */
+export const SinkState = { Normal: 0, Latched: 1, Masked: 2 } as const;
+export type SinkState = (typeof SinkState)[keyof typeof SinkState];
+export const SINK_NAMES = ['normal', 'latched', 'masked'] as const;
+
+/** What made a device-side interrupt event. */
+export const EventCause = { Rising: 1, Falling: 2, LevelActive: 3 } as const;
+
+/** Why a line level changed. */
+export const LevelCause = { World: 0, DeviceOutput: 1, Pull: 2 } as const;
+
+export const OracleLabel = { Delivered: 0, Coalesced: 1, Spurious: 2, Lost: 3 } as const;
+export type OracleLabel = (typeof OracleLabel)[keyof typeof OracleLabel];
+export const ORACLE_NAMES = ['delivered', 'coalesced', 'spurious', 'lost'] as const;

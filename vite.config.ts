@@ -1,0 +1,14 @@
+import { defineConfig } from 'vite';
+
+// Cross-origin isolation headers keep SharedArrayBuffer available should the
+// worker protocol ever need it; they cost nothing while it does not.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  build: { target: 'es2022', sourcemap: true },
+});
