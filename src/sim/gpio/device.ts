@@ -475,7 +475,7 @@ export class GpioDevice {
     if (status === STATUS_OK) {
       this.direction[line] = dir;
       if (dir === DIRECTION_NONE) this._discardLineState(line);
-      this._ctx.emit(TK.DevDirection, line, before, dir, this.outValue[line] as number);
+      if (before !== dir) this._ctx.emit(TK.DevDirection, line, before, dir, this.outValue[line] as number);
       // Switching drive changes the wire: an output drives its value, anything else releases it.
       this._wire.outputChanged(line, dir === DIRECTION_OUT ? (this.outValue[line] as number) : -1);
     }

@@ -2,7 +2,6 @@ import {
   IRQ_TYPE_EDGE_BOTH,
   IRQ_TYPE_EDGE_FALLING,
   IRQ_TYPE_EDGE_RISING,
-  IRQ_TYPE_NONE,
 } from '../gpio/constants';
 import type { World } from '../gpio/world';
 import { EV, type SimContext } from '../sim-context';
@@ -32,6 +31,7 @@ export type ClientSpec =
       startNs: number;
     }
   | { kind: 'gpiomon'; lines: number[]; edges: 'rising' | 'falling' | 'both'; name: string; startNs: number }
+  | { kind: 'poller'; line: number; name: string; intervalNs: number; startNs: number }
   | { kind: 'output'; line: number; name: string; initial: 0 | 1; startNs: number };
 
 /** What the oracle is told about a client's interrupt expectations. */
@@ -64,11 +64,13 @@ export interface ClientEnv {
   observer: ClientObserver;
 }
 
-const ClientAction = { DeferredAck: 1 } as const;
+const ClientAction = { DeferredAck: 1, PollAgain: 2 } as const;
 
 export abstract class Client implements GpioRequester {
   readonly id: number;
   readonly env: ClientEnv;
+  /** When the client driver binds (after the chip is registered). */
+  startNs = 0;
   /** The last error this client got (errno), or 0. */
   error = 0;
   errorWhat = '';
@@ -120,6 +122,7 @@ export class IrqConsumer extends Client {
     this.spec = spec;
     this.lines = [spec.line];
     this.trigger = spec.trigger;
+    this.startNs = spec.startNs;
   }
 
   start(): void {
@@ -133,7 +136,7 @@ export class IrqConsumer extends Client {
 
   override gpioDone(_tag: number, result: number): void {
     if (result < 0) return this.fail(result, 'direction_input');
-    this.env.irq.requestIrq(this.spec.line, this.trigger, { clientId: this.id, threaded: this.spec.threaded });
+    this.env.irq.requestIrq(this.spec.line, this.trigger, { clientId: this.id, threaded: this.spec.threaded }, this.id);
   }
 
   override irqOpDone(line: number, op: IrqOp, result: number): void {
@@ -174,18 +177,18 @@ export class IrqConsumer extends Client {
   setTrigger(trigger: number): void {
     this.trigger = trigger;
     this.env.observer.unexpect(this.spec.line);
-    this.env.irq.setIrqType(this.spec.line, trigger);
+    this.env.irq.setIrqType(this.spec.line, trigger, this.id);
   }
 
   disable(): void {
     this.enabled = false;
     this.env.observer.unexpect(this.spec.line);
     this.env.gpiolib.irqEnabled[this.spec.line] = 0;
-    this.env.irq.disableIrq(this.spec.line);
+    this.env.irq.disableIrq(this.spec.line, this.id);
   }
 
   enable(): void {
-    this.env.irq.enableIrq(this.spec.line);
+    this.env.irq.enableIrq(this.spec.line, this.id);
   }
 
   private _ack(line: number): void {
@@ -214,8 +217,9 @@ export class GpiomonReader extends Client {
   active = false;
   private static readonly _MAX_EVENTS = 10_000;
 
-  constructor(id: number, env: ClientEnv, lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon') {
+  constructor(id: number, env: ClientEnv, lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', startNs = 0) {
     super(id, env);
+    this.startNs = startNs;
     this.lines = lines;
     this.edges = edges;
     this.name = name;
@@ -250,7 +254,7 @@ export class GpiomonReader extends Client {
       if (!this._requested[line]) continue;
       this._requested[line] = false;
       observer.unexpect(line);
-      if (irq.action[line]?.clientId === this.id) irq.freeIrq(line);
+      if (irq.action[line]?.clientId === this.id) irq.freeIrq(line, this.id);
       gpiolib.release(line);
     }
   }
@@ -259,7 +263,7 @@ export class GpiomonReader extends Client {
     // tag >= 0: direction_input for line `tag`; tag < 0: the thread's GET_VALUE for line ~tag.
     if (tag >= 0) {
       if (result < 0) return this._error(result, 'unable to request lines');
-      this.env.irq.requestIrq(tag, this.trigger, { clientId: this.id, threaded: true });
+      this.env.irq.requestIrq(tag, this.trigger, { clientId: this.id, threaded: true }, this.id);
       return;
     }
     const line = ~tag;
@@ -323,6 +327,7 @@ export class OutputUser extends Client {
     this.spec = spec;
     this.lines = [spec.line];
     this.value = spec.initial;
+    this.startNs = spec.startNs;
   }
 
   start(): void {
@@ -342,4 +347,43 @@ export class OutputUser extends Client {
   }
 }
 
-export { IRQ_TYPE_NONE };
+
+/**
+ * A driver that polls a line's value (a requestq round trip per read): back
+ * to back with interval 0, else every `intervalNs`. The request benchmarks use it.
+ */
+export class Poller extends Client {
+  readonly kind = 'poller';
+  readonly spec: Extract<ClientSpec, { kind: 'poller' }>;
+  readonly lines: readonly number[];
+  reads = 0;
+  lastValue = -1;
+  stopped = false;
+
+  constructor(id: number, env: ClientEnv, spec: Extract<ClientSpec, { kind: 'poller' }>) {
+    super(id, env);
+    this.spec = spec;
+    this.lines = [spec.line];
+    this.startNs = spec.startNs;
+  }
+
+  override start(): void {
+    const r = this.env.gpiolib.request(this.spec.line, this.spec.name);
+    if (r < 0) return this.fail(r, 'request line');
+    this.env.gpiolib.call(this.spec.line, GpioOp.Get, 0, this, 0);
+  }
+
+  override gpioDone(_tag: number, result: number): void {
+    if (result < 0) return this.fail(result, 'get');
+    this.reads++;
+    this.lastValue = result;
+    if (this.stopped) return;
+    if (this.spec.intervalNs === 0) this.env.gpiolib.call(this.spec.line, GpioOp.Get, 0, this, 0);
+    else this.env.ctx.after(this.spec.intervalNs, EV.Client, this.id, ClientAction.PollAgain, 0);
+  }
+
+  override timer(action: number): void {
+    if (action === ClientAction.PollAgain && !this.stopped) this.env.gpiolib.call(this.spec.line, GpioOp.Get, 0, this, 0);
+  }
+}
+

@@ -52,6 +52,8 @@ export class DriverQueue {
   private _numAdded = 0;
   private _lastUsed = 0;
   private _eventIdx = false;
+  /** Callbacks disabled (Linux avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT). */
+  private _cbDisabled = false;
   /** Why the queue was marked broken (Linux BAD_RING), or null. */
   broken: string | null = null;
   /** Used length reported with the token most recently returned by getBuf(). */
@@ -156,7 +158,8 @@ export class DriverQueue {
     const token = this._token[id] as number;
     this._detach(id);
     this._lastUsed = (this._lastUsed + 1) & 0xffff;
-    if (this._eventIdx) this._mem.setLe16(this.layout.usedEvent, this._lastUsed);
+    // Like Linux, only re-arm used_event while callbacks are enabled.
+    if (this._eventIdx && !this._cbDisabled) this._mem.setLe16(this.layout.usedEvent, this._lastUsed);
     this.lastLen = len;
     this.lastHead = id;
     return token;
@@ -164,11 +167,13 @@ export class DriverQueue {
 
   /** Asks the device not to interrupt for used buffers (VIRTQ_AVAIL_F_NO_INTERRUPT, or used_event far away). */
   disableCallbacks(): void {
+    this._cbDisabled = true;
     if (this._eventIdx) return; // With EVENT_IDX Linux just stops moving used_event.
     this._mem.setLe16(this.layout.avail + AVAIL_FLAGS, VIRTQ_AVAIL_F_NO_INTERRUPT);
   }
 
   enableCallbacks(): void {
+    this._cbDisabled = false;
     if (this._eventIdx) this._mem.setLe16(this.layout.usedEvent, this._lastUsed);
     else this._mem.setLe16(this.layout.avail + AVAIL_FLAGS, 0);
   }

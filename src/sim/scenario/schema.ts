@@ -1,0 +1,270 @@
+import * as v from 'valibot';
+import { parseDuration } from '../clock/time';
+import { MAX_QUEUE_SIZE } from '../virtio/constants';
+
+/**
+ * Scenario format, version 1 (docs/scenario-format.md). Every object is
+ * strict: unknown keys are errors, so a typo never silently does nothing.
+ * Durations are integers of ns or strings with a unit ("250us", "1.5ms");
+ * latencies are a duration or a [min, max] pair drawn per occurrence.
+ */
+
+export const SCENARIO_VERSION = 1;
+export const MAX_LINES = 1024;
+export const MAX_STEPS = 10_000;
+export const MAX_CLIENTS = 256;
+/** One simulated hour: long enough for anything a person watches, short enough to stay finite. */
+export const MAX_DURATION_NS = 3_600_000_000_000;
+
+const DURATION_MSG = 'expected a duration: an integer of ns or a string like "250us", "1.5ms" (units ns, us, ms, s)';
+
+export const Duration = v.pipe(
+  v.union([v.number(), v.string()], DURATION_MSG),
+  v.check((x) => parseDuration(x) !== null, DURATION_MSG),
+  v.transform((x) => parseDuration(x) as number),
+  v.maxValue(MAX_DURATION_NS, 'duration is longer than one simulated hour'),
+);
+
+/** A latency: one duration (fixed) or [min, max]. */
+export const Range = v.pipe(
+  v.union([Duration, v.strictTuple([Duration, Duration])], 'expected a duration or a [min, max] pair of durations'),
+  v.transform((x) => (Array.isArray(x) ? { min: x[0], max: x[1] } : { min: x, max: x })),
+  v.check((r) => r.min <= r.max, 'range minimum is above its maximum'),
+);
+
+const Count = v.pipe(v.number(), v.integer('expected an integer'), v.minValue(0, 'expected a non-negative integer'));
+const CountRange = v.pipe(
+  v.union([Count, v.strictTuple([Count, Count])], 'expected a count or a [min, max] pair'),
+  v.transform((x) => (Array.isArray(x) ? { min: x[0], max: x[1] } : { min: x, max: x })),
+  v.check((r) => r.min <= r.max, 'range minimum is above its maximum'),
+);
+const Bit = v.picklist([0, 1], 'expected 0 or 1');
+const LineName = v.pipe(
+  v.string(),
+  v.maxLength(64, 'line names are at most 64 characters'),
+  v.regex(/^[\x20-\x7e]*$/, 'line names are printable 7-bit ASCII (virtio 1.2, 5.18.6.1)'),
+);
+/** A line, by name or number. */
+export const LineRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.minLength(1))], 'expected a line number or a line name');
+export const TRIGGERS = ['none', 'edge-rising', 'edge-falling', 'edge-both', 'level-high', 'level-low'] as const;
+const Trigger = v.picklist(TRIGGERS, `expected one of ${TRIGGERS.join(', ')}`);
+
+const Line = v.strictObject({
+  name: v.optional(LineName, ''),
+  direction: v.optional(v.picklist(['in', 'out', 'none'], 'expected "in", "out" or "none"'), 'in'),
+  value: v.optional(Bit, 0),
+  pull: v.optional(v.picklist(['up', 'down', 'none'], 'expected "up", "down" or "none"'), 'down'),
+});
+
+const EdgeLatch = v.pipe(
+  v.string(),
+  v.regex(/^(single|queue:\d{1,4})$/, 'expected "single" or "queue:N"'),
+  v.transform((s) => (s === 'single' ? ({ kind: 'single' } as const) : ({ kind: 'queue', depth: Number(s.slice(6)) } as const))),
+  v.check((l) => l.kind === 'single' || (l.depth >= 1 && l.depth <= 4096), 'queue depth must be 1..4096'),
+);
+
+const Policy = v.strictObject({
+  edgeLatch: v.optional(EdgeLatch),
+  onNone: v.optional(v.picklist(['now', 'lazy'], 'expected "now" or "lazy"')),
+  earlyBuffer: v.optional(v.picklist(['returned', 'held'], 'expected "returned" or "held"')),
+  typeChange: v.optional(v.picklist(['accepted', 'rejected'], 'expected "accepted" or "rejected"')),
+  sameType: v.optional(v.picklist(['ok', 'err'], 'expected "ok" or "err"')),
+  level: v.optional(v.picklist(['supported', 'rejected'], 'expected "supported" or "rejected"')),
+  levelSample: v.optional(v.picklist(['resample', 'transition'], 'expected "resample" or "transition"')),
+  badGpio: v.optional(v.picklist(['err', 'crash'], 'expected "err" or "crash"')),
+  malformed: v.optional(v.picklist(['err', 'stall', 'reset'], 'expected "err", "stall" or "reset"')),
+  outNeedsValue: v.optional(v.boolean()),
+  getNeedsDirection: v.optional(v.boolean()),
+  mockStorm: v.optional(v.boolean()),
+});
+
+const Latency = v.strictObject({
+  notify: v.optional(Range),
+  request: v.optional(Range),
+  event: v.optional(Range),
+  interrupt: v.optional(Range),
+});
+
+const Device = v.strictObject({
+  lines: v.pipe(v.array(Line), v.minLength(1, 'a device needs at least one line'), v.maxLength(MAX_LINES, `at most ${MAX_LINES} lines`)),
+  names: v.optional(v.boolean(), true),
+  irqFeature: v.optional(v.boolean(), true),
+  eventIdx: v.optional(v.boolean(), false),
+  spec: v.optional(v.picklist(['v1.2', 'v8'], 'expected "v1.2" or "v8"'), 'v1.2'),
+  preset: v.optional(v.picklist(['spec', 'rust-vmm', 'rust-vmm-mock'], 'expected "spec", "rust-vmm" or "rust-vmm-mock"'), 'spec'),
+  policy: v.optional(Policy, {}),
+  faults: v.optional(
+    v.strictObject({
+      eventqUsedLen: v.optional(v.pipe(Count, v.maxValue(0xffff))),
+      eventqValidStatus: v.optional(v.pipe(Count, v.maxValue(255))),
+    }),
+    {},
+  ),
+  latency: v.optional(Latency, {}),
+  queueSize: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.check((n) => n >= 2 && n <= MAX_QUEUE_SIZE && (n & (n - 1)) === 0, 'queue size must be a power of two from 2 to 32768'),
+    ),
+    64,
+  ),
+  transport: v.optional(v.picklist(['msi', 'intx'], 'expected "msi" or "intx"'), 'msi'),
+});
+
+const Driver = v.strictObject({
+  flow: v.optional(v.picklist(['level', 'fasteoi', 'edge'], 'expected "level", "fasteoi" or "edge"'), 'level'),
+  requeue: v.optional(v.picklist(['after', 'before'], 'expected "after" or "before"'), 'after'),
+  mask: v.optional(v.picklist(['flag', 'none-type'], 'expected "flag" or "none-type"'), 'flag'),
+  typeChange: v.optional(v.picklist(['direct', 'via-none'], 'expected "direct" or "via-none"'), 'direct'),
+  eventIdx: v.optional(v.boolean(), false),
+  threadLatency: v.optional(Range),
+});
+
+const Source = v.variant(
+  'kind',
+  [
+    v.strictObject({ kind: v.literal('none') }),
+    v.strictObject({ kind: v.literal('toggle'), initial: v.optional(Bit, 0) }),
+    v.strictObject({
+      kind: v.literal('button'),
+      activeLow: v.optional(v.boolean(), true),
+      bounce: v.optional(v.strictObject({ count: CountRange, interval: Range })),
+    }),
+    v.strictObject({
+      kind: v.literal('clock'),
+      period: v.pipe(Duration, v.minValue(100, 'clock period must be at least 100 ns')),
+      high: v.optional(Duration),
+      start: v.optional(Duration, 0),
+      count: v.optional(v.pipe(Count, v.minValue(1))),
+      initial: v.optional(Bit, 0),
+    }),
+    v.strictObject({
+      kind: v.literal('level-source'),
+      activeLow: v.optional(v.boolean(), false),
+      ackLatency: v.optional(Range),
+      reassert: v.optional(Count, 0),
+      every: v.optional(v.pipe(Duration, v.minValue(100, 'period must be at least 100 ns'))),
+      start: v.optional(Duration, 0),
+    }),
+  ],
+  'expected a source with kind "none", "toggle", "button", "clock" or "level-source"',
+);
+
+const Client = v.variant(
+  'kind',
+  [
+    v.strictObject({
+      kind: v.literal('irq-consumer'),
+      line: LineRef,
+      trigger: Trigger,
+      name: v.optional(v.pipe(v.string(), v.maxLength(32)), 'consumer'),
+      threaded: v.optional(v.boolean(), false),
+      handlerTime: v.optional(Duration, 1000),
+      threadTime: v.optional(Duration, 10_000),
+      /** Default: "handler" for level triggers, "none" for edges (nothing to acknowledge). */
+      ack: v.optional(v.picklist(['none', 'handler', 'thread', 'deferred'], 'expected "none", "handler", "thread" or "deferred"')),
+      ackDelay: v.optional(Duration, 50_000),
+      start: v.optional(Duration, 0),
+    }),
+    v.strictObject({
+      kind: v.literal('gpiomon'),
+      lines: v.pipe(v.array(LineRef), v.minLength(1), v.maxLength(64, 'gpiomon watches at most 64 lines')),
+      edges: v.optional(v.picklist(['rising', 'falling', 'both'], 'expected "rising", "falling" or "both"'), 'both'),
+      name: v.optional(v.pipe(v.string(), v.maxLength(32)), 'gpiomon'),
+      start: v.optional(Duration, 0),
+    }),
+    v.strictObject({
+      kind: v.literal('poller'),
+      line: LineRef,
+      /** Time between reads; 0 reads back to back (each read is a full requestq round trip). */
+      interval: v.optional(Duration, 0),
+      name: v.optional(v.pipe(v.string(), v.maxLength(32)), 'poller'),
+      start: v.optional(Duration, 0),
+    }),
+    v.strictObject({
+      kind: v.literal('output'),
+      line: LineRef,
+      initial: v.optional(Bit, 0),
+      name: v.optional(v.pipe(v.string(), v.maxLength(32)), 'output'),
+      start: v.optional(Duration, 0),
+    }),
+  ],
+  'expected a client with kind "irq-consumer", "gpiomon", "poller" or "output"',
+);
+
+const ClientRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.minLength(1))], 'expected a client index or name');
+const At = { at: Duration, event: v.optional(v.pipe(Count, v.maxValue(Number.MAX_SAFE_INTEGER))) };
+
+const Step = v.variant(
+  'do',
+  [
+    v.strictObject({ ...At, do: v.literal('drive'), line: LineRef, level: Bit }),
+    v.strictObject({ ...At, do: v.literal('release'), line: LineRef }),
+    v.strictObject({ ...At, do: v.literal('pulse'), line: LineRef, level: v.optional(Bit, 1), width: Duration }),
+    v.strictObject({ ...At, do: v.literal('press'), line: LineRef, pressed: v.optional(v.boolean(), true), hold: v.optional(Duration) }),
+    v.strictObject({
+      ...At,
+      do: v.literal('clock'),
+      line: LineRef,
+      period: v.pipe(Duration, v.minValue(100, 'clock period must be at least 100 ns')),
+      high: v.optional(Duration),
+      count: v.optional(v.pipe(Count, v.minValue(1))),
+    }),
+    v.strictObject({ ...At, do: v.literal('assert'), line: LineRef }),
+    v.strictObject({ ...At, do: v.literal('irq-type'), client: ClientRef, trigger: Trigger }),
+    v.strictObject({ ...At, do: v.literal('irq-disable'), client: ClientRef }),
+    v.strictObject({ ...At, do: v.literal('irq-enable'), client: ClientRef }),
+    v.strictObject({ ...At, do: v.literal('set-output'), client: ClientRef, value: Bit }),
+    v.strictObject({ ...At, do: v.literal('shell'), command: v.pipe(v.string(), v.maxLength(1024, 'shell commands are at most 1024 characters')) }),
+    v.strictObject({ ...At, do: v.literal('pause') }),
+  ],
+  'expected a step with do = drive, release, pulse, press, clock, assert, irq-type, irq-disable, irq-enable, set-output, shell or pause',
+);
+
+/** An expected count: exact, or a [min, max] range. */
+const Expect = CountRange;
+const Counts = v.strictObject({
+  delivered: v.optional(Expect),
+  coalesced: v.optional(Expect),
+  spurious: v.optional(Expect),
+  lost: v.optional(Expect),
+  handlerCalls: v.optional(Expect),
+  invalid: v.optional(Expect),
+  deviceDelivered: v.optional(Expect),
+  deviceCoalesced: v.optional(Expect),
+  deviceMasked: v.optional(Expect),
+});
+
+const Expectations = v.strictObject({
+  total: v.optional(v.strictObject({ ...Counts.entries, warnings: v.optional(Expect) })),
+  lines: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), Counts)),
+  /** "none": no MUST-level violation; a list: each of these rule ids occurs (others may too). */
+  violations: v.optional(v.union([v.literal('none'), v.pipe(v.array(v.string()), v.minLength(1))], 'expected "none" or a list of rule ids')),
+  deviceFailed: v.optional(v.boolean()),
+  /** Substrings the shell output must contain. */
+  shell: v.optional(v.array(v.string())),
+});
+
+export const ScenarioSchema = v.strictObject({
+  version: v.literal(SCENARIO_VERSION, `expected version ${SCENARIO_VERSION}`),
+  title: v.pipe(v.string(), v.minLength(1, 'a scenario needs a title'), v.maxLength(200)),
+  description: v.optional(v.pipe(v.string(), v.maxLength(20_000)), ''),
+  seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff, 'seed is a 32-bit unsigned integer')), 1),
+  duration: Duration,
+  device: Device,
+  driver: v.optional(Driver, {}),
+  world: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), Source), {}),
+  clients: v.optional(v.pipe(v.array(Client), v.maxLength(MAX_CLIENTS)), []),
+  timeline: v.optional(v.pipe(v.array(Step), v.maxLength(MAX_STEPS, `at most ${MAX_STEPS} steps`)), []),
+  expect: v.optional(Expectations),
+  oracle: v.optional(v.strictObject({ settle: v.optional(Duration) }), {}),
+  trace: v.optional(v.strictObject({ capacity: v.optional(v.pipe(Count, v.minValue(1), v.maxValue(5_000_000))) }), {}),
+});
+
+/** A scenario as written (after defaults and unit conversion). */
+export type Scenario = v.InferOutput<typeof ScenarioSchema>;
+/** A scenario as a file or link holds it. */
+export type ScenarioInput = v.InferInput<typeof ScenarioSchema>;
+export type ScenarioStep = Scenario['timeline'][number];
+export type CountExpectation = { min: number; max: number };
