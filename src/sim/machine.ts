@@ -71,6 +71,8 @@ export interface ShellPort {
   chipReady(): void;
   /** Everything the shell printed so far. */
   transcript(): string;
+  /** An EV.Shell event came due (a shell timer: gpioset -t, gpiomon --idle-timeout, press holds). */
+  timer?(a: number, b: number, c: number): void;
 }
 
 /** Memory big enough for both rings, every per-line buffer and the names block. */
@@ -265,7 +267,7 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
       case EV.OracleCheck:
         return this.oracle.check(a, b);
       case EV.Shell:
-        return;
+        return this.shell?.timer?.(a, b, c);
     }
   }
 

@@ -91,8 +91,8 @@ export class Monitors implements DeviceObserver {
 
   // Same-line ordering: heads in arrival order, per line.
   private readonly _order: number[][];
-  /** When the line's interrupt was last disabled (type NONE), for the discard-latch rule. */
-  private readonly _disabledAt: Float64Array;
+  /** When the line's interrupt was last enabled (NONE -> a type): nothing latched before it may be reported. */
+  private readonly _enabledAt: Float64Array;
   /** An eventq buffer arrived while the type was NONE and has not been resolved yet. */
   private readonly _early: Uint8Array;
 
@@ -103,7 +103,7 @@ export class Monitors implements DeviceObserver {
     this.counts = new Uint32Array(RULES.length);
     const n = dev.cfg.ngpio;
     this._order = Array.from({ length: n }, () => []);
-    this._disabledAt = new Float64Array(n).fill(-1);
+    this._enabledAt = new Float64Array(n).fill(-1);
     this._early = new Uint8Array(n);
   }
 
@@ -229,9 +229,9 @@ export class Monitors implements DeviceObserver {
     if (line >= this._dev.cfg.ngpio) return;
     if (status === IRQ_STATUS_VALID) {
       if (irqType === IRQ_TYPE_NONE) this._flag(R.noEventUnlessEnabled, line, seq, 'VALID returned while the interrupt is disabled');
-      const disabledAt = this._disabledAt[line] as number;
-      if (latchedAt >= 0 && disabledAt >= 0 && latchedAt < disabledAt) {
-        this._flag(R.disableDiscards, line, seq, 'reported an edge latched before the interrupt was disabled');
+      const enabledAt = this._enabledAt[line] as number;
+      if (latchedAt >= 0 && enabledAt >= 0 && latchedAt < enabledAt) {
+        this._flag(R.disableDiscards, line, seq, 'reported an edge latched before the interrupt was last enabled');
       }
     } else if (status === IRQ_STATUS_INVALID && this._early[line]) {
       this._early[line] = 0;
@@ -245,8 +245,8 @@ export class Monitors implements DeviceObserver {
       this._flag(R.changeViaNone, line, seq, `trigger changed from ${before} to ${requested} without NONE in between`);
     }
     if (status !== STATUS_OK) return;
+    if (requested !== IRQ_TYPE_NONE && before === IRQ_TYPE_NONE) this._enabledAt[line] = this._ctx.now;
     if (requested === IRQ_TYPE_NONE) {
-      this._disabledAt[line] = this._ctx.now;
       if (heldAfter) this._flag(R.noneReturns, line, seq, 'the buffer was kept after SET_IRQ_TYPE NONE');
     } else if (this._early[line]) {
       this._early[line] = 0;

@@ -20,7 +20,20 @@ export interface LineReport {
   deviceMasked: number;
 }
 
-export type Totals = Omit<LineReport, 'line' | 'name'> & { warnings: number };
+export type Totals = Omit<LineReport, 'line' | 'name'> & {
+  warnings: number;
+  /** requestq messages the device received. */
+  requests: number;
+};
+
+/** What happened to the device's interrupts to the guest (the transport layer). */
+export interface TransportReport {
+  mode: string;
+  raised: number;
+  delivered: number;
+  coalesced: number;
+  masked: number;
+}
 
 export interface ExpectationResult {
   /** What was checked, e.g. `total.lost` or `lines.button.delivered`. */
@@ -41,6 +54,7 @@ export interface Report {
   stop: RunStop;
   lines: LineReport[];
   total: Totals;
+  transport: TransportReport;
   violations: Violation[];
   /** Exact number of MUST-level violations (the list may be truncated). */
   violationCount: number;
@@ -108,7 +122,11 @@ export function buildReport(s: Scenario, m: Machine, stop: RunStop): Report {
     deviceCoalesced: 0,
     deviceMasked: 0,
     warnings: m.trace.count(TK.DrvWarn),
+    requests: m.trace.count(TK.MsgRequest),
   };
+  const t = m.transport;
+  const sum = (a: Uint32Array): number => a.reduce((x, y) => x + y, 0);
+  const transport: TransportReport = { mode: t.mode, raised: sum(t.raised), delivered: sum(t.delivered), coalesced: sum(t.coalesced), masked: sum(t.masked) };
   for (const l of lines) {
     total.delivered += l.delivered;
     total.coalesced += l.coalesced;
@@ -134,6 +152,7 @@ export function buildReport(s: Scenario, m: Machine, stop: RunStop): Report {
     stop,
     lines,
     total,
+    transport,
     violations: m.monitors.violations,
     violationCount: mustCount,
     advisoryCount: all - mustCount,
@@ -168,6 +187,7 @@ function checkExpectations(s: Scenario, r: Report): ExpectationResult[] {
   if (exp.total) {
     for (const k of COUNT_KEYS) count(`total.${k}`, exp.total[k], r.total[k]);
     count('total.warnings', exp.total.warnings, r.total.warnings);
+    count('total.requests', exp.total.requests, r.total.requests);
   }
   for (const [ref, counts] of Object.entries(exp.lines ?? {})) {
     const line = r.lines.find((l) => l.name === ref) ?? (/^\d+$/.test(ref) ? r.lines[Number(ref)] : undefined);
@@ -176,6 +196,11 @@ function checkExpectations(s: Scenario, r: Report): ExpectationResult[] {
       continue;
     }
     for (const k of COUNT_KEYS) count(`lines.${ref}.${k}`, counts[k], line[k]);
+  }
+  if (exp.transport) {
+    count('transport.raised', exp.transport.raised, r.transport.raised);
+    count('transport.delivered', exp.transport.delivered, r.transport.delivered);
+    count('transport.coalesced', exp.transport.coalesced, r.transport.coalesced);
   }
   if (exp.violations === 'none') {
     const ids = [...new Set(r.violations.filter((x) => x.level === 'must').map((x) => x.rule))];

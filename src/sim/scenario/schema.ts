@@ -237,7 +237,8 @@ const Counts = v.strictObject({
 });
 
 const Expectations = v.strictObject({
-  total: v.optional(v.strictObject({ ...Counts.entries, warnings: v.optional(Expect) })),
+  total: v.optional(v.strictObject({ ...Counts.entries, warnings: v.optional(Expect), requests: v.optional(Expect) })),
+  transport: v.optional(v.strictObject({ raised: v.optional(Expect), delivered: v.optional(Expect), coalesced: v.optional(Expect) })),
   lines: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), Counts)),
   /** "none": no MUST-level violation; a list: each of these rule ids occurs (others may too). */
   violations: v.optional(v.union([v.literal('none'), v.pipe(v.array(v.string()), v.minLength(1))], 'expected "none" or a list of rule ids')),
