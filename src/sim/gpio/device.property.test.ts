@@ -32,7 +32,10 @@ class Reference {
   latch = 0;
   level = 0;
   readonly out: number[] = [];
-  constructor(private readonly depth: number) {}
+  private readonly depth: number;
+  constructor(depth: number) {
+    this.depth = depth;
+  }
 
   apply(o: Op): void {
     switch (o.op) {

@@ -121,6 +121,13 @@ describe('DeviceQueue: popping chains', () => {
     expect(dev.pending()).toBe(0);
   });
 
+  it.each([5, 0x8000, 0x8001, 0x8004, 0xfffe])('faults when avail idx jumps by %i in a size-4 queue', (jump) => {
+    const { ring, dev, v } = setup(4);
+    v.setUint16(ring.avail + 2, jump, true);
+    expect(dev.pending()).toBe(-1);
+    expect(dev.fault).toBe(RingFault.AvailIndexJump);
+  });
+
   it('treats an avail idx that moved backwards as a jump of ~65535', () => {
     const { ring, dev, v, chain } = setup(4);
     v.setUint16(ring.avail + 2, 1, true);

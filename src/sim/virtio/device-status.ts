@@ -30,7 +30,7 @@ export function writeStatus(
   if (value === 0) return { ok: true, status: 0 };
   const keep = current & STATUS_DEVICE_NEEDS_RESET; // Only the device clears this, by reset.
   const added = value & ~current & ~STATUS_DEVICE_NEEDS_RESET;
-  if ((value & current) !== (current & ~STATUS_DEVICE_NEEDS_RESET)) {
+  if ((value & current & ~STATUS_DEVICE_NEEDS_RESET) !== (current & ~STATUS_DEVICE_NEEDS_RESET)) {
     return { ok: false, status: current, reason: 'status bits may only be added, never cleared (write 0 to reset)' };
   }
   switch (added) {

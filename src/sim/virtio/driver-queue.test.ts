@@ -174,8 +174,7 @@ describe('DriverQueue: taking used buffers', () => {
   it('marks the queue broken when the device completes the same chain twice', () => {
     const { ring, dq, v } = setup();
     const h = dq.addPair(0x2000, 8, 0x2100, 8, 1);
-    let u = devicePush(v, ring, 0, h, 0);
-    u = devicePush(v, ring, u, h, 0);
+    devicePush(v, ring, devicePush(v, ring, 0, h, 0), h, 0);
     expect(dq.getBuf()).toBe(1);
     expect(dq.getBuf()).toBe(GET_BROKEN);
     expect(dq.broken).toBe('id 0 is not a head');

@@ -101,7 +101,7 @@ describe('needEvent', () => {
   });
 
   it('matches the brute-force reference for every triple drawn from values near the wrap points', () => {
-    const near = (c: number) => [-3, -2, -1, 0, 1, 2, 3].map((d) => (c + d) & 0xffff);
+    const near = (c: number) => [-2, -1, 0, 1, 2].map((d) => (c + d) & 0xffff);
     const values = [...new Set([...near(0), ...near(0x8000), ...near(0xffff), ...near(0x4000), 100, 0x7ffe, 0xc000])];
     let mismatches = 0;
     let checked = 0;
