@@ -341,7 +341,7 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
     }
   }
 
-  /** Adds a gpiomon reader at run time (the shell's gpiomon); it starts at once if the chip is ready. */
+  /** Adds a gpiomon reader at run time (the shell's gpiomon); the caller starts it. */
   addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon'): GpiomonReader {
     const env: ClientEnv = { ctx: this, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this };
     const reader = new GpiomonReader(this.clients.length, env, lines, edges, name);

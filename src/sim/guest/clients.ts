@@ -52,6 +52,8 @@ export interface GpiomonEvent {
 export interface GpiomonListener {
   gpiomonEvent(ev: GpiomonEvent): void;
   gpiomonError(errno: number, what: string): void;
+  /** request_irq returned for a line: edge detection is on there. */
+  gpiomonReady?(line: number): void;
 }
 
 /** Shared wiring every client gets. */
@@ -214,6 +216,8 @@ export class GpiomonReader extends Client {
   readonly events: GpiomonEvent[] = [];
   private readonly _stamp: Float64Array;
   private readonly _requested: boolean[];
+  /** request_irq issued for the line (it may still be waiting for the bus lock). */
+  private readonly _irqIssued: boolean[];
   active = false;
   private static readonly _MAX_EVENTS = 10_000;
 
@@ -225,6 +229,7 @@ export class GpiomonReader extends Client {
     this.name = name;
     this._stamp = new Float64Array(env.chip.ngpio);
     this._requested = new Array<boolean>(env.chip.ngpio).fill(false);
+    this._irqIssued = new Array<boolean>(env.chip.ngpio).fill(false);
   }
 
   get trigger(): number {
@@ -254,7 +259,11 @@ export class GpiomonReader extends Client {
       if (!this._requested[line]) continue;
       this._requested[line] = false;
       observer.unexpect(line);
-      if (irq.action[line]?.clientId === this.id) irq.freeIrq(line, this.id);
+      // A request_irq still in flight is freed when it returns (irqOpDone); a live one now.
+      if (irq.action[line]?.clientId === this.id) {
+        this._irqIssued[line] = false;
+        irq.freeIrq(line, this.id);
+      }
       gpiolib.release(line);
     }
   }
@@ -262,7 +271,9 @@ export class GpiomonReader extends Client {
   override gpioDone(tag: number, result: number): void {
     // tag >= 0: direction_input for line `tag`; tag < 0: the thread's GET_VALUE for line ~tag.
     if (tag >= 0) {
+      if (!this.active) return; // Stopped while the line was being set up.
       if (result < 0) return this._error(result, 'unable to request lines');
+      this._irqIssued[tag] = true;
       this.env.irq.requestIrq(tag, this.trigger, { clientId: this.id, threaded: true }, this.id);
       return;
     }
@@ -274,9 +285,16 @@ export class GpiomonReader extends Client {
   override irqOpDone(line: number, op: IrqOp, result: number): void {
     if (op === 'request') {
       if (result < 0) return this._error(result, 'unable to request lines');
+      if (!this.active) {
+        // stop() ran while this request waited for the bus lock: give the interrupt back.
+        this._irqIssued[line] = false;
+        this.env.irq.freeIrq(line, this.id);
+        return;
+      }
       this.env.gpiolib.usedAsIrq[line] = 1;
       this.env.gpiolib.irqEnabled[line] = 1;
-      if (this.active) this.env.observer.expect(line, this.trigger);
+      this.env.observer.expect(line, this.trigger);
+      this.listener?.gpiomonReady?.(line);
     } else if (op === 'free') {
       this.env.gpiolib.usedAsIrq[line] = 0;
       this.env.gpiolib.irqEnabled[line] = 0;

@@ -784,15 +784,9 @@ class MonJob extends Job implements GpiomonListener {
     this._reader = reader;
     reader.listener = this;
     // GPIO_V2_GET_LINE_IOCTL with edge detection: direction_input and request_irq per line, each a
-    // virtio round trip, inside one uninterruptible call. The reader reports its request_irq results
-    // to the machine only; hear them too, to know when the call returns.
+    // virtio round trip, inside one uninterruptible call that returns when every line is ready.
     this.syscall = true;
     for (const off of this._offsets) this._setup.add(off);
-    const irqOpDone = reader.irqOpDone;
-    reader.irqOpDone = (line, op, result): void => {
-      irqOpDone.call(reader, line, op, result);
-      if (op === 'request' && result >= 0) this._irqRequested(line);
-    };
     reader.start();
     if (this.done) return; // the request failed at once (busy line, no F_IRQ)
     const edges = o.edges === 'rising' ? EdgeFlags.Rising : o.edges === 'falling' ? EdgeFlags.Falling : EdgeFlags.Both;
@@ -801,7 +795,7 @@ class MonJob extends Job implements GpiomonListener {
   }
 
   /** One line's request_irq returned; when all have, the request ioctl returns to gpiomon. */
-  private _irqRequested(line: number): void {
+  gpiomonReady(line: number): void {
     if (this.done || !this._setup.delete(line) || this._setup.size > 0) return;
     if (this.syscallEnd()) return;
     const o = this._o;
