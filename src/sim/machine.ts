@@ -66,7 +66,8 @@ export type RunStop = 'time' | 'paused' | 'idle' | 'event-limit' | 'predicate';
 
 /** The shell, seen from the machine (implemented in guest/shell.ts). */
 export interface ShellPort {
-  exec(command: string): void;
+  /** `echoed`: the terminal already shows the line (typed live), so it is not printed again. */
+  exec(command: string, echoed?: boolean): void;
   /** Called when the chip is ready, so commands typed earlier can run. */
   chipReady(): void;
   /** Everything the shell printed so far. */
@@ -241,7 +242,8 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
     if (!s || s.event !== this.processed) return false;
     this._exactNext++;
     if (s.at > this.now) this.now = s.at;
-    this._apply(s.action, this._exactNext - 1, true);
+    // Traced exactly as when it was applied live (index -1), so a replay hashes the same.
+    this._apply(s.action, -1, true);
     return true;
   }
 
@@ -274,12 +276,17 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
   // ---- steps ----------------------------------------------------------------------
 
   /** Applies an action now and records it at this exact position, for replay and share links. */
-  applyLive(action: StepAction): void {
+  applyLive(action: StepAction, opts: { echoed?: boolean } = {}): void {
     this.recorded.push({ at: this.now, event: this.processed, action });
-    this._apply(action, -1, true);
+    this._apply(action, -1, true, opts.echoed ?? false);
   }
 
-  private _apply(action: StepAction, index: number, exact: boolean): void {
+  private _apply(action: StepAction, index: number, exact: boolean, echoed = false): void {
+    if (action.do === 'pause') {
+      // Not part of the simulation (the trace and its hash do not see it): a viewer stops here.
+      this._pauseRequested = true;
+      return;
+    }
     this.emit(TK.Step, -1, index, STEP_CODES[action.do], exact ? 1 : 0);
     switch (action.do) {
       case 'drive':
@@ -316,11 +323,8 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
       }
       case 'shell':
         if (!this.shell) return;
-        if (this._chipReady) this.shell.exec(action.command);
+        if (this._chipReady) this.shell.exec(action.command, echoed);
         else this._pendingShell.push(action.command);
-        return;
-      case 'pause':
-        this._pauseRequested = true;
         return;
     }
   }
