@@ -4,10 +4,12 @@ import tseslint from 'typescript-eslint';
 
 const layer = (name) => ({ regex: `(^|/)(\\.\\./)+${name}(/|$)`, message: `this layer may not import from ${name}/` });
 const nodeBuiltins = { regex: '^node:', message: 'the simulation core runs in the browser too: no Node built-ins' };
+const simInternals = { regex: '(^|/)sim/(?!index$)', message: 'import the core through src/sim/index.ts only' };
+const workerInternals = { regex: '(^|/)worker/(?!protocol$)', message: 'the UI talks to the worker through worker/protocol.ts only' };
 const frameworks = { regex: '^(react|react-dom|zustand|@xterm/.*)$', message: 'the simulation core is UI-free' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -26,11 +28,12 @@ export default tseslint.config(
   },
   {
     files: ['src/worker/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('ui'), layer('cli')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer('ui'), layer('cli'), simInternals] }] },
   },
   {
-    files: ['src/ui/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('cli')] }] },
+    // The UI sees the core only through its public index, and the worker only through the protocol.
+    files: ['src/ui/**/*.{ts,tsx}', 'src/main.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer('cli'), simInternals, workerInternals] }] },
   },
   {
     files: ['src/cli/**/*.ts'],

@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // Cross-origin isolation headers keep SharedArrayBuffer available should the
@@ -8,7 +9,9 @@ const isolation = {
 };
 
 export default defineConfig({
+  plugins: [react()],
   server: { headers: isolation },
   preview: { headers: isolation },
+  worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
 });

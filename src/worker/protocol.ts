@@ -83,7 +83,7 @@ export interface LinesView {
   lost: Uint32Array;
   handlerCalls: Uint32Array;
   invalid: Uint32Array;
-  /** What drives the line from outside: a world source kind code (0 none, 1 toggle, 2 button, 3 clock, 4 level-source). */
+  /** What drives the line from outside: 0 none, 1 toggle, 2 button (active low), 3 clock, 4 level source, 5 button (active high). */
   source: Uint8Array;
   contended: Uint8Array;
 }
@@ -165,7 +165,10 @@ export interface ScenarioInfo {
   clients: { kind: string; name: string; lines: number[] }[];
   /** The scenario JSON as loaded (input form), for the settings panel. */
   json: unknown;
-  recordedSteps: number;
+  /** Live steps recorded so far (file form), e.g. restored after a worker restart. */
+  recorded: unknown[];
+  /** Each line's level at time zero (the waveform starts from these). */
+  initialLevels: number[];
   /** True when loaded from a link: it replays to its end, then pauses. */
   fromLink: boolean;
 }
@@ -190,6 +193,8 @@ export type Message =
       terminal: string;
       redrawInput: boolean;
       recordedSteps: number;
+      /** Live steps recorded since the previous batch (file form): the UI keeps them to survive a worker crash. */
+      newSteps: unknown[];
       /** performance.timeOrigin + performance.now() when the worker built this batch. */
       builtAt: number;
     }

@@ -44,6 +44,7 @@ const MAX_CATCH_UP_MS = 100;
 export const DEFAULT_SPEED = 0.001;
 
 const SOURCE_CODES: Record<string, number> = { none: 0, toggle: 1, button: 2, clock: 3, 'level-source': 4 };
+const SOURCE_BUTTON_ACTIVE_HIGH = 5;
 
 /**
  * The simulation as the worker hosts it: loads scenarios, paces simulated time
@@ -79,6 +80,7 @@ export class SimHost {
   private _terminal = '';
   private _redraw = false;
   private _inspect: number | null = null;
+  private _stepsSent = 0;
   private _pendingSeek: number | null | undefined = undefined;
 
   constructor(io: HostIO) {
@@ -251,7 +253,8 @@ export class SimHost {
     this._replaying = replay;
     this.status = 'running';
     this._lastWall = this._io.wallNow();
-    this._io.post({ type: 'loaded', info: this._info(v.value) });
+    this._stepsSent = this._recorded.length;
+    this._io.post({ type: 'loaded', info: this._info(v.value, m) });
     this._touch();
   }
 
@@ -297,7 +300,7 @@ export class SimHost {
     return base;
   }
 
-  private _info(s: Scenario): ScenarioInfo {
+  private _info(s: Scenario, m: Machine): ScenarioInfo {
     const lineNames = s.device.lines.map((l) => l.name);
     const lineIndex = (ref: string | number): number => (typeof ref === 'number' ? ref : lineNames.indexOf(ref));
     return {
@@ -312,7 +315,8 @@ export class SimHost {
       lines: s.device.lines.map((l) => ({ name: l.name, direction: l.direction })),
       clients: s.clients.map((c) => ({ kind: c.kind, name: c.name, lines: 'lines' in c ? c.lines.map(lineIndex) : [lineIndex(c.line)] })),
       json: this._base,
-      recordedSteps: this._recorded.length,
+      recorded: [...this._recorded],
+      initialLevels: [...m.wire.level],
       fromLink: this._fromLink,
     };
   }
@@ -432,12 +436,14 @@ export class SimHost {
         terminal: this._terminal,
         redrawInput: this._redraw,
         recordedSteps: this._recorded.length,
+        newSteps: this._recorded.slice(this._stepsSent),
         builtAt: this._io.stamp(),
       },
       transfer,
     );
     this._terminal = '';
     this._redraw = false;
+    this._stepsSent = this._recorded.length;
   }
 
   /** Time travel: rebuild the run up to t in a scratch machine and show that instant. */
@@ -557,7 +563,8 @@ export function makeView(m: Machine, inspect: number | null): View {
     lines.coalesced[i] = o.coalesced;
     lines.spurious[i] = o.spurious;
     lines.lost[i] = o.lost;
-    lines.source[i] = SOURCE_CODES[m.world.specs[i]?.kind ?? 'none'] ?? 0;
+    const spec = m.world.specs[i];
+    lines.source[i] = spec?.kind === 'button' && !spec.activeLow ? SOURCE_BUTTON_ACTIVE_HIGH : (SOURCE_CODES[spec?.kind ?? 'none'] ?? 0);
   }
   // The last device-side delivery result per line, from the newest trace events.
   let need = n;

@@ -1,0 +1,83 @@
+import { Suspense, lazy, useEffect } from 'react';
+import { Banners, Toast } from './components/Banners';
+import { Header } from './components/Header';
+import { LinesBoard } from './components/LinesBoard';
+import { QueueInspector } from './components/QueueInspector';
+import { Sidebar } from './components/Sidebar';
+import { TraceList } from './components/TraceList';
+import { Waveform } from './components/Waveform';
+import { client } from './sim-client';
+import { selectTab, useApp, type Tab } from './store';
+
+// xterm.js is large: it loads only when the terminal tab is first opened.
+const TerminalPanel = lazy(() => import('./components/TerminalPanel'));
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'trace', label: 'Trace' },
+  { id: 'queues', label: 'Virtqueues' },
+  { id: 'terminal', label: 'Terminal' },
+];
+
+function Tabs(): React.JSX.Element {
+  const tab = useApp(selectTab);
+  const onKey = (e: React.KeyboardEvent): void => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+    if (next >= 0) {
+      useApp.setState({ tab: TABS[next]!.id });
+      document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
+    }
+  };
+  return (
+    <section className="panel" style={{ borderBottom: 0 }}>
+      <div className="tabs" role="tablist" aria-label="Details" onKeyDown={onKey}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => useApp.setState({ tab: t.id })}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'trace' && <TraceList />}
+        {tab === 'queues' && <QueueInspector />}
+        {tab === 'terminal' && (
+          <Suspense fallback={<p className="readout">Loading the terminal…</p>}>
+            <TerminalPanel />
+          </Suspense>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function App(): React.JSX.Element {
+  const theme = useApp((s) => s.theme);
+  const inspect = useApp((s) => s.inspectLine);
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+  useEffect(() => client.send({ type: 'inspect', line: inspect }), [inspect]);
+  return (
+    <div className="app">
+      <Header />
+      <Banners />
+      <div className="body">
+        <Sidebar />
+        <main className="main">
+          <LinesBoard />
+          <Waveform />
+          <Tabs />
+        </main>
+      </div>
+      <Toast />
+    </div>
+  );
+}

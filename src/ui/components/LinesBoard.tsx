@@ -1,0 +1,230 @@
+import { useEffect, useRef } from 'react';
+import { DELIVERY_NAMES, IRQ_TYPE_NAMES, SINK_NAMES, TRIGGER_CODES, TRIGGERS } from '../../sim/index';
+import type { LinesView, ScenarioInfo } from '../../worker/protocol';
+import { onFrame, shownView } from '../live';
+import { client } from '../sim-client';
+import { selectInfo, useApp } from '../store';
+
+/** World source kinds as LinesView.source codes. */
+const SOURCE = { none: 0, toggle: 1, button: 2, clock: 3, level: 4, buttonHigh: 5 } as const;
+const DIR = ['none', 'out', 'in'];
+
+/** The DOM nodes one row updates every frame. */
+interface RowRefs {
+  level: HTMLElement | null;
+  drive: HTMLButtonElement | null;
+  dir: HTMLElement | null;
+  trigger: HTMLSelectElement | null;
+  deviceType: HTMLElement | null;
+  enabled: HTMLElement | null;
+  masked: HTMLElement | null;
+  armed: HTMLElement | null;
+  latched: HTMLElement | null;
+  handler: HTMLElement | null;
+  sink: HTMLElement | null;
+  last: HTMLElement | null;
+  delivered: HTMLElement | null;
+  lost: HTMLElement | null;
+  spurious: HTMLElement | null;
+  coalesced: HTMLElement | null;
+}
+
+function consumerOf(info: ScenarioInfo, line: number): number {
+  return info.clients.findIndex((c) => c.kind === 'irq-consumer' && c.lines.includes(line));
+}
+
+function setOn(el: HTMLElement | null, on: boolean): void {
+  if (el && el.dataset['on'] !== (on ? '1' : '0')) el.dataset['on'] = on ? '1' : '0';
+}
+
+function setText(el: HTMLElement | null, text: string): void {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+function setCount(el: HTMLElement | null, n: number): void {
+  if (!el) return;
+  setText(el, String(n));
+  el.dataset['nonzero'] = n > 0 ? '1' : '0';
+}
+
+/** Writes one frame of line state into the rows (no React render). */
+function paint(rows: RowRefs[], v: LinesView): void {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as RowRefs;
+    const level = v.level[i] as number;
+    if (r.level) {
+      setText(r.level, level ? 'HIGH' : 'low');
+      r.level.dataset['level'] = String(level);
+    }
+    if (r.drive) {
+      r.drive.setAttribute('aria-pressed', level ? 'true' : 'false');
+      setText(r.drive, level ? '1' : '0');
+    }
+    setText(r.dir, DIR[v.direction[i] as number] ?? '?');
+    const flags = v.driverFlags[i] as number;
+    if (r.trigger && document.activeElement !== r.trigger) {
+      const name = IRQ_TYPE_NAMES[v.clientType[i] as number] ?? 'none';
+      if (r.trigger.value !== name && v.clientType[i] !== 0) r.trigger.value = name;
+    }
+    setText(r.deviceType, IRQ_TYPE_NAMES[v.deviceType[i] as number] ?? '?');
+    setOn(r.enabled, (flags & 1) === 0 && v.deviceType[i] !== 0);
+    setOn(r.masked, (flags & 2) !== 0);
+    setOn(r.armed, v.armed[i] === 1);
+    setOn(r.latched, (v.latch[i] as number) > 0);
+    setOn(r.handler, v.inHandler[i] === 1);
+    setText(r.sink, SINK_NAMES[v.sink[i] as number] ?? '');
+    const last = v.lastDelivery[i] as number;
+    setText(r.last, last === 255 ? '–' : (DELIVERY_NAMES[last] ?? ''));
+    setCount(r.delivered, v.delivered[i] as number);
+    setCount(r.lost, v.lost[i] as number);
+    setCount(r.spurious, v.spurious[i] as number);
+    setCount(r.coalesced, v.coalesced[i] as number);
+  }
+}
+
+function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: RowRefs }): React.JSX.Element {
+  const meta = info.lines[line] ?? { name: '', direction: 'in' };
+  const consumer = consumerOf(info, line);
+  const selected = useApp((s) => s.inspectLine === line);
+  const drive = (): void => {
+    const v = shownView();
+    if (!v) return;
+    const level = v.lines.level[line] as number;
+    const src = v.lines.source[line] as number;
+    // A button toggles between pressed and released (an active-low button is pressed when the line is low).
+    if (src === SOURCE.button) client.send({ type: 'action', action: { do: 'press', line, pressed: level === 1 } });
+    else if (src === SOURCE.buttonHigh) client.send({ type: 'action', action: { do: 'press', line, pressed: level === 0 } });
+    else if (src === SOURCE.level) client.send({ type: 'action', action: { do: 'assert', line } });
+    else client.send({ type: 'action', action: { do: 'drive', line, level: level ? 0 : 1 } });
+  };
+  const drivable = meta.direction !== 'out';
+  const label = meta.name || `line ${line}`;
+  return (
+    <tr aria-selected={selected} onClick={() => useApp.setState({ inspectLine: line })}>
+      <td className="num">{line}</td>
+      <td title={meta.name ? undefined : 'unnamed line'}>{meta.name || <em>unnamed</em>}</td>
+      <td ref={(el) => void (refs.dir = el)} />
+      <td>
+        <span className="level" ref={(el) => void (refs.level = el)} />
+      </td>
+      <td>
+        {drivable ? (
+          <button
+            className="btn"
+            ref={(el) => void (refs.drive = el)}
+            aria-label={`Drive ${label}`}
+            title="Change the level from outside (a button is pressed or released, a level source asserts)"
+            onClick={(e) => {
+              e.stopPropagation();
+              drive();
+            }}
+          />
+        ) : (
+          <span className="readout">device</span>
+        )}
+      </td>
+      <td>
+        {consumer >= 0 ? (
+          <select
+            className="sel"
+            aria-label={`Trigger of ${label}`}
+            ref={(el) => void (refs.trigger = el)}
+            defaultValue="none"
+            onClick={(e) => e.stopPropagation()}
+            onChange={(e) => client.send({ type: 'action', action: { do: 'irq-type', client: consumer, trigger: TRIGGER_CODES[e.target.value] ?? 0 } })}
+          >
+            {TRIGGERS.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span className="readout">no irq client</span>
+        )}
+      </td>
+      <td className="mono" ref={(el) => void (refs.deviceType = el)} />
+      <td>
+        <div className="badges">
+          <span className="badge" ref={(el) => void (refs.enabled = el)} title="Interrupt enabled at the driver and the device">
+            enabled
+          </span>
+          <span className="badge masked" ref={(el) => void (refs.masked = el)} title="The driver's irq_chip masked flag">
+            masked
+          </span>
+          <span className="badge armed" ref={(el) => void (refs.armed = el)} title="The device holds the line's eventq buffer">
+            armed
+          </span>
+          <span className="badge latched" ref={(el) => void (refs.latched = el)} title="An edge is latched at the device">
+            latched
+          </span>
+          <span className="badge handler" ref={(el) => void (refs.handler = el)} title="A handler is running">
+            in handler
+          </span>
+        </div>
+      </td>
+      <td ref={(el) => void (refs.sink = el)} />
+      <td ref={(el) => void (refs.last = el)} />
+      <td className="num" ref={(el) => void (refs.delivered = el)} />
+      <td className="num count-lost" ref={(el) => void (refs.lost = el)} />
+      <td className="num count-spurious" ref={(el) => void (refs.spurious = el)} />
+      <td className="num count-coalesced" ref={(el) => void (refs.coalesced = el)} />
+    </tr>
+  );
+}
+
+/**
+ * Every line: its level, direction, the trigger its client asked for (a control
+ * that acts through the guest driver, as irq_set_irq_type), the device's type,
+ * state badges, the sink state, the last delivery result and the oracle's counts.
+ * React renders the rows once per scenario; each frame writes the values in place.
+ */
+export function LinesBoard(): React.JSX.Element {
+  const info = useApp(selectInfo);
+  const rows = useRef<RowRefs[]>([]);
+  const n = info?.lines.length ?? 0;
+  if (rows.current.length !== n) {
+    rows.current = Array.from({ length: n }, () => ({}) as RowRefs);
+  }
+  useEffect(() => {
+    const update = (): void => {
+      const v = shownView();
+      if (v && v.lines.level.length === rows.current.length) paint(rows.current, v.lines);
+    };
+    update();
+    return onFrame(update);
+  }, [info]);
+  if (!info) return <div className="panel" />;
+  return (
+    <section className="panel" aria-labelledby="lines-heading">
+      <h2 id="lines-heading">Lines</h2>
+      <div className="scroll">
+        <table className="lines">
+          <thead>
+            <tr>
+              <th className="num">#</th>
+              <th>name</th>
+              <th>dir</th>
+              <th>level</th>
+              <th>drive</th>
+              <th>client trigger</th>
+              <th>device type</th>
+              <th>state</th>
+              <th>sink</th>
+              <th>last delivery</th>
+              <th className="num" title="delivered">del</th>
+              <th className="num" title="lost">lost</th>
+              <th className="num" title="spurious">spur</th>
+              <th className="num" title="coalesced">coal</th>
+            </tr>
+          </thead>
+          <tbody>
+            {info.lines.map((_, i) => (
+              <Row key={`${info.title}-${i}`} info={info} line={i} refs={rows.current[i] as RowRefs} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,168 @@
+import { useState } from 'react';
+import { LIBRARY, validateScenario } from '../../sim/index';
+import type { SettingsPatch } from '../../worker/protocol';
+import { client } from '../sim-client';
+import { selectInfo, useApp } from '../store';
+
+/** The built-in scenarios, with titles read from their JSON. */
+const ENTRIES = LIBRARY.map((e) => {
+  const v = validateScenario(e.scenario);
+  return { id: e.id, title: v.ok ? v.value.title : e.id };
+});
+
+function Library(): React.JSX.Element {
+  const info = useApp(selectInfo);
+  return (
+    <nav aria-labelledby="library-heading">
+      <h2 id="library-heading">Scenario library</h2>
+      <ul className="lib-list">
+        {ENTRIES.map((e) => (
+          <li key={e.id}>
+            <button aria-current={info?.id === e.id} onClick={() => client.load({ kind: 'library', id: e.id })}>
+              {e.title}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <label className="btn" style={{ display: 'inline-block' }}>
+        Open a scenario file…
+        <input
+          type="file"
+          accept="application/json,.json"
+          className="sr-only"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            try {
+              client.load({ kind: 'json', json: JSON.parse(await file.text()) });
+            } catch (err) {
+              useApp.setState({ loadError: `This file is not valid JSON: ${(err as Error).message}` });
+            }
+            e.target.value = '';
+          }}
+        />
+      </label>
+    </nav>
+  );
+}
+
+type Json = Record<string, unknown>;
+const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Json)[k] : undefined), o);
+
+function Select({ label, value, options, onChange }: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void }): React.JSX.Element {
+  return (
+    <label>
+      <span>{label}</span>
+      <select className="sel" value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Spec revision, device policies, driver variant, transport, latencies, seed: a change restarts the run. */
+function Settings(): React.JSX.Element | null {
+  const info = useApp(selectInfo);
+  const [open, setOpen] = useState(false);
+  if (!info) return null;
+  const j = info.json;
+  const apply = (patch: SettingsPatch): void => client.send({ type: 'settings', patch });
+  const policy = (key: string) => (v: string) => apply({ policy: { [key]: v } });
+  const driver = (key: string) => (v: string) => apply({ driver: { [key]: v } });
+  const str = (x: unknown, d: string): string => (typeof x === 'string' ? x : d);
+  const latency = (key: 'notify' | 'request' | 'event' | 'interrupt', defUs: number): React.JSX.Element => {
+    const cur = get(j, 'device', 'latency', key);
+    const ns = Array.isArray(cur) ? Number(cur[0]) : typeof cur === 'number' ? cur : defUs * 1000;
+    return (
+      <label key={key}>
+        <span>{key} (ns)</span>
+        <input
+          type="number"
+          min={0}
+          step={500}
+          defaultValue={Number.isFinite(ns) ? ns : defUs * 1000}
+          onBlur={(e) => {
+            const v = Math.max(0, Math.round(Number(e.target.value)));
+            if (Number.isFinite(v)) apply({ latency: { [key]: [v, v] } });
+          }}
+        />
+      </label>
+    );
+  };
+  return (
+    <section className="settings" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">
+        <button className="btn" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          {open ? '▾' : '▸'} Settings
+        </button>
+      </h2>
+      {open && (
+        <div key={`${info.title}-${info.seed}`}>
+          <p className="readout">Changing a setting restarts the run with it; live steps replay at their times.</p>
+          <fieldset>
+            <legend>Device</legend>
+            <Select label="spec" value={info.spec} options={['v1.2', 'v8']} onChange={(v) => apply({ spec: v as 'v1.2' | 'v8' })} />
+            <Select label="preset" value={info.preset} options={['spec', 'rust-vmm', 'rust-vmm-mock']} onChange={(v) => apply({ preset: v as SettingsPatch['preset'] })} />
+            <Select label="edge latch" value={str(get(j, 'device', 'policy', 'edgeLatch'), 'single')} options={['single', 'queue:4', 'queue:16']} onChange={policy('edgeLatch')} />
+            <Select label="on NONE" value={str(get(j, 'device', 'policy', 'onNone'), 'now')} options={['now', 'lazy']} onChange={policy('onNone')} />
+            <Select label="early buffer" value={str(get(j, 'device', 'policy', 'earlyBuffer'), info.spec === 'v8' ? 'held' : 'returned')} options={['returned', 'held']} onChange={policy('earlyBuffer')} />
+            <Select label="type change" value={str(get(j, 'device', 'policy', 'typeChange'), 'accepted')} options={['accepted', 'rejected']} onChange={policy('typeChange')} />
+            <Select label="level types" value={str(get(j, 'device', 'policy', 'level'), 'supported')} options={['supported', 'rejected']} onChange={policy('level')} />
+            <Select label="level sample" value={str(get(j, 'device', 'policy', 'levelSample'), 'resample')} options={['resample', 'transition']} onChange={policy('levelSample')} />
+            <Select label="transport" value={info.transport} options={['msi', 'intx']} onChange={(v) => apply({ transport: v as 'msi' | 'intx' })} />
+          </fieldset>
+          <fieldset>
+            <legend>Driver</legend>
+            <Select label="flow" value={str(get(j, 'driver', 'flow'), 'level')} options={['level', 'fasteoi', 'edge']} onChange={driver('flow')} />
+            <Select label="re-queue" value={str(get(j, 'driver', 'requeue'), 'after')} options={['after', 'before']} onChange={driver('requeue')} />
+            <Select label="mask" value={str(get(j, 'driver', 'mask'), 'flag')} options={['flag', 'none-type']} onChange={driver('mask')} />
+            <Select label="type change" value={str(get(j, 'driver', 'typeChange'), 'direct')} options={['direct', 'via-none']} onChange={driver('typeChange')} />
+          </fieldset>
+          <fieldset>
+            <legend>Latencies and seed</legend>
+            {latency('notify', 2)}
+            {latency('request', 10)}
+            {latency('event', 5)}
+            {latency('interrupt', 3)}
+            <label>
+              <span>seed</span>
+              <input
+                type="number"
+                min={0}
+                defaultValue={info.seed}
+                onBlur={(e) => {
+                  const v = Math.max(0, Math.round(Number(e.target.value)));
+                  if (Number.isFinite(v) && v !== info.seed) apply({ seed: v >>> 0 });
+                }}
+              />
+            </label>
+          </fieldset>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function Sidebar(): React.JSX.Element {
+  const info = useApp(selectInfo);
+  return (
+    <aside className="sidebar" aria-label="Scenario">
+      {info && (
+        <section aria-labelledby="about-heading">
+          <h2 id="about-heading">About this scenario</h2>
+          <p className="description">{info.description || 'No description.'}</p>
+          <p className="readout">
+            spec {info.spec} · device {info.preset} · {info.transport === 'msi' ? 'MSI-X' : 'INTx'} · seed {info.seed}
+            {info.recorded.length > 0 ? ` · ${info.recorded.length} live steps` : ''}
+          </p>
+        </section>
+      )}
+      <Settings />
+      <Library />
+    </aside>
+  );
+}

@@ -1,0 +1,191 @@
+import type { Command, LoadSource, Message } from '../worker/protocol';
+import { unreachable } from '../worker/protocol';
+import { emitTerminal, live, notifyFrame, perf } from './live';
+import { useApp } from './store';
+
+type Batch = Extract<Message, { type: 'batch' }>;
+
+/** How long a running simulation may stay silent before the worker is presumed dead. */
+const WATCHDOG_MS = 8000;
+
+/**
+ * Owns the simulation worker: sends commands, and applies what comes back once
+ * per animation frame (trace to the trace store, state to `live`, rare changes
+ * to the zustand store). Asking for the next batch only after a frame was drawn
+ * keeps the worker from ever sending more than one batch per frame.
+ */
+export class SimClient {
+  private _worker: Worker | null = null;
+  private _pending: Batch | null = null;
+  private _terminal = '';
+  private _redraw = false;
+  private _rafId = 0;
+  private _lastFrameAt = 0;
+  private _lastMessageAt = 0;
+  private _source: LoadSource | null = null;
+  private _watchdog = 0;
+
+  start(source: LoadSource): void {
+    this._source = source;
+    this._spawn();
+    this.send({ type: 'load', source });
+    this._loop();
+    this._watchdog = window.setInterval(() => this._checkAlive(), 1000);
+  }
+
+  send(cmd: Command): void {
+    this._worker?.postMessage(cmd);
+  }
+
+  /** Loads another scenario (a library entry, a file, a link). */
+  load(source: LoadSource): void {
+    this._source = source;
+    useApp.setState({ cursor: null, loadError: null });
+    live.snapshot = null;
+    this.send({ type: 'load', source });
+  }
+
+  /** After the worker died: a new worker, the same scenario and the steps recorded so far. */
+  restartWorker(): void {
+    const steps = [...live.steps];
+    this._worker?.terminate();
+    this._spawn();
+    this._pending = null;
+    useApp.setState({ workerDead: false, toast: null });
+    if (this._source) this.send({ type: 'load', source: this._source });
+    if (steps.length) this.send({ type: 'restart', steps });
+  }
+
+  /** Asks the worker for the scenario with every recorded step (resolves with its JSON). */
+  shareJson(): Promise<unknown> {
+    return new Promise((resolve) => {
+      this._shareWaiter = resolve;
+      this.send({ type: 'share' });
+    });
+  }
+  private _shareWaiter: ((json: unknown) => void) | null = null;
+
+  private _spawn(): void {
+    const w = new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'vgpio-sim' });
+    w.onmessage = (e: MessageEvent<Message>) => this._onMessage(e.data);
+    w.onerror = (e) => {
+      e.preventDefault();
+      this._died();
+    };
+    w.onmessageerror = () => this._died();
+    this._worker = w;
+    this._lastMessageAt = performance.now();
+  }
+
+  private _died(): void {
+    useApp.setState({ workerDead: true });
+  }
+
+  private _checkAlive(): void {
+    const { status, workerDead } = useApp.getState();
+    if (!workerDead && status === 'running' && performance.now() - this._lastMessageAt > WATCHDOG_MS) this._died();
+  }
+
+  /** For tests of the worker-death banner: kills the worker as a crash would. */
+  killWorkerForTest(): void {
+    this._worker?.terminate();
+    this._died();
+  }
+
+  private _onMessage(msg: Message): void {
+    this._lastMessageAt = performance.now();
+    switch (msg.type) {
+      case 'ready':
+        return;
+      case 'loaded': {
+        live.trace.reset(msg.info.initialLevels);
+        live.steps = [...msg.info.recorded];
+        live.violations = [];
+        live.snapshot = null;
+        live.view = null;
+        this._pending = null;
+        useApp.setState({ info: msg.info, cursor: null, inspectLine: null });
+        this.send({ type: 'frame' });
+        return;
+      }
+      case 'load-error':
+        useApp.setState({ loadError: msg.message });
+        return;
+      case 'batch':
+        // Keep only the newest view, but every trace event and every byte of terminal output.
+        if (this._pending?.trace) live.trace.append(this._pending.trace);
+        this._terminal += msg.terminal;
+        this._redraw ||= msg.redrawInput;
+        this._pending = msg;
+        return;
+      case 'snapshot':
+        live.snapshot = { t: msg.t, view: msg.view };
+        notifyFrame();
+        return;
+      case 'file':
+        downloadText(msg.filename, msg.mime, msg.text);
+        useApp.setState({ toast: `Downloaded ${msg.filename}` });
+        return;
+      case 'share':
+        this._shareWaiter?.(msg.json);
+        this._shareWaiter = null;
+        return;
+      case 'error':
+        useApp.setState({ toast: msg.message });
+        return;
+      default:
+        unreachable(msg);
+    }
+  }
+
+  private _loop = (): void => {
+    this._rafId = requestAnimationFrame(this._loop);
+    const now = performance.now();
+    if (this._lastFrameAt) perf.push(perf.frameMs, now - this._lastFrameAt);
+    this._lastFrameAt = now;
+    const b = this._pending;
+    if (!b) return;
+    this._pending = null;
+    if (b.trace) live.trace.append(b.trace);
+    live.view = b.view;
+    live.status = b.status;
+    live.speed = b.speed;
+    live.hash = b.traceHash;
+    live.traceTotal = b.traceTotal;
+    live.recordedSteps = b.recordedSteps;
+    if (b.newSteps.length) live.steps.push(...b.newSteps);
+    if (b.violations.length) live.violations = live.violations.concat(b.violations).slice(-10_000);
+    live.frame++;
+    const st = useApp.getState();
+    if (st.status !== b.status || st.speed !== b.speed) useApp.setState({ status: b.status, speed: b.speed });
+    if (this._terminal) {
+      emitTerminal(this._terminal, this._redraw);
+      this._terminal = '';
+      this._redraw = false;
+    }
+    notifyFrame();
+    // Worker event to paint: measured at the next frame, when this one has been painted.
+    const builtAt = b.builtAt;
+    requestAnimationFrame(() => perf.push(perf.eventToPaintMs, performance.timeOrigin + performance.now() - builtAt));
+    this.send({ type: 'frame' });
+  };
+
+  stop(): void {
+    cancelAnimationFrame(this._rafId);
+    window.clearInterval(this._watchdog);
+    this._worker?.terminate();
+  }
+}
+
+export function downloadText(filename: string, mime: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export const client = new SimClient();

@@ -1,0 +1,236 @@
+import { TK, categoryOf, type TraceCategory, type TraceColumns, type TraceEvent } from '../sim/index';
+
+/** A growable column of numbers. */
+class Column<T extends Float64Array | Int32Array | Uint8Array> {
+  data: T;
+  length = 0;
+  private readonly _make: (n: number) => T;
+  constructor(make: (n: number) => T, initial = 256) {
+    this._make = make;
+    this.data = make(initial);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = this._make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/** Things the waveform marks on a line's lane. */
+export const Marker = {
+  /** A qualifying edge or level the device acted on; `arg` = delivery result (0 delivered, 1 coalesced, 2 masked). */
+  DeviceEvent: 1,
+  /** The device returned the eventq buffer; `arg` = status (1 VALID, 0 INVALID). */
+  BufferReturned: 2,
+  /** The driver re-queued the buffer (unmask / end of interrupt). */
+  Requeue: 3,
+  HandlerStart: 4,
+  HandlerEnd: 5,
+  /** An oracle label; `arg` = 0 delivered, 1 coalesced, 2 spurious, 3 lost. */
+  Oracle: 6,
+  /** A spec rule was broken on this line. */
+  Violation: 7,
+} as const;
+
+/** One lane: level changes and markers, in time order. */
+export class LaneIndex {
+  readonly levelT = new Column((n) => new Float64Array(n));
+  readonly levelV = new Column((n) => new Uint8Array(n));
+  readonly markT = new Column((n) => new Float64Array(n));
+  readonly markKind = new Column((n) => new Uint8Array(n));
+  readonly markArg = new Column((n) => new Int32Array(n));
+  readonly markSeq = new Column((n) => new Float64Array(n));
+  initial = 0;
+
+  /** Level at time t (binary search over the changes). */
+  levelAt(t: number): number {
+    const T = this.levelT.data;
+    let lo = 0;
+    let hi = this.levelT.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((T[mid] as number) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? this.initial : (this.levelV.data[lo - 1] as number);
+  }
+
+  /** First index in a sorted time column with time >= t. */
+  static lowerBound(col: Column<Float64Array>, t: number): number {
+    const T = col.data;
+    let lo = 0;
+    let hi = col.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((T[mid] as number) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/**
+ * Every trace event the worker has sent, in columns (a ring once `capacity` is
+ * passed), plus the indexes the panels need: per-line lanes for the waveform
+ * and a filtered list of event numbers for the trace list. Appending costs a
+ * few array writes per event; nothing here touches React.
+ */
+export class TraceStore {
+  readonly capacity: number;
+  private _t: Float64Array;
+  private _kind: Uint8Array;
+  private _line: Int16Array;
+  private _a: Int32Array;
+  private _b: Int32Array;
+  private _c: Int32Array;
+  /** Seq of the next event to arrive; all held events have seq in [firstSeq, total). */
+  total = 0;
+  lanes: LaneIndex[] = [];
+
+  /** Trace-list filter, and the seqs that pass it (oldest first). */
+  private _hidden = new Set<TraceCategory>();
+  private _lineFilter: number | null = null;
+  readonly filtered = new Column((n) => new Float64Array(n), 4096);
+  /** Bumped whenever `filtered` was rebuilt rather than appended to. */
+  filterVersion = 0;
+
+  constructor(capacity = 2_000_000) {
+    this.capacity = capacity;
+    this._t = new Float64Array(capacity);
+    this._kind = new Uint8Array(capacity);
+    this._line = new Int16Array(capacity);
+    this._a = new Int32Array(capacity);
+    this._b = new Int32Array(capacity);
+    this._c = new Int32Array(capacity);
+  }
+
+  get firstSeq(): number {
+    return Math.max(0, this.total - this.capacity);
+  }
+
+  /** Starts over for a new run with `ngpio` lines at these initial levels. */
+  reset(initialLevels: readonly number[]): void {
+    this.total = 0;
+    this.lanes = initialLevels.map((lvl) => {
+      const lane = new LaneIndex();
+      lane.initial = lvl;
+      return lane;
+    });
+    this.filtered.clear();
+    this.filterVersion++;
+  }
+
+  append(cols: TraceColumns): void {
+    const n = cols.t.length;
+    // Events may be re-sent after a gap; keep the stream continuous.
+    const skip = Math.max(0, this.total - cols.firstSeq);
+    for (let k = skip; k < n; k++) {
+      const seq = cols.firstSeq + k;
+      const i = seq % this.capacity;
+      const t = cols.t[k] as number;
+      const kind = cols.kind[k] as number;
+      const line = cols.line[k] as number;
+      const a = cols.a[k] as number;
+      this._t[i] = t;
+      this._kind[i] = kind;
+      this._line[i] = line;
+      this._a[i] = a;
+      this._b[i] = cols.b[k] as number;
+      this._c[i] = cols.c[k] as number;
+      this.total = seq + 1;
+      this._index(seq, t, kind, line, a, cols.c[k] as number);
+      if (this._passes(kind, line)) this.filtered.push(seq);
+    }
+  }
+
+  get(seq: number): TraceEvent | null {
+    if (seq < this.firstSeq || seq >= this.total) return null;
+    const i = seq % this.capacity;
+    return {
+      seq,
+      t: this._t[i] as number,
+      kind: this._kind[i] as number,
+      line: this._line[i] as number,
+      a: this._a[i] as number,
+      b: this._b[i] as number,
+      c: this._c[i] as number,
+    };
+  }
+
+  /** Time of an event, or NaN if it is no longer held. */
+  timeOf(seq: number): number {
+    return seq >= this.firstSeq && seq < this.total ? (this._t[seq % this.capacity] as number) : NaN;
+  }
+
+  // ---- filtering (the trace list) -------------------------------------------------
+
+  setFilter(hidden: ReadonlySet<TraceCategory>, line: number | null): void {
+    this._hidden = new Set(hidden);
+    this._lineFilter = line;
+    this.filtered.clear();
+    for (let s = this.firstSeq; s < this.total; s++) {
+      const i = s % this.capacity;
+      if (this._passes(this._kind[i] as number, this._line[i] as number)) this.filtered.push(s);
+    }
+    this.filterVersion++;
+  }
+
+  /** Index in `filtered` of the first event at or after time t. */
+  filteredIndexAt(t: number): number {
+    const F = this.filtered.data;
+    let lo = 0;
+    let hi = this.filtered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.timeOf(F[mid] as number) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private _passes(kind: number, line: number): boolean {
+    if (this._hidden.has(categoryOf(kind))) return false;
+    return this._lineFilter === null || line === this._lineFilter;
+  }
+
+  // ---- waveform lanes -------------------------------------------------------------
+
+  private _index(seq: number, t: number, kind: number, line: number, a: number, c: number): void {
+    const lane = this.lanes[line];
+    if (!lane) return;
+    switch (kind) {
+      case TK.LineLevel:
+        lane.levelT.push(t);
+        lane.levelV.push(a);
+        return;
+      case TK.DevIrqEvent:
+        return mark(lane, seq, t, Marker.DeviceEvent, a);
+      case TK.EvqReturn:
+        return mark(lane, seq, t, Marker.BufferReturned, a);
+      case TK.RingAdd:
+        if (a === 1) mark(lane, seq, t, Marker.Requeue, 0);
+        return;
+      case TK.HandlerStart:
+        return mark(lane, seq, t, Marker.HandlerStart, c);
+      case TK.HandlerEnd:
+        return mark(lane, seq, t, Marker.HandlerEnd, c);
+      case TK.OracleLabel:
+        return mark(lane, seq, t, Marker.Oracle, a);
+      case TK.Violation:
+        return mark(lane, seq, t, Marker.Violation, a);
+    }
+  }
+}
+
+function mark(lane: LaneIndex, seq: number, t: number, kind: number, arg: number): void {
+  lane.markT.push(t);
+  lane.markKind.push(kind);
+  lane.markArg.push(arg);
+  lane.markSeq.push(seq);
+}
