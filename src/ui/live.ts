@@ -44,21 +44,21 @@ export function notifyFrame(): void {
   for (const fn of listeners) fn();
 }
 
-type TerminalListener = (text: string, redrawInput: boolean) => void;
+type TerminalListener = (text: string) => void;
 const terminalListeners = new Set<TerminalListener>();
 /** Terminal output that arrived before a terminal was attached (replayed to it). */
 let terminalBacklog = '';
 
 export function onTerminal(fn: TerminalListener): () => void {
   terminalListeners.add(fn);
-  if (terminalBacklog) fn(terminalBacklog, false);
+  if (terminalBacklog) fn(terminalBacklog);
   return () => terminalListeners.delete(fn);
 }
 
-export function emitTerminal(text: string, redraw: boolean): void {
+export function emitTerminal(text: string): void {
   if (text.includes('\x1bc')) terminalBacklog = text.slice(text.lastIndexOf('\x1bc'));
   else terminalBacklog = (terminalBacklog + text).slice(-200_000);
-  for (const fn of terminalListeners) fn(text, redraw);
+  for (const fn of terminalListeners) fn(text);
 }
 
 /** Performance samples for `npm run bench:ui` (bounded rings, read through window.__vgpio). */

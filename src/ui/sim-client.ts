@@ -18,7 +18,6 @@ export class SimClient {
   private _worker: Worker | null = null;
   private _pending: Batch | null = null;
   private _terminal = '';
-  private _redraw = false;
   private _rafId = 0;
   private _lastFrameAt = 0;
   private _lastMessageAt = 0;
@@ -115,7 +114,6 @@ export class SimClient {
         // Keep only the newest view, but every trace event and every byte of terminal output.
         if (this._pending?.trace) live.trace.append(this._pending.trace);
         this._terminal += msg.terminal;
-        this._redraw ||= msg.redrawInput;
         this._pending = msg;
         return;
       case 'snapshot':
@@ -159,9 +157,8 @@ export class SimClient {
     const st = useApp.getState();
     if (st.status !== b.status || st.speed !== b.speed) useApp.setState({ status: b.status, speed: b.speed });
     if (this._terminal) {
-      emitTerminal(this._terminal, this._redraw);
+      emitTerminal(this._terminal);
       this._terminal = '';
-      this._redraw = false;
     }
     notifyFrame();
     // Worker event to paint: measured at the next frame, when this one has been painted.

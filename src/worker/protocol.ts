@@ -189,9 +189,8 @@ export type Message =
       traceHash: string;
       /** New spec violations since the previous batch. */
       violations: Violation[];
-      /** Terminal output since the previous batch, with whether the input line must be redrawn. */
+      /** Terminal output since the previous batch (input echo and redraws included). */
       terminal: string;
-      redrawInput: boolean;
       recordedSteps: number;
       /** Live steps recorded since the previous batch (file form): the UI keeps them to survive a worker crash. */
       newSteps: unknown[];

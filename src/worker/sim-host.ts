@@ -78,7 +78,6 @@ export class SimHost {
   private _traceSent = 0;
   private _violationsSent = 0;
   private _terminal = '';
-  private _redraw = false;
   private _inspect: number | null = null;
   private _stepsSent = 0;
   private _pendingSeek: number | null | undefined = undefined;
@@ -247,7 +246,6 @@ export class SimHost {
     this._traceSent = 0;
     this._violationsSent = 0;
     this._terminal = '\x1bc' + (this._shell?.transcript() ?? '');
-    this._redraw = false;
     // A link replays at full speed to where its author was, then pauses; anything else plays at the chosen speed.
     if (replay) this.speed = 'max';
     this._replaying = replay;
@@ -270,8 +268,8 @@ export class SimHost {
   private _attachShell(m: Machine): void {
     const shell = new Shell(m, { runFor: (ns) => this._shellRun(ns) });
     shell.onOutput = (text, redraw) => {
-      this._terminal += text;
-      if (redraw) this._redraw = true;
+      // Background output erased the prompt line and drew it again: put back what the user was typing.
+      this._terminal += redraw ? text + this._editor.render() : text;
       this._dirty = true;
     };
     m.shell = shell;
@@ -434,7 +432,6 @@ export class SimHost {
         traceHash: trace.hash(),
         violations,
         terminal: this._terminal,
-        redrawInput: this._redraw,
         recordedSteps: this._recorded.length,
         newSteps: this._recorded.slice(this._stepsSent),
         builtAt: this._io.stamp(),
@@ -442,7 +439,6 @@ export class SimHost {
       transfer,
     );
     this._terminal = '';
-    this._redraw = false;
     this._stepsSent = this._recorded.length;
   }
 
