@@ -18,6 +18,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [['list']],
+  outputDir: process.env.E2E_PORT ? `test-results/${PORT}` : 'test-results',
   use: {
     baseURL: `http://localhost:${PORT}/`,
     viewport: { width: 1280, height: 800 },

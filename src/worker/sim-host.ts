@@ -362,9 +362,18 @@ export class SimHost {
     this._touch();
   }
 
+  /** Doing something after the scenario's end continues the run (a pause the user chose is kept). */
+  private _resumeIfEnded(): void {
+    if (this.status !== 'ended') return;
+    this.status = 'running';
+    this._pauseAtEnd = false;
+    this._lastWall = this._io.wallNow();
+  }
+
   private _act(action: StepAction): void {
     const m = this._m;
     if (!m) return;
+    this._resumeIfEnded();
     this._recorded.push(stepInput(action, m.now, m.processed));
     m.applyLive(action);
     this._touch();
@@ -380,6 +389,7 @@ export class SimHost {
           this._terminal += a.text;
           break;
         case 'line':
+          this._resumeIfEnded();
           this._recorded.push(stepInput({ do: 'shell', command: a.text }, m.now, m.processed));
           m.applyLive({ do: 'shell', command: a.text }, { echoed: true });
           break;

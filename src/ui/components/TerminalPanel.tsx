@@ -1,4 +1,165 @@
-// TEMPORARY: replaced by the real component in this session.
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal, type ITheme } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef } from 'react';
+import { onTerminal } from '../live';
+import { client } from '../sim-client';
+
+/**
+ * The guest's shell in an xterm.js terminal. This module (and xterm with it)
+ * is loaded lazily, the first time the Terminal tab is opened.
+ *
+ * The terminal is a dumb screen: the line editor and the shell live in the
+ * worker. Keystrokes go to the worker as they are (`onData`), and everything
+ * the worker prints (echo, prompt, command output, already sanitized of
+ * control characters from user-provided text) comes back through
+ * `onTerminal` and is written here verbatim. Nothing else is ever written to
+ * the terminal, so no user text can reach it unsanitized.
+ *
+ * The terminal is unmounted when another tab is chosen; on remount,
+ * `onTerminal` replays the recent output (from the last reset on), so the
+ * screen comes back as it was.
+ */
+
+/** A test handle: the terminal's text without reading pixels. */
+export interface TerminalTestHandle {
+  /** The buffer (scrollback and screen), one string per logical line (wrapped rows joined), joined by "\n", up to the cursor's line (blank rows below it dropped). */
+  text(): string;
+  /** The raw data written to this terminal since it was mounted (the last 256 KiB), to check what reached it. */
+  written(): string;
+}
+
+declare global {
+  interface Window {
+    __vgpioTerminal?: TerminalTestHandle;
+  }
+}
+
+const WRITTEN_KEPT = 256 * 1024;
+
+/** Colors from the app's CSS variables, so the terminal follows the light / dark theme. */
+function themeFromCss(): ITheme {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+  const bg = v('--panel', '#ffffff');
+  const fg = v('--text', '#1b2430');
+  const accent = v('--accent', '#1d4ed8');
+  const dark = document.documentElement.dataset['theme'] === 'dark';
+  return {
+    background: bg,
+    foreground: fg,
+    cursor: accent,
+    cursorAccent: bg,
+    // #RRGGBB + alpha: a translucent selection over the text.
+    selectionBackground: /^#[0-9a-f]{6}$/i.test(accent) ? `${accent}55` : accent,
+    selectionInactiveBackground: /^#[0-9a-f]{6}$/i.test(accent) ? `${accent}33` : accent,
+    // The shell prints no colors today; keep the palette readable on both backgrounds anyway.
+    black: dark ? '#1d2633' : '#1b2430',
+    white: dark ? '#e3e8ef' : '#5b6678',
+    brightWhite: dark ? '#ffffff' : '#1b2430',
+    red: v('--bad', '#b91c1c'),
+    green: v('--ok', '#15803d'),
+    yellow: v('--warn', '#b45309'),
+    blue: accent,
+    cyan: v('--high', '#0f766e'),
+  };
+}
+
+function monoFont(): string {
+  return getComputedStyle(document.documentElement).getPropertyValue('--mono').trim() || 'monospace';
+}
+
+/** The terminal's text, for tests: logical lines (soft-wrapped rows joined), blank rows below the cursor dropped. */
+function bufferText(term: Terminal): string {
+  const buf = term.buffer.active;
+  let end = buf.length;
+  while (end > buf.baseY + buf.cursorY + 1 && !buf.getLine(end - 1)?.translateToString(true)) end--;
+  const lines: string[] = [];
+  for (let i = 0; i < end; i++) {
+    const row = buf.getLine(i);
+    if (!row) continue;
+    const s = row.translateToString(true);
+    if (row.isWrapped && lines.length > 0) lines[lines.length - 1] += s;
+    else lines.push(s);
+  }
+  return lines.join('\n');
+}
+
 export default function TerminalPanel(): React.JSX.Element {
-  return <div>terminal</div>;
+  const hostRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const term = new Terminal({
+      convertEol: true,
+      cursorBlink: true,
+      scrollback: 5000,
+      fontFamily: monoFont(),
+      fontSize: 13,
+      screenReaderMode: true,
+      theme: themeFromCss(),
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit); // Disposed with the terminal.
+    // Tab has no meaning to the guest's line editor (no completion): leave it to the browser, so keyboard users can move on.
+    term.attachCustomKeyEventHandler((e) => !(e.key === 'Tab' && !e.ctrlKey && !e.altKey && !e.metaKey));
+    term.open(host);
+
+    let raf = 0;
+    const refit = (): void => {
+      cancelAnimationFrame(raf);
+      raf = requestAnimationFrame(() => {
+        if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
+      });
+    };
+    fit.fit();
+    const resize = new ResizeObserver(refit);
+    resize.observe(host);
+
+    // The app's theme is a data attribute on <html> (set by App after render): follow it.
+    const themeWatch = new MutationObserver(() => {
+      term.options.theme = themeFromCss();
+    });
+    themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+
+    // Output from the worker (the backlog first, then every new chunk), and keystrokes to it.
+    let written = '';
+    const detach = onTerminal((text) => {
+      written = (written + text).slice(-WRITTEN_KEPT);
+      term.write(text);
+    });
+    const input = term.onData((data) => client.send({ type: 'terminal', data }));
+
+    const handle: TerminalTestHandle = { text: () => bufferText(term), written: () => written };
+    window.__vgpioTerminal = handle;
+
+    // Take the focus when the tab opens, unless a keyboard user is moving along the tab list with the arrow keys.
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement && active.matches('[role="tab"]:focus-visible'))) term.focus();
+
+    return () => {
+      cancelAnimationFrame(raf);
+      resize.disconnect();
+      themeWatch.disconnect();
+      detach();
+      input.dispose();
+      if (window.__vgpioTerminal === handle) delete window.__vgpioTerminal;
+      term.dispose();
+    };
+  }, []);
+
+  return (
+    <div className="terminal-panel">
+      <div className="panel-head">
+        <h2 className="terminal-title" id="terminal-heading">
+          Guest shell
+        </h2>
+        <span className="terminal-hint">type help · Ctrl-C stops a command · Tab leaves the terminal</span>
+      </div>
+      <div className="terminal-frame">
+        <div className="terminal-host" ref={hostRef} role="region" aria-labelledby="terminal-heading" />
+      </div>
+    </div>
+  );
 }
