@@ -5,7 +5,8 @@
 //     port 4299 (COOP/COEP headers as in production).
 //  2. Steady load: 64 lines, 8 clocks at 1 kHz with edge-both irq consumers, at 1x for ~10 s of wall
 //     time, loaded through a share link made by `vgpio link`. Reports the rAF frame interval
-//     (p50 / p95) and worker-batch-to-paint latency (p95) from window.__vgpio.perf.
+//     (work per frame, p50 / p95; plus the frame interval) and worker-batch-to-paint latency (p95)
+//     from window.__vgpio.perf.
 //  3. Trace scrolling: a very busy scenario at "as fast as possible" until ~1,000,000 trace rows, then
 //     paused; the Trace tab's list is scrolled top to bottom in steps for a few seconds while a
 //     PerformanceObserver('longtask') counts main-thread tasks over 50 ms.
@@ -201,6 +202,7 @@ async function steadyRun(page, link) {
   const start = await page.evaluate(() => {
     const p = window.__vgpio.perf;
     p.frameMs.length = 0;
+    p.frameWorkMs.length = 0;
     p.eventToPaintMs.length = 0;
     return { t: window.__vgpio.live.view?.now ?? 0, trace: window.__vgpio.live.traceTotal, wall: performance.now() };
   });
@@ -208,6 +210,7 @@ async function steadyRun(page, link) {
   await page.waitForTimeout(STEADY_MS);
   const end = await page.evaluate(() => ({
     frameMs: [...window.__vgpio.perf.frameMs],
+    frameWorkMs: [...window.__vgpio.perf.frameWorkMs],
     eventToPaintMs: [...window.__vgpio.perf.eventToPaintMs],
     t: window.__vgpio.live.view?.now ?? 0,
     trace: window.__vgpio.live.traceTotal,
@@ -218,8 +221,12 @@ async function steadyRun(page, link) {
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   const wallS = (end.wall - start.wall) / 1000;
   return {
-    frameP50Ms: percentile(end.frameMs, 50),
-    frameP95Ms: percentile(end.frameMs, 95),
+    // Frame time = the work of one frame (rAF callbacks, style, layout, paint); the interval between
+    // frames is reported too (at 60 Hz it cannot go below 16.7 ms, so it is not the target's measure).
+    frameP50Ms: percentile(end.frameWorkMs, 50),
+    frameP95Ms: percentile(end.frameWorkMs, 95),
+    frameIntervalP50Ms: percentile(end.frameMs, 50),
+    frameIntervalP95Ms: percentile(end.frameMs, 95),
     eventToPaintP95Ms: percentile(end.eventToPaintMs, 95),
     steady: {
       wallS: Math.round(wallS * 100) / 100,
@@ -363,6 +370,7 @@ async function main() {
     const result = {
       frameP95Ms: steady.frameP95Ms,
       frameP50Ms: steady.frameP50Ms,
+      frameIntervalP95Ms: steady.frameIntervalP95Ms,
       eventToPaintP95Ms: steady.eventToPaintP95Ms,
       traceScrollLongTasks: trace.traceScrollLongTasks,
       traceRows: trace.traceRows,

@@ -63,7 +63,10 @@ export function emitTerminal(text: string): void {
 
 /** Performance samples for `npm run bench:ui` (bounded rings, read through window.__vgpio). */
 export const perf = {
+  /** Interval between animation frames (60 Hz = 16.7 ms when nothing is dropped). */
   frameMs: [] as number[],
+  /** Work per frame: from the frame's start until its rendering is done (rAF callbacks + style, layout, paint). */
+  frameWorkMs: [] as number[],
   eventToPaintMs: [] as number[],
   push(arr: number[], v: number): void {
     arr.push(v);

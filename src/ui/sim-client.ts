@@ -25,6 +25,7 @@ export class SimClient {
   private _watchdog = 0;
 
   start(source: LoadSource): void {
+    this._afterPaint.port1.onmessage = () => perf.push(perf.frameWorkMs, performance.now() - this._frameStart);
     this._source = source;
     this._spawn();
     this.send({ type: 'load', source });
@@ -33,8 +34,19 @@ export class SimClient {
   }
 
   send(cmd: Command): void {
+    if (cmd.type === 'seek') {
+      this._seekWanted = cmd.t;
+      if (cmd.t === null && live.snapshot) {
+        // Back to live: drop the past view at once, so every panel shows the present again.
+        live.snapshot = null;
+        notifyFrame();
+      }
+    }
     this._worker?.postMessage(cmd);
   }
+
+  /** The time-travel instant last asked for (null = live); snapshots for anything else are stale. */
+  private _seekWanted: number | null = null;
 
   /** Loads another scenario (a library entry, a file, a link). */
   load(source: LoadSource): void {
@@ -117,6 +129,7 @@ export class SimClient {
         this._pending = msg;
         return;
       case 'snapshot':
+        if (this._seekWanted !== msg.t) return; // Arrived after the user moved on (or went live).
         live.snapshot = { t: msg.t, view: msg.view };
         notifyFrame();
         return;
@@ -136,11 +149,17 @@ export class SimClient {
     }
   }
 
+  /** Posted from each frame: it runs once that frame's rendering is done, which times the frame's work. */
+  private readonly _afterPaint = new MessageChannel();
+  private _frameStart = 0;
+
   private _loop = (): void => {
     this._rafId = requestAnimationFrame(this._loop);
     const now = performance.now();
     if (this._lastFrameAt) perf.push(perf.frameMs, now - this._lastFrameAt);
     this._lastFrameAt = now;
+    this._frameStart = now;
+    this._afterPaint.port2.postMessage(0);
     const b = this._pending;
     if (!b) return;
     this._pending = null;

@@ -147,6 +147,23 @@ export class TraceStore {
       this._index(seq, t, kind, line, a, cols.c[k] as number);
       if (this._passes(kind, line)) this.filtered.push(seq);
     }
+    this._dropForgotten();
+  }
+
+  /**
+   * Once the ring has wrapped, the oldest filtered entries name events it no
+   * longer holds. Drop them in bulk (rarely: when a quarter of the ring is
+   * stale), so the list never shows forgotten rows and the index stays bounded.
+   */
+  private _dropForgotten(): void {
+    const F = this.filtered;
+    const first = this.firstSeq;
+    if (F.length === 0 || (F.data[0] as number) >= first - this.capacity / 4) return;
+    let keep = 0;
+    while (keep < F.length && (F.data[keep] as number) < first) keep++;
+    F.data.copyWithin(0, keep, F.length);
+    F.length -= keep;
+    this.filterVersion++;
   }
 
   get(seq: number): TraceEvent | null {

@@ -1,4 +1,574 @@
-// TEMPORARY: replaced by the real component in this session.
+import { useEffect, useRef, useState } from 'react';
+import { TRACE_CATEGORIES, categoryOf, describeEvent, formatNs, type TraceCategory } from '../../sim/index';
+import { live, onFrame } from '../live';
+import { client } from '../sim-client';
+import { selectInfo, useApp } from '../store';
+import { countText, rowFlavor, ruleTitle } from '../tracelist-rows';
+import {
+  listWindow,
+  lowerBound,
+  maxScrollTop,
+  moveActive,
+  scrollTopForVirtual,
+  spacerHeightFor,
+  virtualTopToShow,
+  type ListWindow,
+} from '../tracelist-window';
+
+/** Fixed row height (px); the CSS uses the same value. */
+const ROW_H = 20;
+/** Rows drawn beyond the visible ones, above and below. */
+const OVERSCAN = 6;
+
+const CATEGORY_HELP: Record<TraceCategory, string> = {
+  ring: 'virtqueue operations: add, kick, pop, push, get',
+  transport: 'the transport interrupt: raise, guest entry, vq callbacks',
+  msg: 'decoded requestq and eventq messages',
+  line: 'line levels and sources',
+  device: 'device-side state: interrupt events, trigger types, status',
+  driver: 'the guest driver: irq_chip flags, warnings, errors',
+  handler: 'interrupt handler calls of the client drivers',
+  check: 'oracle labels and spec violations',
+  step: 'timeline steps and shell commands',
+};
+
+/** One recycled row: the element and the cells it writes into. */
+interface RowNode {
+  el: HTMLDivElement;
+  time: HTMLElement;
+  cat: HTMLElement;
+  line: HTMLElement;
+  text: HTMLElement;
+  /** What the row shows now (seq + filter version), and its index in the list. */
+  seq: number;
+  ver: number;
+  idx: number;
+}
+
+interface Elements {
+  grid: HTMLDivElement;
+  scroller: HTMLDivElement;
+  spacer: HTMLDivElement;
+  rows: HTMLDivElement;
+  count: HTMLElement;
+}
+
+let nextListId = 0;
+
+/**
+ * The imperative side of the trace list: a pool of row elements reused as the
+ * window moves, written with textContent only (scenario strings are untrusted),
+ * driven by animation frames, scrolling, keys and the cursor. Nothing here
+ * renders React.
+ */
+class TraceListController {
+  private readonly _el: Elements;
+  private readonly _onFollow: (follow: boolean) => void;
+  private readonly _id = `tl${nextListId++}`;
+  private _pool: RowNode[] = [];
+  /** The keyboard-active row (index into the filtered list) and its event seq. */
+  private _active = -1;
+  private _activeSeq = -1;
+  /** The waveform cursor: its time and the seq of the row marked for it (-1: first at or after the time). */
+  private _cursorT: number | null = null;
+  private _cursorSeq = -1;
+  /** The cursor time this list set itself (so it does not scroll to its own click). */
+  private _ownCursor: number | null = null;
+  private _follow = true;
+  private _ver = -1;
+  private _spacerH = -1;
+  /** The exact virtual offset of the last programmatic scroll, while scrollTop still holds it. */
+  private _pinned: { scrollTop: number; virtualTop: number } | null = null;
+  private _lastWin: ListWindow | null = null;
+  private _lineNames: string[] = [];
+
+  constructor(el: Elements, onFollow: (follow: boolean) => void) {
+    this._el = el;
+    this._onFollow = onFollow;
+  }
+
+  get follow(): boolean {
+    return this._follow;
+  }
+
+  setLineNames(names: string[]): void {
+    this._lineNames = names;
+    for (const n of this._pool) n.ver = -1;
+  }
+
+  /** A new scenario: no active row, no cursor, follow the newest events. */
+  resetForScenario(): void {
+    this._active = -1;
+    this._activeSeq = -1;
+    this._cursorT = null;
+    this._cursorSeq = -1;
+    this._ownCursor = null;
+    this.setFollow(true);
+  }
+
+  setFollow(on: boolean): void {
+    if (this._follow !== on) {
+      this._follow = on;
+      this._onFollow(on);
+    }
+    if (on) {
+      this._toBottom();
+      this.paint();
+    }
+  }
+
+  // ---- per-frame and events ---------------------------------------------------------
+
+  /** A worker batch was applied (or the filter was rebuilt): follow, then repaint. */
+  frame(): void {
+    const tr = live.trace;
+    if (tr.filterVersion !== this._ver) this._filterRebuilt();
+    if (this._follow) this._toBottom();
+    this.paint();
+  }
+
+  onScroll(): void {
+    const s = this._el.scroller;
+    const st = s.scrollTop;
+    if (this._pinned && Math.abs(st - this._pinned.scrollTop) < 1) {
+      this.paint();
+      return;
+    }
+    // The user scrolled: away from the bottom stops following, back to the bottom resumes it.
+    this._pinned = null;
+    const atBottom = st >= maxScrollTop(s.scrollHeight, s.clientHeight) - 1;
+    if (this._follow && !atBottom) this.setFollow(false);
+    else if (!this._follow && atBottom && this._count() * ROW_H > s.clientHeight) this.setFollow(true);
+    this.paint();
+  }
+
+  onWheel(e: WheelEvent): void {
+    if (e.deltaY < 0 && this._follow) this.setFollow(false);
+  }
+
+  onKey(e: React.KeyboardEvent): void {
+    const n = this._count();
+    if (e.key === 'Enter' || e.key === ' ') {
+      if (this._active >= 0 && this._active < n) {
+        e.preventDefault();
+        this.select(this._active);
+      }
+      return;
+    }
+    const w = this._window();
+    const firstVisible = Math.floor(w.virtualTop / ROW_H);
+    const k = moveActive(e.key, this._active, n, w.pageRows, firstVisible);
+    if (k === null) return;
+    e.preventDefault();
+    this._setActive(k);
+    if (k < n - 1) this.setFollow(false);
+    this._show(k, 'nearest');
+    this.paint();
+  }
+
+  onClick(e: React.MouseEvent): void {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('[data-slot]');
+    if (!row) return;
+    const node = this._pool[Number(row.dataset['slot'])];
+    if (node && node.idx >= 0) this.select(node.idx);
+  }
+
+  /** Moves the waveform cursor (and time travel) to the event of row `idx`. */
+  select(idx: number): void {
+    const F = live.trace.filtered;
+    if (idx < 0 || idx >= F.length) return;
+    const seq = F.data[idx] as number;
+    const t = live.trace.timeOf(seq);
+    if (Number.isNaN(t)) return;
+    this._setActive(idx);
+    this._cursorT = t;
+    this._cursorSeq = seq;
+    this._ownCursor = t;
+    this.setFollow(false);
+    this.paint();
+    useApp.setState({ cursor: t });
+    client.send({ type: 'seek', t });
+  }
+
+  /** The cursor moved (from anywhere): mark the first event at or after it and scroll there. */
+  onCursor(t: number | null): void {
+    if (t === null) {
+      this._cursorT = null;
+      this._cursorSeq = -1;
+      this._ownCursor = null;
+      this.paint();
+      return;
+    }
+    if (t === this._ownCursor && this._cursorT === t) return;
+    this._ownCursor = null;
+    this._cursorT = t;
+    this._cursorSeq = -1;
+    const tr = live.trace;
+    const idx = tr.filteredIndexAt(t);
+    if (idx < tr.filtered.length) {
+      this._cursorSeq = tr.filtered.data[idx] as number;
+      this._setActive(idx);
+      this.setFollow(false);
+      this._show(idx, 'center');
+    }
+    this.paint();
+  }
+
+  /** The trace store's filter changed: keep the active row (by event), and the cursor in view. */
+  private _filterRebuilt(): void {
+    const F = live.trace.filtered;
+    this._ver = live.trace.filterVersion;
+    for (const n of this._pool) n.ver = -1;
+    if (this._activeSeq >= 0 && live.trace.total > this._activeSeq) {
+      const i = Math.min(lowerBound(F.data, F.length, this._activeSeq), F.length - 1);
+      this._setActive(i);
+    } else {
+      this._active = -1;
+      this._activeSeq = -1;
+    }
+    if (this._follow) return;
+    this._pinned = null;
+    const c = this._cursorIndex();
+    if (this._active >= 0) this._show(this._active, 'center');
+    else if (c >= 0) this._show(c, 'center');
+  }
+
+  // ---- painting ---------------------------------------------------------------------
+
+  private _count(): number {
+    return live.trace.filtered.length;
+  }
+
+  private _setActive(i: number): void {
+    const F = live.trace.filtered;
+    this._active = i;
+    this._activeSeq = i >= 0 && i < F.length ? (F.data[i] as number) : -1;
+  }
+
+  private _cursorIndex(): number {
+    if (this._cursorT === null) return -1;
+    const F = live.trace.filtered;
+    if (this._cursorSeq >= 0) {
+      const i = lowerBound(F.data, F.length, this._cursorSeq);
+      if (i < F.length && F.data[i] === this._cursorSeq) return i;
+    }
+    const i = live.trace.filteredIndexAt(this._cursorT);
+    return i < F.length ? i : -1;
+  }
+
+  private _syncSpacer(): void {
+    const h = spacerHeightFor(this._count(), ROW_H);
+    if (h !== this._spacerH) {
+      this._spacerH = h;
+      this._el.spacer.style.height = `${h}px`;
+    }
+  }
+
+  private _window(): ListWindow {
+    const s = this._el.scroller;
+    const pin = this._pinned && Math.abs(s.scrollTop - this._pinned.scrollTop) < 1 ? this._pinned.virtualTop : undefined;
+    return listWindow({
+      count: this._count(),
+      rowHeight: ROW_H,
+      viewportHeight: s.clientHeight,
+      scrollTop: s.scrollTop,
+      overscan: OVERSCAN,
+      ...(pin === undefined ? {} : { virtualTop: pin }),
+    });
+  }
+
+  private _scrollToVirtual(vt: number): void {
+    this._syncSpacer();
+    const s = this._el.scroller;
+    const n = this._count();
+    s.scrollTop = scrollTopForVirtual(vt, n, ROW_H, s.clientHeight);
+    this._pinned = { scrollTop: s.scrollTop, virtualTop: Math.min(Math.max(0, vt), Math.max(0, n * ROW_H - s.clientHeight)) };
+  }
+
+  private _toBottom(): void {
+    this._scrollToVirtual(Number.MAX_SAFE_INTEGER);
+  }
+
+  private _show(idx: number, align: 'nearest' | 'center'): void {
+    const w = this._window();
+    const vt = virtualTopToShow(idx, w.virtualTop, this._count(), ROW_H, this._el.scroller.clientHeight, align);
+    if (vt !== w.virtualTop) this._scrollToVirtual(vt);
+  }
+
+  private _ensurePool(need: number): void {
+    while (this._pool.length < need) {
+      const slot = this._pool.length;
+      const el = document.createElement('div');
+      el.className = 'tl-row';
+      el.setAttribute('role', 'row');
+      el.id = `${this._id}-r${slot}`;
+      el.dataset['slot'] = String(slot);
+      const cell = (cls: string): HTMLElement => {
+        const c = document.createElement('div');
+        c.className = cls;
+        c.setAttribute('role', 'gridcell');
+        el.append(c);
+        return c;
+      };
+      const node: RowNode = { el, time: cell('tl-time'), cat: cell('tl-cat'), line: cell('tl-line'), text: cell('tl-text'), seq: -1, ver: -1, idx: -1 };
+      el.hidden = true;
+      this._el.rows.append(el);
+      this._pool.push(node);
+    }
+  }
+
+  private _fill(node: RowNode, seq: number): void {
+    node.seq = seq;
+    node.ver = this._ver;
+    const e = live.trace.get(seq);
+    const el = node.el;
+    if (!e) {
+      node.time.textContent = '';
+      node.cat.textContent = '';
+      node.line.textContent = '';
+      node.text.textContent = '(no longer held: the trace ring dropped this event)';
+      delete el.dataset['flavor'];
+      el.title = '';
+      return;
+    }
+    const cat = categoryOf(e.kind);
+    const text = describeEvent(e);
+    node.time.textContent = formatNs(e.t);
+    node.cat.textContent = cat;
+    node.cat.dataset['cat'] = cat;
+    node.line.textContent = e.line >= 0 ? String(e.line) : '';
+    node.line.title = e.line >= 0 ? (this._lineNames[e.line] ?? '') : '';
+    node.text.textContent = text;
+    const flavor = rowFlavor(e.kind, e.a, e.c);
+    if (flavor) el.dataset['flavor'] = flavor;
+    else delete el.dataset['flavor'];
+    el.title = flavor === 'violation' || flavor === 'advisory' ? (ruleTitle(e.a) ?? text) : text;
+  }
+
+  paint(): void {
+    const el = this._el;
+    const F = live.trace.filtered;
+    const n = F.length;
+    if (live.trace.filterVersion !== this._ver) this._filterRebuilt();
+    this._syncSpacer();
+    const w = this._window();
+    this._lastWin = w;
+    this._ensurePool(w.pageRows + 2 * OVERSCAN + 2);
+    el.rows.style.transform = `translateY(${w.top}px)`;
+    const cursor = this._cursorIndex();
+    let activeId: string | null = null;
+    for (let k = 0; k < this._pool.length; k++) {
+      const node = this._pool[k] as RowNode;
+      const idx = w.first + k;
+      if (idx >= w.end) {
+        if (!node.el.hidden) node.el.hidden = true;
+        node.idx = -1;
+        continue;
+      }
+      if (node.el.hidden) node.el.hidden = false;
+      const seq = F.data[idx] as number;
+      if (node.seq !== seq || node.ver !== this._ver) this._fill(node, seq);
+      if (node.idx !== idx) {
+        node.idx = idx;
+        node.el.setAttribute('aria-rowindex', String(idx + 2));
+      }
+      const active = idx === this._active;
+      if (active) activeId = node.el.id;
+      if ((node.el.getAttribute('aria-selected') === 'true') !== active) node.el.setAttribute('aria-selected', active ? 'true' : 'false');
+      const atCursor = idx === cursor;
+      if ((node.el.dataset['cursor'] === '1') !== atCursor) {
+        if (atCursor) node.el.dataset['cursor'] = '1';
+        else delete node.el.dataset['cursor'];
+      }
+    }
+    if (activeId) el.grid.setAttribute('aria-activedescendant', activeId);
+    else el.grid.removeAttribute('aria-activedescendant');
+    const rc = String(n + 1);
+    if (el.grid.getAttribute('aria-rowcount') !== rc) el.grid.setAttribute('aria-rowcount', rc);
+    const held = live.trace.total - live.trace.firstSeq;
+    const text = countText(n, held);
+    if (el.count.textContent !== text) el.count.textContent = text;
+  }
+
+  destroy(): void {
+    for (const n of this._pool) n.el.remove();
+    this._pool = [];
+  }
+
+  /** For tests and debugging: the current window. */
+  get lastWindow(): ListWindow | null {
+    return this._lastWin;
+  }
+}
+
+/** The filter last applied to the trace store (it outlives this component: tabs unmount it). */
+let applied: { hidden: ReadonlySet<TraceCategory>; line: number | null } = { hidden: useApp.getState().hiddenCategories, line: useApp.getState().lineFilter };
+
+/** Rebuilds the trace store's filtered list if the filter changed; true if it did. */
+function applyFilter(hidden: ReadonlySet<TraceCategory>, line: number | null): boolean {
+  if (applied.hidden === hidden && applied.line === line) return false;
+  applied = { hidden, line };
+  live.trace.setFilter(hidden, line);
+  return true;
+}
+
+/**
+ * The trace: every event the run produced, newest last, filtered by category
+ * and line. A virtualized grid: React renders the controls and the frame once;
+ * the rows are a small pool of elements rewritten per animation frame and per
+ * scroll, so a million events scroll as smoothly as ten.
+ */
 export function TraceList(): React.JSX.Element {
-  return <section className="panel"><h2>TraceList</h2></section>;
+  const info = useApp(selectInfo);
+  const hidden = useApp((s) => s.hiddenCategories);
+  const lineFilter = useApp((s) => s.lineFilter);
+  const [follow, setFollow] = useState(true);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const spacerRef = useRef<HTMLDivElement>(null);
+  const rowsRef = useRef<HTMLDivElement>(null);
+  const countRef = useRef<HTMLSpanElement>(null);
+  const ctrl = useRef<TraceListController | null>(null);
+
+  // The trace store's filter follows the store's categories and line (also when set from elsewhere).
+  useEffect(() => {
+    if (applyFilter(hidden, lineFilter)) ctrl.current?.frame();
+  }, [hidden, lineFilter]);
+
+  useEffect(() => {
+    const grid = gridRef.current;
+    const scroller = scrollerRef.current;
+    const spacer = spacerRef.current;
+    const rows = rowsRef.current;
+    const count = countRef.current;
+    if (!grid || !scroller || !spacer || !rows || !count) return;
+    const c = new TraceListController({ grid, scroller, spacer, rows, count }, setFollow);
+    ctrl.current = c;
+    c.setLineNames(useApp.getState().info?.lines.map((l) => l.name) ?? []);
+    c.frame();
+    const cursor = useApp.getState().cursor;
+    if (cursor !== null) c.onCursor(cursor);
+    const offFrame = onFrame(() => c.frame());
+    const offStore = useApp.subscribe((s, prev) => {
+      if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
+    });
+    const onScroll = (): void => c.onScroll();
+    const onWheel = (e: WheelEvent): void => c.onWheel(e);
+    scroller.addEventListener('scroll', onScroll, { passive: true });
+    scroller.addEventListener('wheel', onWheel, { passive: true });
+    const ro = new ResizeObserver(() => (c.follow ? c.setFollow(true) : c.paint()));
+    ro.observe(scroller);
+    return () => {
+      offFrame();
+      offStore();
+      scroller.removeEventListener('scroll', onScroll);
+      scroller.removeEventListener('wheel', onWheel);
+      ro.disconnect();
+      c.destroy();
+      ctrl.current = null;
+    };
+  }, []);
+
+  // A new scenario: forget the old rows' state; drop a line filter the scenario does not have.
+  const lastInfo = useRef(info);
+  useEffect(() => {
+    const c = ctrl.current;
+    c?.setLineNames(info?.lines.map((l) => l.name) ?? []);
+    if (lastInfo.current !== info) {
+      lastInfo.current = info;
+      c?.resetForScenario();
+    }
+    const lf = useApp.getState().lineFilter;
+    if (info && lf !== null && lf >= info.lines.length) useApp.setState({ lineFilter: null });
+  }, [info]);
+
+  // The controls rebuild the filter in the click itself, so the rows change at once.
+  const setFilter = (next: ReadonlySet<TraceCategory>, line: number | null): void => {
+    useApp.setState({ hiddenCategories: next, lineFilter: line });
+    if (applyFilter(next, line)) ctrl.current?.frame();
+  };
+  const toggleCategory = (cat: TraceCategory): void => {
+    const next = new Set(useApp.getState().hiddenCategories);
+    if (next.has(cat)) next.delete(cat);
+    else next.add(cat);
+    setFilter(next, useApp.getState().lineFilter);
+  };
+
+  return (
+    <div className="tl">
+      <div className="tl-controls">
+        <div role="group" aria-label="Event categories shown" className="tl-cats">
+          {TRACE_CATEGORIES.map((cat) => (
+            <button
+              key={cat}
+              type="button"
+              className="btn tl-cat-btn"
+              data-cat={cat}
+              aria-pressed={!hidden.has(cat)}
+              title={`${hidden.has(cat) ? 'Show' : 'Hide'} ${cat} events: ${CATEGORY_HELP[cat]}`}
+              onClick={() => toggleCategory(cat)}
+            >
+              {cat}
+            </button>
+          ))}
+        </div>
+        <label className="readout tl-line-filter">
+          line{' '}
+          <select
+            className="sel"
+            aria-label="Line filter"
+            value={lineFilter === null ? 'all' : String(lineFilter)}
+            onChange={(e) => setFilter(useApp.getState().hiddenCategories, e.target.value === 'all' ? null : Number(e.target.value))}
+          >
+            <option value="all">All lines</option>
+            {info?.lines.map((l, i) => (
+              <option key={i} value={String(i)}>
+                {l.name ? `${i} ${l.name}` : `${i}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="btn"
+          aria-pressed={follow}
+          title="Keep the newest event in view (scrolling up stops following)"
+          onClick={() => ctrl.current?.setFollow(!follow)}
+        >
+          Follow newest
+        </button>
+        <span className="readout" ref={countRef} data-testid="trace-count" />
+      </div>
+      <div
+        ref={gridRef}
+        className="tl-grid"
+        role="grid"
+        aria-label="Trace events"
+        aria-readonly="true"
+        tabIndex={0}
+        onKeyDown={(e) => ctrl.current?.onKey(e)}
+        onClick={(e) => ctrl.current?.onClick(e)}
+      >
+        <div className="tl-row tl-head" role="row" aria-rowindex={1}>
+          <div role="columnheader" className="tl-time">
+            time
+          </div>
+          <div role="columnheader" className="tl-cat">
+            category
+          </div>
+          <div role="columnheader" className="tl-line">
+            line
+          </div>
+          <div role="columnheader" className="tl-text">
+            event
+          </div>
+        </div>
+        <div ref={scrollerRef} className="tl-scroll" role="rowgroup" data-testid="trace-scroll">
+          <div ref={spacerRef} className="tl-spacer" role="presentation">
+            <div ref={rowsRef} className="tl-rows" role="presentation" />
+          </div>
+        </div>
+      </div>
+    </div>
+  );
 }

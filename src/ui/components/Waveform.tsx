@@ -1,4 +1,1199 @@
-// TEMPORARY: replaced by the real component in this session.
+import { useEffect, useRef, useState } from 'react';
+import { describeEvent } from '../../sim/index';
+import type { ScenarioInfo } from '../../worker/protocol';
+import { live, onFrame } from '../live';
+import { client } from '../sim-client';
+import { selectCursor, selectInfo, useApp } from '../store';
+import type { LaneIndex } from '../trace-store';
+import {
+  clampWindow,
+  computeTicks,
+  fitWindow,
+  followT0,
+  formatExact,
+  intervalBars,
+  levelTrace,
+  lowerBound,
+  panBy,
+  revealTime,
+  stripLayout,
+  upperBound,
+  zoomAt,
+  type TimeWindow,
+  type TraceCounts,
+} from '../waveform-geometry';
+import { Ev, Flag, LaneMarks, countCodes, type Strip } from '../waveform-lanes';
+
+/** Layout, in CSS pixels. */
+const AXIS_H = 20;
+const MIN_LANE_H = 26;
+const MAX_LANE_H = 44;
+/** Major ticks at least this far apart. */
+const TICK_MIN_PX = 80;
+/** Widest pixel column count the scratch buffers hold (wider plots draw the first part only). */
+const MAX_COLUMNS = 8192;
+/** The widest first view of a new scenario (a long run starts on its first seconds). */
+const INITIAL_MAX_SPAN_NS = 5_000_000_000;
+/** How often the accessible summary and range readout may change while the view moves by itself. */
+const SUMMARY_MS = 300;
+
+const FLAG_NAMES: Record<number, string> = { [Flag.Lost]: 'LOST', [Flag.Spurious]: 'SPURIOUS', [Flag.Coalesced]: 'COALESCED', [Flag.Violation]: 'VIOLATION' };
+
+const HELP =
+  'Keys: Left and Right arrows move the cursor (with Alt by one pixel, with Ctrl to the previous or next event), ' +
+  'Shift with Left and Right pans, plus and minus zoom, Home shows the start, End and F follow live, 0 fits the whole run, Escape returns to live. ' +
+  'Mouse: the wheel zooms at the pointer (Shift with the wheel pans), dragging pans, a click sets the cursor; over the line names the wheel scrolls the lanes and a click inspects the line.';
+
+interface Colors {
+  panel: string;
+  panel2: string;
+  border: string;
+  text: string;
+  muted: string;
+  accent: string;
+  high: string;
+  low: string;
+  ok: string;
+  warn: string;
+  bad: string;
+  focus: string;
+  mono: string;
+}
+
+function readColors(): Colors {
+  const cs = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string): string => cs.getPropertyValue(name).trim() || fallback;
+  return {
+    panel: v('--panel', '#fff'),
+    panel2: v('--panel-2', '#eef1f5'),
+    border: v('--border', '#d5dae1'),
+    text: v('--text', '#1b2430'),
+    muted: v('--muted', '#5b6678'),
+    accent: v('--accent', '#1d4ed8'),
+    high: v('--high', '#0f766e'),
+    low: v('--low', '#94a3b8'),
+    ok: v('--ok', '#15803d'),
+    warn: v('--warn', '#b45309'),
+    bad: v('--bad', '#b91c1c'),
+    focus: v('--focus', '#f59e0b'),
+    mono: v('--mono', 'monospace'),
+  };
+}
+
+// ---- glyphs (also drawn by the legend) -------------------------------------------------
+
+type GlyphShape = 'tri-up' | 'tri-up-hollow' | 'tri-down' | 'dot' | 'ring' | 'cross' | 'diamond' | 'bang' | 'bar';
+
+function glyph(p: Path2D, shape: GlyphShape, x: number, cy: number): void {
+  switch (shape) {
+    case 'tri-up':
+    case 'tri-up-hollow':
+      p.moveTo(x, cy - 3.5);
+      p.lineTo(x + 3.5, cy + 3);
+      p.lineTo(x - 3.5, cy + 3);
+      p.closePath();
+      return;
+    case 'tri-down':
+      p.moveTo(x - 3.5, cy - 3);
+      p.lineTo(x + 3.5, cy - 3);
+      p.lineTo(x, cy + 3.5);
+      p.closePath();
+      return;
+    case 'dot':
+      p.moveTo(x + 3, cy);
+      p.arc(x, cy, 3, 0, 2 * Math.PI);
+      return;
+    case 'ring':
+      p.moveTo(x + 2.7, cy);
+      p.arc(x, cy, 2.7, 0, 2 * Math.PI);
+      p.moveTo(x - 1.9, cy - 1.9);
+      p.lineTo(x + 1.9, cy + 1.9);
+      return;
+    case 'cross':
+      p.moveTo(x - 3, cy - 3);
+      p.lineTo(x + 3, cy + 3);
+      p.moveTo(x + 3, cy - 3);
+      p.lineTo(x - 3, cy + 3);
+      return;
+    case 'diamond':
+      p.moveTo(x, cy - 4);
+      p.lineTo(x + 4, cy);
+      p.lineTo(x, cy + 4);
+      p.lineTo(x - 4, cy);
+      p.closePath();
+      return;
+    case 'bang':
+      p.rect(x - 1, cy - 4, 2, 5);
+      p.rect(x - 1, cy + 2, 2, 2);
+      return;
+    case 'bar':
+      p.rect(x - 3, cy - 3.5, 6, 7);
+      return;
+  }
+}
+
+/** How each strip code is drawn: shape, CSS color variable, and whether it is stroked (hollow). */
+interface Style {
+  shape: GlyphShape;
+  color: keyof Colors;
+  stroke: boolean;
+  label: string;
+  help: string;
+}
+
+/** The event strip's code for pixel columns with several markers (drawn as a band). */
+const CROWD = 15;
+
+const EV_STYLE: Record<number, Style> = {
+  [Ev.Delivered]: { shape: 'tri-up', color: 'accent', stroke: false, label: 'edge', help: 'A qualifying edge (or level) the device acted on and delivered' },
+  [Ev.Coalesced]: { shape: 'tri-up', color: 'warn', stroke: false, label: 'coalesced', help: 'An edge the device coalesced into an event already pending' },
+  [Ev.Masked]: { shape: 'tri-up-hollow', color: 'bad', stroke: true, label: 'masked', help: 'An edge the device dropped because the line was masked' },
+  [Ev.Valid]: { shape: 'dot', color: 'ok', stroke: false, label: 'VALID', help: 'The device returned the eventq buffer with status VALID' },
+  [Ev.Invalid]: { shape: 'ring', color: 'bad', stroke: true, label: 'INVALID', help: 'The device returned the eventq buffer with status INVALID' },
+  [Ev.Requeue]: { shape: 'tri-down', color: 'muted', stroke: false, label: 're-queue', help: 'The driver re-queued the eventq buffer: the end of the interrupt' },
+  [CROWD]: { shape: 'bar', color: 'low', stroke: false, label: 'crowded', help: 'More markers than pixels here: zoom in to tell them apart' },
+};
+
+const FLAG_STYLE: Record<number, Style> = {
+  [Flag.Lost]: { shape: 'cross', color: 'bad', stroke: true, label: 'LOST', help: 'Oracle: an edge that was never reported to the handler' },
+  [Flag.Spurious]: { shape: 'diamond', color: 'bad', stroke: false, label: 'SPURIOUS', help: 'Oracle: a handler call with nothing to report' },
+  [Flag.Coalesced]: { shape: 'dot', color: 'warn', stroke: false, label: 'COALESCED', help: 'Oracle: edges reported by a single handler call' },
+  [Flag.Violation]: { shape: 'bang', color: 'bad', stroke: false, label: 'violation', help: 'A spec rule was broken on this line' },
+};
+
+/** One batch of glyphs of a style: a path for whole glyphs, one for 1-px ticks where they crowd. */
+interface Batch {
+  style: Style;
+  glyphs: Path2D;
+  ticks: Path2D;
+  used: boolean;
+}
+
+function newBatches(styles: Record<number, Style>): Map<number, Batch> {
+  const m = new Map<number, Batch>();
+  for (const [code, style] of Object.entries(styles)) m.set(Number(code), { style, glyphs: new Path2D(), ticks: new Path2D(), used: false });
+  return m;
+}
+
+interface Drag {
+  id: number;
+  x: number;
+  startT0: number;
+  moved: boolean;
+}
+
+/**
+ * The canvas engine: owns the view window and draws the lanes straight from
+ * the trace store, at most once per animation frame, never through React.
+ */
+class WaveEngine {
+  private readonly _ctx: CanvasRenderingContext2D | null;
+  private _dpr = 1;
+  private _w = 0;
+  private _h = 0;
+  private _win: TimeWindow = { t0: 0, span: 1_000_000 };
+  private _follow = true;
+  private _info: ScenarioInfo | null = null;
+  private _names: string[] = [];
+  private _gutter = 90;
+  private _charW = 7;
+  private _colors: Colors | null = null;
+  private _threadPattern: CanvasPattern | null = null;
+  private readonly _marks = new WeakMap<LaneIndex, LaneMarks>();
+  private readonly _groups = new Int32Array(3 * (MAX_COLUMNS + 2));
+  private readonly _poly = new Float64Array(8 * (MAX_COLUMNS + 2));
+  private readonly _bars = new Float64Array(2 * (MAX_COLUMNS + 2));
+  private readonly _busy = new Float64Array(2 * (MAX_COLUMNS + 2));
+  private readonly _recs = new Float64Array(3 * (MAX_COLUMNS + 2));
+  private readonly _counts: TraceCounts = { points: 0, busy: 0 };
+  private _hover: { x: number; y: number } | null = null;
+  private _drag: Drag | null = null;
+  private _raf = 0;
+  private _summaryAt = 0;
+  private _summaryDirty = true;
+  private _summaryTimer = 0;
+  /** The lanes' scroll offset, cached: reading scrollTop while drawing would force a layout. */
+  private _scrollY = 0;
+  private readonly _attrs = new Map<string, string>();
+
+  private readonly canvas: HTMLCanvasElement;
+  private readonly body: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly tip: HTMLElement;
+  private readonly range: HTMLElement;
+  private readonly onFollow: (follow: boolean) => void;
+
+  constructor(
+    canvas: HTMLCanvasElement,
+    body: HTMLElement,
+    spacer: HTMLElement,
+    tip: HTMLElement,
+    range: HTMLElement,
+    onFollow: (follow: boolean) => void,
+  ) {
+    this.canvas = canvas;
+    this.body = body;
+    this.spacer = spacer;
+    this.tip = tip;
+    this.range = range;
+    this.onFollow = onFollow;
+    this._ctx = canvas.getContext('2d');
+  }
+
+  // ---- state ------------------------------------------------------------------------
+
+  private get _now(): number {
+    return live.view?.now ?? 0;
+  }
+
+  /** The latest time there is anything to see: now, or the scenario's duration if later. */
+  private get _end(): number {
+    return Math.max(this._now, this._info?.durationNs ?? 0);
+  }
+
+  private get _plotW(): number {
+    return Math.max(1, this._w - this._gutter);
+  }
+
+  private get _nsPerPx(): number {
+    return this._win.span / this._plotW;
+  }
+
+  private get _lines(): number {
+    return this._info?.lines.length ?? 0;
+  }
+
+  private get _laneH(): number {
+    return this._laneHFor(this._h);
+  }
+
+  private _setFollow(on: boolean): void {
+    if (this._follow === on) return;
+    this._follow = on;
+    this.onFollow(on);
+  }
+
+  private _setWindow(w: TimeWindow, manual: boolean): void {
+    this._win = clampWindow(w, this._end);
+    if (manual) this._setFollow(false);
+    if (this._hover) this._showTip(this._hover.x, this._hover.y);
+    this._summaryDirty = true;
+    this.requestDraw();
+  }
+
+  setInfo(info: ScenarioInfo | null): void {
+    this._info = info;
+    this._names = (info?.lines ?? []).map((l, i) => `${i} ${l.name || '–'}`);
+    // The whole scenario when it is short; long runs start on their first seconds.
+    this._win = fitWindow(Math.min(info?.durationNs || 1_000_000, INITIAL_MAX_SPAN_NS));
+    this._setFollow(true);
+    this.body.scrollTop = 0;
+    this._scrollY = 0;
+    this._measure();
+    this.resize();
+  }
+
+  themeChanged(): void {
+    this._colors = null;
+    this.requestDraw();
+  }
+
+  /** The cursor moved (set here or by another panel): bring it into view. */
+  cursorChanged(cursor: number | null): void {
+    if (cursor !== null) {
+      this._setFollow(false);
+      this._win = revealTime(this._win, cursor, Math.max(this._end, cursor));
+    }
+    this._summaryDirty = true;
+    this.requestDraw();
+  }
+
+  setFollow(on: boolean): void {
+    this._setFollow(on);
+    this._summaryDirty = true;
+    this.requestDraw();
+  }
+
+  zoom(factor: number): void {
+    // Around the cursor if it is in view, else around the live edge when following, else the middle.
+    const { t0, span } = this._win;
+    const cursor = useApp.getState().cursor;
+    const now = this._now;
+    let fx = 0.5;
+    if (cursor !== null && cursor >= t0 && cursor <= t0 + span) fx = (cursor - t0) / span;
+    else if (this._follow && now >= t0 && now <= t0 + span) fx = (now - t0) / span;
+    this._setWindow(zoomAt(this._win, factor, fx, this._end), true);
+  }
+
+  fit(): void {
+    // What has been simulated so far (the whole scenario before it starts).
+    const now = this._now;
+    this._setWindow(fitWindow(now > 0 ? now : this._end), true);
+  }
+
+  /** Sets the time-travel cursor (null: back to live, and follow it). */
+  setCursor(t: number | null): void {
+    if (t === null) {
+      useApp.setState({ cursor: null });
+      client.send({ type: 'seek', t: null });
+      this._setFollow(true);
+      this.requestDraw();
+      return;
+    }
+    const c = Math.max(0, Math.min(Math.round(t), Math.max(this._now, 0)));
+    useApp.setState({ cursor: c });
+    client.send({ type: 'seek', t: c });
+  }
+
+  // ---- sizing ------------------------------------------------------------------------
+
+  private _measure(): void {
+    const ctx = this._ctx;
+    if (!ctx) return;
+    const c = this._colors ?? readColors();
+    ctx.font = `11px ${c.mono}`;
+    this._charW = ctx.measureText('0000000000').width / 10 || 7;
+    ctx.font = '12px system-ui, sans-serif';
+    let widest = 0;
+    for (const name of this._names) widest = Math.max(widest, ctx.measureText(name).width);
+    this._gutter = Math.round(Math.min(200, Math.max(84, widest + 34)));
+  }
+
+  resize(): void {
+    const w = this.body.clientWidth;
+    const h = this.body.clientHeight;
+    const dpr = window.devicePixelRatio || 1;
+    const contentH = AXIS_H + this._lines * this._laneHFor(h);
+    this.spacer.style.height = `${Math.max(0, contentH - h)}px`;
+    this._scrollY = this.body.scrollTop;
+    if (w !== this._w || h !== this._h || dpr !== this._dpr) {
+      this._w = w;
+      this._h = h;
+      this._dpr = dpr;
+      // The width follows the panel (a fixed px width would keep the layout from ever shrinking).
+      this.canvas.style.height = `${h}px`;
+      this.canvas.width = Math.max(1, Math.round(w * dpr));
+      this.canvas.height = Math.max(1, Math.round(h * dpr));
+    }
+    this._summaryDirty = true;
+    this.draw();
+  }
+
+  private _laneHFor(h: number): number {
+    const n = Math.max(1, this._lines);
+    return Math.max(MIN_LANE_H, Math.min(MAX_LANE_H, Math.floor((h - AXIS_H) / n)));
+  }
+
+  // ---- frames ------------------------------------------------------------------------
+
+  requestDraw(): void {
+    if (!this._raf) {
+      this._raf = requestAnimationFrame(() => {
+        this._raf = 0;
+        this.draw();
+      });
+    }
+  }
+
+  /** A worker batch was applied (called in the client's animation frame): draw now. */
+  frame(): void {
+    if (this._raf) {
+      cancelAnimationFrame(this._raf);
+      this._raf = 0;
+    }
+    this.draw();
+  }
+
+  private _marksOf(lane: LaneIndex): LaneMarks {
+    let m = this._marks.get(lane);
+    if (!m) {
+      m = new LaneMarks();
+      this._marks.set(lane, m);
+    }
+    m.sync(lane);
+    return m;
+  }
+
+  private _patternFor(c: Colors): CanvasPattern | null {
+    if (this._threadPattern) return this._threadPattern;
+    const tile = document.createElement('canvas');
+    tile.width = tile.height = 6;
+    const t = tile.getContext('2d');
+    if (!t) return null;
+    t.strokeStyle = c.accent;
+    t.lineWidth = 1.2;
+    t.beginPath();
+    t.moveTo(-1, 7);
+    t.lineTo(7, -1);
+    t.stroke();
+    this._threadPattern = this._ctx?.createPattern(tile, 'repeat') ?? null;
+    return this._threadPattern;
+  }
+
+  draw(): void {
+    const ctx = this._ctx;
+    if (!ctx || this._w <= 0 || this._h <= 0) return;
+    const started = performance.now();
+    if (!this._colors) {
+      this._colors = readColors();
+      this._threadPattern = null;
+      this._measure();
+    }
+    const c = this._colors;
+    const now = this._now;
+    if (this._follow) this._win = { t0: followT0(this._win.t0, this._win.span, now), span: this._win.span };
+    const W = this._w;
+    const H = this._h;
+    const gutter = this._gutter;
+    const plotW = this._plotW;
+    const k = this._nsPerPx;
+    const t0 = this._win.t0;
+    const t1 = t0 + this._win.span;
+    const laneH = this._laneH;
+    const scrollY = this._scrollY;
+    const n = this._lines;
+    const lanes = live.trace.lanes;
+    const first = Math.max(0, Math.floor(scrollY / laneH));
+    const last = Math.min(n, Math.ceil((scrollY + H - AXIS_H) / laneH));
+    const state = useApp.getState();
+    const cursor = state.cursor;
+    const inspect = state.inspectLine;
+    const laneTop = (i: number): number => AXIS_H + i * laneH - scrollY;
+    const xOf = (t: number): number => (t - t0) / k;
+
+    ctx.setTransform(this._dpr, 0, 0, this._dpr, 0, 0);
+    ctx.fillStyle = c.panel;
+    ctx.fillRect(0, 0, W, H);
+    const ticks = computeTicks(t0, t1, k, TICK_MIN_PX, this._charW, 14);
+
+    // ---- the plot (clipped below the axis, right of the names) ----
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(gutter, AXIS_H, plotW, H - AXIS_H);
+    ctx.clip();
+    ctx.translate(gutter, 0);
+
+    for (let i = first; i < last; i++) {
+      const y = laneTop(i);
+      if (i === inspect) {
+        ctx.fillStyle = c.accent;
+        ctx.globalAlpha = 0.08;
+        ctx.fillRect(0, y, plotW, laneH);
+      } else if (i % 2 === 1) {
+        ctx.fillStyle = c.panel2;
+        ctx.globalAlpha = 0.5;
+        ctx.fillRect(0, y, plotW, laneH);
+      }
+    }
+    ctx.globalAlpha = 1;
+    // The future (after the simulation's now) is unknown: shaded.
+    const xNow = xOf(now);
+    if (xNow < plotW) {
+      ctx.fillStyle = c.panel2;
+      ctx.globalAlpha = 0.7;
+      ctx.fillRect(Math.max(0, xNow), AXIS_H, plotW - Math.max(0, xNow), H - AXIS_H);
+      ctx.globalAlpha = 1;
+    }
+    // Grid at the major ticks.
+    ctx.strokeStyle = c.border;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (const t of ticks.times) {
+      const x = Math.round(xOf(t)) + 0.5;
+      ctx.moveTo(x, AXIS_H);
+      ctx.lineTo(x, H);
+    }
+    ctx.stroke();
+
+    const level = new Path2D();
+    const hard = new Path2D();
+    const threaded = new Path2D();
+    const badLines = new Path2D();
+    const warnLines = new Path2D();
+    const evBatches = newBatches(EV_STYLE);
+    const flagBatches = newBatches(FLAG_STYLE);
+    const texts: { x: number; y: number; text: string; color: string }[] = [];
+    const groups = this._groups;
+    const poly = this._poly;
+    const bars = this._bars;
+    const recs = this._recs;
+    const busyOut = this._busy;
+    const counts = this._counts;
+    const busy = new Path2D();
+    const cols = Math.min(plotW, MAX_COLUMNS);
+
+    /** Adds the visible markers of a strip (glyphs, or runs of ticks where they crowd) to the batches. */
+    const strip = (s: Strip, cy: number, batches: Map<number, Batch>, crowdCode: number, flagLine: Path2D | null, y: number): void => {
+      const T = s.t.data;
+      const len = s.length;
+      if (!len) return;
+      const from = lowerBound(T, 0, len, t0 - 5 * k);
+      const to = upperBound(T, from, len, t0 + (cols + 5) * k);
+      const n = stripLayout(T, s.code.data, from, to, t0, k, crowdCode, 4, groups, recs);
+      for (let r = 0; r < n; r++) {
+        const x = recs[3 * r] as number;
+        const code = recs[3 * r + 1] as number;
+        const w = recs[3 * r + 2] as number;
+        const b = batches.get(code);
+        if (!b) continue;
+        b.used = true;
+        if (w === 0) {
+          glyph(b.glyphs, b.style.shape, x, cy);
+          if (flagLine && (r + 1 < n ? (recs[3 * (r + 1)] as number) : Infinity) - x > 70) texts.push({ x: x + 6, y: cy + 3.5, text: FLAG_NAMES[code] ?? '', color: c[b.style.color] });
+        } else b.ticks.rect(x, cy - 3.5, w, 7);
+        // Flags also mark the whole lane, so they stand out at any zoom.
+        flagLine?.rect(w === 0 ? Math.floor(x) : x, y + 9, Math.max(1, w), laneH - 10);
+      }
+    };
+
+    for (let i = first; i < last; i++) {
+      const src = lanes[i];
+      if (!src) continue;
+      const m = this._marksOf(src);
+      const y = laneTop(i);
+      const yHigh = y + 10.5;
+      const yLow = y + laneH - 10.5;
+      // Handler runs: a band behind the trace (threaded part hatched).
+      let nb = intervalBars(m.hard.start.data, m.hard.end.data, m.hard.length, t0, k, cols, now, bars);
+      for (let b = 0; b < nb; b++) hard.rect(bars[2 * b] as number, yHigh - 2, (bars[2 * b + 1] as number) - (bars[2 * b] as number), yLow - yHigh + 4);
+      nb = intervalBars(m.threaded.start.data, m.threaded.end.data, m.threaded.length, t0, k, cols, now, bars);
+      for (let b = 0; b < nb; b++) threaded.rect(bars[2 * b] as number, yHigh - 2, (bars[2 * b + 1] as number) - (bars[2 * b] as number), yLow - yHigh + 4);
+      // The level: a line, and a band where it changes faster than the pixels.
+      levelTrace(src.levelT.data, src.levelV.data, src.levelT.length, src.initial, t0, k, cols, now, groups, poly, busyOut, counts);
+      for (let p = 0; p < counts.points; p++) {
+        const x = poly[2 * p] as number;
+        const code = poly[2 * p + 1] as number;
+        if (code >= 2) level.moveTo(x, code === 3 ? yHigh : yLow);
+        else level.lineTo(x, code ? yHigh : yLow);
+      }
+      for (let b = 0; b < counts.busy; b++) busy.rect(busyOut[2 * b] as number, yHigh, (busyOut[2 * b + 1] as number) - (busyOut[2 * b] as number), yLow - yHigh);
+      // Event strip (bottom), then its notable markers on top.
+      const evY = y + laneH - 5;
+      strip(m.events, evY, evBatches, CROWD, null, y);
+      strip(m.notable, evY, evBatches, -1, null, y);
+      // Flag strip (top).
+      const flagY = y + 5;
+      strip(m.warnFlags, flagY, flagBatches, -1, warnLines, y);
+      strip(m.badFlags, flagY, flagBatches, -1, badLines, y);
+    }
+
+    ctx.fillStyle = c.accent;
+    ctx.globalAlpha = 0.22;
+    ctx.fill(hard);
+    const pattern = this._patternFor(c);
+    ctx.globalAlpha = 0.7;
+    if (pattern) {
+      ctx.fillStyle = pattern;
+      ctx.fill(threaded);
+    }
+    ctx.globalAlpha = 0.35;
+    ctx.fillStyle = c.warn;
+    ctx.fill(warnLines);
+    ctx.globalAlpha = 0.45;
+    ctx.fillStyle = c.bad;
+    ctx.fill(badLines);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = c.high;
+    ctx.globalAlpha = 0.45;
+    ctx.fill(busy);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = c.high;
+    ctx.lineWidth = 1.5;
+    ctx.lineJoin = 'miter';
+    ctx.stroke(level);
+    for (const batches of [evBatches, flagBatches]) {
+      for (const b of batches.values()) {
+        if (!b.used) continue;
+        const color = c[b.style.color];
+        ctx.fillStyle = color;
+        ctx.fill(b.ticks);
+        if (b.style.stroke) {
+          ctx.strokeStyle = color;
+          ctx.lineWidth = b.style.shape === 'cross' ? 2 : 1.3;
+          ctx.stroke(b.glyphs);
+        } else ctx.fill(b.glyphs);
+      }
+    }
+    if (texts.length) {
+      ctx.font = `bold 9px ${c.mono}`;
+      for (const t of texts) {
+        ctx.fillStyle = t.color;
+        ctx.fillText(t.text, t.x, t.y);
+      }
+    }
+    // Now, hover and cursor lines.
+    if (xNow >= 0 && xNow <= plotW) {
+      ctx.strokeStyle = c.muted;
+      ctx.setLineDash([3, 3]);
+      ctx.beginPath();
+      ctx.moveTo(Math.round(xNow) + 0.5, AXIS_H);
+      ctx.lineTo(Math.round(xNow) + 0.5, H);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    if (this._hover && !this._drag?.moved && this._hover.x >= gutter) {
+      ctx.strokeStyle = c.muted;
+      ctx.globalAlpha = 0.6;
+      ctx.beginPath();
+      ctx.moveTo(Math.round(this._hover.x - gutter) + 0.5, AXIS_H);
+      ctx.lineTo(Math.round(this._hover.x - gutter) + 0.5, H);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+    const xCursor = cursor === null ? NaN : xOf(cursor);
+    if (xCursor >= 0 && xCursor <= plotW) {
+      ctx.strokeStyle = c.focus;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(Math.round(xCursor), AXIS_H);
+      ctx.lineTo(Math.round(xCursor), H);
+      ctx.stroke();
+    }
+    ctx.restore();
+
+    // ---- the names (left) ----
+    ctx.fillStyle = c.panel;
+    ctx.fillRect(0, AXIS_H, gutter, H - AXIS_H);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, AXIS_H, gutter, H - AXIS_H);
+    ctx.clip();
+    const at = cursor ?? now;
+    ctx.textBaseline = 'middle';
+    for (let i = first; i < last; i++) {
+      const y = laneTop(i);
+      if (i === inspect) {
+        ctx.fillStyle = c.accent;
+        ctx.globalAlpha = 0.12;
+        ctx.fillRect(0, y, gutter, laneH);
+        ctx.globalAlpha = 1;
+      }
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.fillStyle = i === inspect ? c.text : c.muted;
+      const name = this._names[i] ?? String(i);
+      ctx.fillText(name, 6, y + laneH / 2, gutter - 30);
+      const src = lanes[i];
+      if (src) {
+        const v = src.levelAt(at);
+        ctx.font = `bold 11px ${c.mono}`;
+        ctx.fillStyle = v ? c.high : c.low;
+        ctx.fillText(v ? '1' : '0', gutter - 16, y + laneH / 2);
+      }
+      ctx.fillStyle = c.border;
+      ctx.fillRect(0, y + laneH - 1, W, 1);
+    }
+    ctx.restore();
+    ctx.fillStyle = c.border;
+    ctx.fillRect(gutter - 1, AXIS_H, 1, H - AXIS_H);
+
+    // ---- the time axis (top) ----
+    ctx.fillStyle = c.panel;
+    ctx.fillRect(0, 0, W, AXIS_H);
+    ctx.fillStyle = c.border;
+    ctx.fillRect(0, AXIS_H - 1, W, 1);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(gutter, 0, plotW, AXIS_H);
+    ctx.clip();
+    ctx.translate(gutter, 0);
+    ctx.strokeStyle = c.muted;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    if (ticks.minor) {
+      for (let t = Math.max(0, Math.ceil(t0 / ticks.minor) * ticks.minor); t <= t1; t += ticks.minor) {
+        const x = Math.round(xOf(t)) + 0.5;
+        ctx.moveTo(x, AXIS_H - 4);
+        ctx.lineTo(x, AXIS_H);
+      }
+    }
+    for (const t of ticks.times) {
+      const x = Math.round(xOf(t)) + 0.5;
+      ctx.moveTo(x, AXIS_H - 9);
+      ctx.lineTo(x, AXIS_H);
+    }
+    ctx.stroke();
+    ctx.font = `11px ${c.mono}`;
+    ctx.fillStyle = c.muted;
+    ctx.textBaseline = 'middle';
+    ticks.times.forEach((t, i) => ctx.fillText(ticks.labels[i] ?? '', Math.round(xOf(t)) + 4, AXIS_H / 2 - 1));
+    if (xCursor >= 0 && xCursor <= plotW) {
+      const label = formatExact(cursor as number);
+      const w = ctx.measureText(label).width + 8;
+      const x = Math.min(Math.max(0, xCursor - w / 2), plotW - w);
+      ctx.fillStyle = c.focus;
+      ctx.fillRect(x, 1, w, AXIS_H - 3);
+      ctx.fillStyle = '#111';
+      ctx.fillText(label, x + 4, AXIS_H / 2 - 1);
+    }
+    ctx.restore();
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillStyle = c.muted;
+    ctx.textBaseline = 'middle';
+    ctx.fillText('line', 6, AXIS_H / 2);
+    ctx.fillText('lvl', gutter - 22, AXIS_H / 2);
+
+    // ---- for tests and people: state on the element, a summary for screen readers ----
+    this._attr('data-t0', String(t0));
+    this._attr('data-span', String(this._win.span));
+    this._attr('data-gutter', String(gutter));
+    this._attr('data-lane-h', String(laneH));
+    this._attr('data-axis-h', String(AXIS_H));
+    this._attr('data-scroll-y', String(scrollY));
+    this._attr('data-follow', this._follow ? '1' : '0');
+    this._summarize();
+    // The whole draw, summary included: what a frame pays for the waveform.
+    this._attr('data-draw-ms', (performance.now() - started).toFixed(2));
+  }
+
+  private _attr(name: string, value: string): void {
+    if (this._attrs.get(name) === value) return;
+    this._attrs.set(name, value);
+    this.canvas.setAttribute(name, value);
+  }
+
+  /** The accessible name and the range readout (at most every SUMMARY_MS unless something changed by hand, and once more after the last change). */
+  private _summarize(): void {
+    const wall = performance.now();
+    if (!this._summaryDirty && wall - this._summaryAt < SUMMARY_MS) {
+      if (!this._summaryTimer) {
+        this._summaryTimer = window.setTimeout(() => {
+          this._summaryTimer = 0;
+          this._summaryDirty = true;
+          this._summarize();
+        }, SUMMARY_MS);
+      }
+      return;
+    }
+    this._summaryDirty = false;
+    this._summaryAt = wall;
+    const t0 = this._win.t0;
+    const t1 = t0 + this._win.span;
+    const laneH = this._laneH;
+    const scrollY = this._scrollY;
+    const first = Math.max(0, Math.floor(scrollY / laneH));
+    const last = Math.min(this._lines, Math.ceil((scrollY + this._h - AXIS_H) / laneH));
+    const cursor = useApp.getState().cursor;
+    const from = formatExact(Math.max(0, Math.round(t0)));
+    const to = formatExact(Math.max(0, Math.round(t1)));
+    const rangeText = `${from} – ${to}`;
+    if (this.range.textContent !== rangeText) this.range.textContent = rangeText;
+    const lanes = live.trace.lanes;
+    const counts = new Map<number, number>();
+    for (let i = 0; i < lanes.length; i++) {
+      const src = lanes[i];
+      if (!src) continue;
+      const m = this._marksOf(src);
+      for (const s of [m.badFlags, m.warnFlags]) {
+        const a = lowerBound(s.t.data, 0, s.length, t0);
+        const b = upperBound(s.t.data, a, s.length, t1);
+        for (const [code, count] of countCodes(s, a, b, 10_000)) counts.set(code, (counts.get(code) ?? 0) + count);
+      }
+    }
+    const flags = [Flag.Lost, Flag.Spurious, Flag.Coalesced, Flag.Violation]
+      .filter((f) => counts.get(f))
+      .map((f) => `${counts.get(f)} ${f === Flag.Violation ? 'spec violation' : FLAG_NAMES[f]?.toLowerCase()}`);
+    const n = this._lines;
+    const shown = n === 0 ? 'no lines' : last - first >= n ? `all ${n} lines` : `lines ${first} to ${last - 1} of ${n}`;
+    const label =
+      `Waveform: ${shown}, from ${from} to ${to}${this._follow ? ', following live' : ''}. ` +
+      `${cursor === null ? 'No cursor (live).' : `Cursor at ${formatExact(cursor)}.`} ` +
+      `${flags.length ? `Flags in view: ${flags.join(', ')}.` : 'No oracle flags in view.'}`;
+    if (this.canvas.getAttribute('aria-label') !== label) this.canvas.setAttribute('aria-label', label);
+  }
+
+  // ---- input -------------------------------------------------------------------------
+
+  private _local(e: { clientX: number; clientY: number }): { x: number; y: number } {
+    const r = this.canvas.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private _laneAt(y: number): number {
+    if (y < AXIS_H) return -1;
+    const i = Math.floor((y - AXIS_H + this._scrollY) / this._laneH);
+    return i >= 0 && i < this._lines ? i : -1;
+  }
+
+  private _timeAtX(x: number): number {
+    return this._win.t0 + (x - this._gutter) * this._nsPerPx;
+  }
+
+  /** The nearest level change or marker of a lane within `px` pixels of t, or t. */
+  private _snap(lane: number, t: number, px: number): number {
+    const src = live.trace.lanes[lane];
+    if (!src) return t;
+    let best = t;
+    let dist = px * this._nsPerPx;
+    for (const col of [src.levelT, src.markT]) {
+      const i = lowerBound(col.data, 0, col.length, t);
+      for (const j of [i - 1, i]) {
+        if (j < 0 || j >= col.length) continue;
+        const d = Math.abs((col.data[j] as number) - t);
+        if (d <= dist) {
+          dist = d;
+          best = col.data[j] as number;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The previous or next event time (any level change or marker) on the inspected line, or on all lines. */
+  private _adjacentEvent(t: number, dir: 1 | -1): number | null {
+    const inspect = useApp.getState().inspectLine;
+    const lanes = inspect !== null && live.trace.lanes[inspect] ? [live.trace.lanes[inspect]] : live.trace.lanes;
+    let best: number | null = null;
+    for (const src of lanes) {
+      if (!src) continue;
+      for (const col of [src.levelT, src.markT]) {
+        if (dir > 0) {
+          const i = upperBound(col.data, 0, col.length, t);
+          if (i < col.length && (best === null || (col.data[i] as number) < best)) best = col.data[i] as number;
+        } else {
+          const i = lowerBound(col.data, 0, col.length, t) - 1;
+          if (i >= 0 && (best === null || (col.data[i] as number) > best)) best = col.data[i] as number;
+        }
+      }
+    }
+    return best;
+  }
+
+  private _showTip(x: number, y: number): void {
+    const lane = this._laneAt(y);
+    if (lane < 0 || x < this._gutter || this._drag?.moved) {
+      this.tip.hidden = true;
+      return;
+    }
+    const t = this._timeAtX(x);
+    const src = live.trace.lanes[lane];
+    const lines = [`${this._names[lane] ?? lane} at ${formatExact(Math.max(0, Math.round(t)))}${src && t <= this._now ? `: ${src.levelAt(t) ? 'high' : 'low'}` : ''}`];
+    if (src) {
+      const k = this._nsPerPx;
+      const a = lowerBound(src.markT.data, 0, src.markT.length, t - 5 * k);
+      const b = upperBound(src.markT.data, a, src.markT.length, t + 5 * k);
+      for (let i = a; i < b && i < a + 8; i++) {
+        const e = live.trace.get(src.markSeq.data[i] as number);
+        lines.push(`${formatExact(src.markT.data[i] as number)}  ${e ? describeEvent(e) : 'event no longer held'}`);
+      }
+      if (b - a > 8) lines.push(`… and ${b - a - 8} more (zoom in)`);
+    }
+    this.tip.textContent = lines.join('\n');
+    this.tip.hidden = false;
+    const left = Math.min(x + 14, this._w - this.tip.offsetWidth - 4);
+    this.tip.style.left = `${Math.max(0, left)}px`;
+    this.tip.style.top = `${y + 14 + this.tip.offsetHeight > this._h ? Math.max(0, y - 10 - this.tip.offsetHeight) : y + 14}px`;
+  }
+
+  attach(): () => void {
+    const cv = this.canvas;
+    const onWheel = (e: WheelEvent): void => {
+      const { x } = this._local(e);
+      if (x < this._gutter) return; // over the names the wheel scrolls the lanes
+      e.preventDefault();
+      const scale = e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1;
+      const horizontal = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
+      if (horizontal && !e.ctrlKey) {
+        const d = (e.shiftKey ? e.deltaY || e.deltaX : e.deltaX) * scale;
+        this._setWindow(panBy(this._win, d, this._plotW, this._end), true);
+      } else {
+        const factor = Math.exp(Math.max(-300, Math.min(300, e.deltaY * scale)) * 0.002);
+        this._setWindow(zoomAt(this._win, factor, (x - this._gutter) / this._plotW, this._end), true);
+      }
+      this._showTip(x, this._local(e).y);
+    };
+    const onDown = (e: PointerEvent): void => {
+      if (e.button !== 0) return;
+      const { x, y } = this._local(e);
+      if (x < this._gutter) {
+        const lane = this._laneAt(y);
+        if (lane >= 0) useApp.setState({ inspectLine: lane });
+        return;
+      }
+      this._drag = { id: e.pointerId, x, startT0: this._win.t0, moved: false };
+      cv.setPointerCapture(e.pointerId);
+    };
+    const onMove = (e: PointerEvent): void => {
+      const { x, y } = this._local(e);
+      this._hover = { x, y };
+      const d = this._drag;
+      if (d && d.id === e.pointerId && (d.moved || Math.abs(x - d.x) > 3)) {
+        d.moved = true;
+        this.tip.hidden = true;
+        cv.style.cursor = 'grabbing';
+        this._setWindow({ t0: d.startT0 - (x - d.x) * this._nsPerPx, span: this._win.span }, true);
+        return;
+      }
+      this._showTip(x, y);
+      this.requestDraw();
+    };
+    const onUp = (e: PointerEvent): void => {
+      const d = this._drag;
+      if (!d || d.id !== e.pointerId) return;
+      this._drag = null;
+      cv.style.cursor = '';
+      if (cv.hasPointerCapture(e.pointerId)) cv.releasePointerCapture(e.pointerId);
+      if (d.moved) return;
+      const { x, y } = this._local(e);
+      const lane = this._laneAt(y);
+      const t = this._timeAtX(x);
+      this.setCursor(lane >= 0 ? this._snap(lane, t, 4) : t);
+    };
+    const onCancel = (): void => {
+      this._drag = null;
+      cv.style.cursor = '';
+    };
+    const onLeave = (): void => {
+      this._hover = null;
+      this.tip.hidden = true;
+      this.requestDraw();
+    };
+    const onKey = (e: KeyboardEvent): void => {
+      const k = this._nsPerPx;
+      const cursor = useApp.getState().cursor;
+      switch (e.key) {
+        case 'ArrowLeft':
+        case 'ArrowRight': {
+          const dir = e.key === 'ArrowLeft' ? -1 : 1;
+          if (e.shiftKey) this._setWindow(panBy(this._win, (dir * this._plotW) / 4, this._plotW, this._end), true);
+          else if (e.ctrlKey || e.metaKey) {
+            const t = this._adjacentEvent(cursor ?? this._now, dir);
+            if (t !== null) this.setCursor(t);
+          } else {
+            const step = Math.max(1, Math.round((e.altKey ? 1 : 10) * k));
+            this.setCursor((cursor ?? this._now) + dir * step);
+          }
+          break;
+        }
+        case '+':
+        case '=':
+          this.zoom(0.5);
+          break;
+        case '-':
+        case '_':
+          this.zoom(2);
+          break;
+        case 'Home':
+          this._setWindow({ t0: -0.02 * this._win.span, span: this._win.span }, true);
+          break;
+        case 'End':
+          this.setFollow(true);
+          break;
+        case 'f':
+        case 'F':
+          this.setFollow(!this._follow);
+          break;
+        case '0':
+          this.fit();
+          break;
+        case 'Escape':
+          if (cursor === null) return;
+          this.setCursor(null);
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    };
+    const onScroll = (): void => {
+      this._scrollY = this.body.scrollTop;
+      this._summaryDirty = true;
+      this.requestDraw();
+    };
+    cv.addEventListener('wheel', onWheel, { passive: false });
+    cv.addEventListener('pointerdown', onDown);
+    cv.addEventListener('pointermove', onMove);
+    cv.addEventListener('pointerup', onUp);
+    cv.addEventListener('pointercancel', onCancel);
+    cv.addEventListener('pointerleave', onLeave);
+    cv.addEventListener('keydown', onKey);
+    this.body.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      cv.removeEventListener('wheel', onWheel);
+      cv.removeEventListener('pointerdown', onDown);
+      cv.removeEventListener('pointermove', onMove);
+      cv.removeEventListener('pointerup', onUp);
+      cv.removeEventListener('pointercancel', onCancel);
+      cv.removeEventListener('pointerleave', onLeave);
+      cv.removeEventListener('keydown', onKey);
+      this.body.removeEventListener('scroll', onScroll);
+      if (this._raf) cancelAnimationFrame(this._raf);
+      this._raf = 0;
+      window.clearTimeout(this._summaryTimer);
+      this._summaryTimer = 0;
+    };
+  }
+}
+
+// ---- React ---------------------------------------------------------------------------------
+
+function LegendGlyph({ style }: { style: Style }): React.JSX.Element {
+  const d = new Path2DRecorder();
+  glyph(d as unknown as Path2D, style.shape, 6, 6);
+  const color = `var(--${style.color})`;
+  return (
+    <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+      <path d={d.d} fill={style.stroke ? 'none' : color} stroke={style.stroke ? color : 'none'} strokeWidth={style.shape === 'cross' ? 2 : 1.3} />
+    </svg>
+  );
+}
+
+/** Records glyph() calls as an SVG path, so the legend shows exactly the canvas shapes. */
+class Path2DRecorder {
+  d = '';
+  moveTo(x: number, y: number): void {
+    this.d += `M${x} ${y}`;
+  }
+  lineTo(x: number, y: number): void {
+    this.d += `L${x} ${y}`;
+  }
+  closePath(): void {
+    this.d += 'Z';
+  }
+  rect(x: number, y: number, w: number, h: number): void {
+    this.d += `M${x} ${y}h${w}v${h}h${-w}Z`;
+  }
+  arc(x: number, y: number, r: number): void {
+    this.d += `M${x + r} ${y}A${r} ${r} 0 1 1 ${x - r} ${y}A${r} ${r} 0 1 1 ${x + r} ${y}`;
+  }
+}
+
+function Legend(): React.JSX.Element {
+  const item = (s: Style): React.JSX.Element => (
+    <li key={s.label} title={s.help}>
+      <LegendGlyph style={s} />
+      {s.label}
+    </li>
+  );
+  return (
+    <ul className="wf-legend" aria-label="Waveform legend">
+      {Object.values(EV_STYLE).map(item)}
+      <li title="A handler run (hard-irq part)">
+        <span className="wf-swatch wf-swatch-handler" aria-hidden="true" />
+        handler
+      </li>
+      <li title="The threaded part of a handler">
+        <span className="wf-swatch wf-swatch-thread" aria-hidden="true" />
+        threaded
+      </li>
+      {Object.values(FLAG_STYLE).map(item)}
+    </ul>
+  );
+}
+
+function CursorControls({ onLive }: { onLive: () => void }): React.JSX.Element {
+  const cursor = useApp(selectCursor);
+  return (
+    <>
+      <span className="readout" aria-live="polite" data-testid="waveform-cursor">
+        {cursor === null ? (
+          'live'
+        ) : (
+          <>
+            cursor <b>{formatExact(cursor)}</b>
+          </>
+        )}
+      </span>
+      <button className="btn" onClick={onLive} disabled={cursor === null} title="Clear the cursor and follow the live run (Escape)">
+        Live
+      </button>
+    </>
+  );
+}
+
+/**
+ * A logic-analyzer view: one lane per line with its level over simulated time,
+ * the device's and driver's markers, handler runs and the oracle's flags;
+ * zoom, pan, follow live, and a time-travel cursor.
+ */
 export function Waveform(): React.JSX.Element {
-  return <section className="panel"><h2>Waveform</h2></section>;
+  const info = useApp(selectInfo);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const spacerRef = useRef<HTMLDivElement>(null);
+  const tipRef = useRef<HTMLDivElement>(null);
+  const rangeRef = useRef<HTMLSpanElement>(null);
+  const engine = useRef<WaveEngine | null>(null);
+  const [follow, setFollow] = useState(true);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const body = bodyRef.current;
+    const spacer = spacerRef.current;
+    const tip = tipRef.current;
+    const range = rangeRef.current;
+    if (!canvas || !body || !spacer || !tip || !range) return;
+    const e = new WaveEngine(canvas, body, spacer, tip, range, setFollow);
+    engine.current = e;
+    e.setInfo(useApp.getState().info);
+    const offFrame = onFrame(() => e.frame());
+    const unsubscribe = useApp.subscribe((s, p) => {
+      if (s.cursor !== p.cursor) e.cursorChanged(s.cursor);
+      if (s.theme !== p.theme) e.themeChanged();
+      if (s.inspectLine !== p.inspectLine) e.requestDraw();
+    });
+    // App sets data-theme in an effect; the colors are read once it has.
+    const mo = new MutationObserver(() => e.themeChanged());
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const ro = new ResizeObserver(() => e.resize());
+    ro.observe(body);
+    // A new device pixel ratio (browser zoom, another screen) needs a sharper or smaller backing store.
+    let dprQuery: MediaQueryList | null = null;
+    const onDpr = (): void => {
+      dprQuery?.removeEventListener('change', onDpr);
+      dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+      dprQuery.addEventListener('change', onDpr);
+      e.resize();
+    };
+    onDpr();
+    const detach = e.attach();
+    return () => {
+      offFrame();
+      unsubscribe();
+      ro.disconnect();
+      mo.disconnect();
+      dprQuery?.removeEventListener('change', onDpr);
+      detach();
+      engine.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    engine.current?.setInfo(info);
+  }, [info]);
+
+  return (
+    <section className="panel wf" aria-labelledby="waveform-heading">
+      <div className="panel-head wf-head">
+        <h2 id="waveform-heading">Waveform</h2>
+        <div role="group" aria-label="Zoom and follow" className="wf-tools">
+          <button className="btn" aria-label="Zoom out" title="Zoom out (−)" onClick={() => engine.current?.zoom(2)}>
+            −
+          </button>
+          <button className="btn" aria-label="Zoom in" title="Zoom in (+)" onClick={() => engine.current?.zoom(0.5)}>
+            +
+          </button>
+          <button className="btn" aria-label="Fit the whole run" title="Fit the whole run (0)" onClick={() => engine.current?.fit()}>
+            Fit
+          </button>
+          <button className="btn" aria-pressed={follow} title="Scroll with simulated time (F)" onClick={() => engine.current?.setFollow(!follow)}>
+            Follow live
+          </button>
+        </div>
+        <CursorControls onLive={() => engine.current?.setCursor(null)} />
+        <span className="spacer" />
+        <span className="readout" title="Visible time range" ref={rangeRef} data-testid="waveform-range" />
+      </div>
+      <div className="wf-wrap">
+        <div className="wf-body" ref={bodyRef}>
+          <canvas ref={canvasRef} className="wf-canvas" tabIndex={0} role="img" aria-label="Waveform" aria-describedby="waveform-help" data-testid="waveform" />
+          <div ref={spacerRef} aria-hidden="true" />
+        </div>
+        <div ref={tipRef} className="wf-tip" hidden aria-hidden="true" />
+      </div>
+      <p id="waveform-help" className="sr-only">
+        {HELP}
+      </p>
+      <Legend />
+    </section>
+  );
 }
