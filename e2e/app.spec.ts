@@ -21,7 +21,7 @@ async function runToEnd(page: Page): Promise<void> {
 
 /** The Lines table cell of a counter for a line (the row's counter cells are del, lost, spur, coal). */
 function counter(page: Page, line: number, which: 'lost' | 'spurious' | 'coalesced'): ReturnType<Page['locator']> {
-  return page.locator('table.lines tbody tr').nth(line).locator(`td.count-${which}`);
+  return page.locator(`.lines [role=row][data-line="${line}"] .count-${which}`);
 }
 
 test('the default scenario loads, runs and probes the device', async ({ page }) => {
@@ -152,7 +152,7 @@ test('scenario text is shown as text, never as HTML', async ({ page }) => {
   const link = execFileSync('node', ['bin/vgpio.mjs', 'link', file], { encoding: 'utf8' }).trim();
   await page.goto(`/${link.slice(link.indexOf('#'))}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(json.title);
-  await expect(page.locator('table.lines')).toContainText('<b>x</b>');
+  await expect(page.getByRole('table', { name: 'Lines' })).toContainText('<b>x</b>');
   expect(await page.evaluate('window.__pwned')).toBeUndefined();
 });
 

@@ -169,6 +169,7 @@ test('a spec violation row names the rule and its section, with the rule in its 
   await expect(v).toContainText('VIOLATION gpio.rq.type-change-via-none (virtio 1.2 5.18.6.8)');
   await expect(v).toContainText('the driver first disables it (type NONE)');
   await expect(v).toHaveAttribute('data-flavor', 'violation');
+  await v.hover(); // Tooltips are made when the pointer arrives.
   await expect(v).toHaveAttribute('title', /^gpio\.rq\.type-change-via-none: virtio 1\.2 5\.18\.6\.8 .*MUST, driver side\.\nTo change the trigger/s);
   // The oracle's spurious and lost labels are highlighted too.
   await expect(dataRows(page).filter({ hasText: 'SPURIOUS' }).first()).toHaveAttribute('data-flavor', 'spurious');

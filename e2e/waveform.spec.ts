@@ -263,7 +263,7 @@ test('zooms with buttons, wheel and keys, and follows live until told otherwise'
 test('a click sets the time-travel cursor, arrows move it, Live returns', async ({ page }) => {
   await runToEnd(page);
   const canvas = page.getByTestId('waveform');
-  const level0 = page.locator('table.lines tbody tr').first().locator('.level');
+  const level0 = page.locator('.lines [role=row][data-line="0"] .level');
   await expect(level0).toHaveText('HIGH');
   // The button is held low from 1 ms to 1.3 ms: click at 1.15 ms on the idle lane 4.
   const v = await view(page);

@@ -33,6 +33,8 @@ export function shownView(): View | null {
 
 type FrameListener = () => void;
 const listeners = new Set<FrameListener>();
+const heavy: FrameListener[] = [];
+let heavyTurn = 0;
 
 /** Subscribes to "a new batch was applied" (at most once per animation frame). */
 export function onFrame(fn: FrameListener): () => void {
@@ -40,8 +42,30 @@ export function onFrame(fn: FrameListener): () => void {
   return () => listeners.delete(fn);
 }
 
-export function notifyFrame(): void {
+/**
+ * Like onFrame, for panels whose refresh is expensive (a canvas, a long list).
+ * While the simulation runs they take turns, one per frame, so each refreshes
+ * at a fraction of the frame rate and no single frame pays for all of them.
+ * When the run is not moving (paused, ended, a time-travel snapshot), all refresh.
+ */
+export function onHeavyFrame(fn: FrameListener): () => void {
+  heavy.push(fn);
+  return () => {
+    const i = heavy.indexOf(fn);
+    if (i >= 0) heavy.splice(i, 1);
+  };
+}
+
+/** Runs the frame listeners. `all`: every heavy panel too (the picture must be complete now). */
+export function notifyFrame(all = live.status !== 'running'): void {
   for (const fn of listeners) fn();
+  if (heavy.length === 0) return;
+  if (all) {
+    for (const fn of [...heavy]) fn();
+    return;
+  }
+  heavyTurn = (heavyTurn + 1) % heavy.length;
+  heavy[heavyTurn]?.();
 }
 
 type TerminalListener = (text: string) => void;
@@ -67,6 +91,11 @@ export const perf = {
   frameMs: [] as number[],
   /** Work per frame: from the frame's start until its rendering is done (rAF callbacks + style, layout, paint). */
   frameWorkMs: [] as number[],
+  /** Script time per frame applying the batch (trace store, state), and running the panels' frame listeners. */
+  applyMs: [] as number[],
+  listenersMs: [] as number[],
+  /** Trace events applied per frame. */
+  eventsPerFrame: [] as number[],
   eventToPaintMs: [] as number[],
   push(arr: number[], v: number): void {
     arr.push(v);

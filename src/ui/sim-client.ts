@@ -25,7 +25,14 @@ export class SimClient {
   private _watchdog = 0;
 
   start(source: LoadSource): void {
-    this._afterPaint.port1.onmessage = () => perf.push(perf.frameWorkMs, performance.now() - this._frameStart);
+    this._afterPaint.port1.onmessage = () => {
+      const now = performance.now();
+      perf.push(perf.frameWorkMs, now - this._frameStart);
+      if (this._paintedBuiltAt) {
+        perf.push(perf.eventToPaintMs, performance.timeOrigin + now - this._paintedBuiltAt);
+        this._paintedBuiltAt = 0;
+      }
+    };
     this._source = source;
     this._spawn();
     this.send({ type: 'load', source });
@@ -39,7 +46,7 @@ export class SimClient {
       if (cmd.t === null && live.snapshot) {
         // Back to live: drop the past view at once, so every panel shows the present again.
         live.snapshot = null;
-        notifyFrame();
+        notifyFrame(true);
       }
     }
     this._worker?.postMessage(cmd);
@@ -131,7 +138,7 @@ export class SimClient {
       case 'snapshot':
         if (this._seekWanted !== msg.t) return; // Arrived after the user moved on (or went live).
         live.snapshot = { t: msg.t, view: msg.view };
-        notifyFrame();
+        notifyFrame(true);
         return;
       case 'file':
         downloadText(msg.filename, msg.mime, msg.text);
@@ -152,6 +159,8 @@ export class SimClient {
   /** Posted from each frame: it runs once that frame's rendering is done, which times the frame's work. */
   private readonly _afterPaint = new MessageChannel();
   private _frameStart = 0;
+  /** builtAt of the batch applied in this frame, until its paint is measured. */
+  private _paintedBuiltAt = 0;
 
   private _loop = (): void => {
     this._rafId = requestAnimationFrame(this._loop);
@@ -163,7 +172,9 @@ export class SimClient {
     const b = this._pending;
     if (!b) return;
     this._pending = null;
+    const t0 = performance.now();
     if (b.trace) live.trace.append(b.trace);
+    perf.push(perf.eventsPerFrame, b.trace?.t.length ?? 0);
     live.view = b.view;
     live.status = b.status;
     live.speed = b.speed;
@@ -179,10 +190,12 @@ export class SimClient {
       emitTerminal(this._terminal);
       this._terminal = '';
     }
+    const t1 = performance.now();
     notifyFrame();
-    // Worker event to paint: measured at the next frame, when this one has been painted.
-    const builtAt = b.builtAt;
-    requestAnimationFrame(() => perf.push(perf.eventToPaintMs, performance.timeOrigin + performance.now() - builtAt));
+    perf.push(perf.applyMs, t1 - t0);
+    perf.push(perf.listenersMs, performance.now() - t1);
+    // Worker event to paint: measured when this frame's rendering is done (the after-paint message).
+    this._paintedBuiltAt = b.builtAt;
     this.send({ type: 'frame' });
   };
 

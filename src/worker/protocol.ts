@@ -51,6 +51,8 @@ export type Command =
   | { type: 'seek'; t: number | null }
   /** Which line's interrupt route to include in views (the inspector). */
   | { type: 'inspect'; line: number | null }
+  /** Whether views carry the virtqueue state (only while the inspector shows it). */
+  | { type: 'detail'; queues: boolean }
   | { type: 'export'; format: 'vcd-wires' | 'vcd-rich' | 'jsonl' }
   /** The scenario with every recorded step, ready to encode as a link. */
   | { type: 'share' };
@@ -140,6 +142,7 @@ export interface View {
   now: number;
   processed: number;
   lines: LinesView;
+  /** Both queues, or empty unless the UI asked for them with `detail`. */
   queues: QueueView[];
   transport: TransportView;
   deviceStatus: number;

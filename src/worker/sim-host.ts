@@ -79,6 +79,8 @@ export class SimHost {
   private _violationsSent = 0;
   private _terminal = '';
   private _inspect: number | null = null;
+  /** Virtqueue views cost a walk of both rings per batch: only while the inspector shows them. */
+  private _wantQueues = false;
   private _stepsSent = 0;
   private _pendingSeek: number | null | undefined = undefined;
 
@@ -131,6 +133,9 @@ export class SimHost {
         return;
       case 'inspect':
         this._inspect = cmd.line;
+        return this._touch();
+      case 'detail':
+        this._wantQueues = cmd.queues;
         return this._touch();
       case 'export':
         return this._export(cmd.format);
@@ -428,7 +433,7 @@ export class SimHost {
     if (this._traceSent < trace.total) this._dirty = true; // More next frame.
     const violations = m.monitors.violations.slice(this._violationsSent);
     this._violationsSent = m.monitors.violations.length;
-    const view = makeView(m, this._inspect);
+    const view = makeView(m, this._inspect, this._wantQueues);
     const transfer: ArrayBuffer[] = [];
     if (cols) for (const a of [cols.t, cols.kind, cols.line, cols.a, cols.b, cols.c]) transfer.push(a.buffer as ArrayBuffer);
     this._io.post(
@@ -462,7 +467,7 @@ export class SimHost {
     const scratch = new Machine(cfg.value);
     scratch.shell = new Shell(scratch);
     scratch.runUntil(t, 50_000_000);
-    this._io.post({ type: 'snapshot', t, view: makeView(scratch, this._inspect) });
+    this._io.post({ type: 'snapshot', t, view: makeView(scratch, this._inspect, this._wantQueues) });
   }
 
   // ---- exports --------------------------------------------------------------------
@@ -534,7 +539,7 @@ export function stepInput(action: StepAction, at: number, event: number): StepIn
 const TRIGGER_NAMES: Record<number, string> = { 0: 'none', 1: 'edge-rising', 2: 'edge-falling', 3: 'edge-both', 4: 'level-high', 8: 'level-low' };
 
 /** Reads everything the panels show from a machine. */
-export function makeView(m: Machine, inspect: number | null): View {
+export function makeView(m: Machine, inspect: number | null, withQueues = true): View {
   const n = m.cfg.device.ngpio;
   const dev = m.device;
   const lines: LinesView = {
@@ -548,7 +553,7 @@ export function makeView(m: Machine, inspect: number | null): View {
     sink: new Uint8Array(n),
     driverFlags: new Uint8Array(n),
     inHandler: new Uint8Array(n),
-    lastDelivery: new Uint8Array(n).fill(255),
+    lastDelivery: dev.lastResult.slice(),
     delivered: new Uint32Array(n),
     coalesced: new Uint32Array(n),
     spurious: new Uint32Array(n),
@@ -572,15 +577,6 @@ export function makeView(m: Machine, inspect: number | null): View {
     const spec = m.world.specs[i];
     lines.source[i] = spec?.kind === 'button' && !spec.activeLow ? SOURCE_BUTTON_ACTIVE_HIGH : (SOURCE_CODES[spec?.kind ?? 'none'] ?? 0);
   }
-  // The last device-side delivery result per line, from the newest trace events.
-  let need = n;
-  for (let s = m.trace.total - 1; s >= m.trace.firstSeq && need > 0 && s >= m.trace.total - 20_000; s--) {
-    const e = m.trace.get(s);
-    if (e && e.kind === TK.DevIrqEvent && e.line >= 0 && e.line < n && lines.lastDelivery[e.line] === 255) {
-      lines.lastDelivery[e.line] = e.a;
-      need--;
-    }
-  }
   const t = m.transport;
   const sum = (a: Uint32Array): number => a.reduce((x, y) => x + y, 0);
   const total = m.oracle.total();
@@ -594,7 +590,7 @@ export function makeView(m: Machine, inspect: number | null): View {
     now: m.now,
     processed: m.processed,
     lines,
-    queues: queueViews(m),
+    queues: withQueues ? queueViews(m) : [],
     transport: { mode: t.mode, isr: t.isr, asserted: t.asserted, raised: sum(t.raised), delivered: sum(t.delivered), coalesced: sum(t.coalesced), masked: sum(t.masked) },
     deviceStatus: dev.status,
     deviceFailure: dev.failure,

@@ -167,6 +167,8 @@ export class GpioDevice {
   readonly evCoalesced: Uint32Array;
   readonly evMasked: Uint32Array;
   readonly invalidReturns: Uint32Array;
+  /** The last device-side delivery result per line (DeliveryResult), 255 before the first. */
+  readonly lastResult: Uint8Array;
   readonly validReturns: Uint32Array;
 
   // In-flight requestq messages, completed in time order by RequestDone events.
@@ -213,6 +215,7 @@ export class GpioDevice {
     this.evCoalesced = new Uint32Array(n);
     this.evMasked = new Uint32Array(n);
     this.invalidReturns = new Uint32Array(n);
+    this.lastResult = new Uint8Array(n).fill(255);
     this.validReturns = new Uint32Array(n);
     this._chain = new Chain(1);
     this._slotHead = new Int32Array(0);
@@ -650,6 +653,7 @@ export class GpioDevice {
   }
 
   private _irqEvent(line: number, result: number, cause: number): void {
+    this.lastResult[line] = result;
     if (result === DeliveryResult.Delivered) this.evDelivered[line]!++;
     else if (result === DeliveryResult.Coalesced) this.evCoalesced[line]!++;
     else this.evMasked[line]!++;

@@ -8,9 +8,29 @@ import { selectInfo, useApp } from '../store';
 /** World source kinds as LinesView.source codes. */
 const SOURCE = { none: 0, toggle: 1, button: 2, clock: 3, level: 4, buttonHigh: 5 } as const;
 const DIR = ['none', 'out', 'in'];
+/** Column headings: label, tooltip, class (the column widths are in styles.css, .lines-row). */
+const HEADINGS: readonly (readonly [string, string | undefined, string | undefined])[] = [
+  ['#', 'line number', 'num'],
+  ['name', undefined, undefined],
+  ['dir', 'direction at the device', undefined],
+  ['level', 'level on the wire', undefined],
+  ['drive', 'drive the line from outside', undefined],
+  ['client trigger', 'the trigger the client driver asked for', undefined],
+  ['device type', 'the trigger type the device has', undefined],
+  ['state', undefined, undefined],
+  ['sink', 'what a source querying the device would learn: normal / latched / masked', undefined],
+  ['last delivery', 'the last device-side delivery result', undefined],
+  ['del', 'delivered', 'num'],
+  ['lost', 'lost', 'num'],
+  ['spur', 'spurious', 'num'],
+  ['coal', 'coalesced', 'num'],
+];
 
 /** The DOM nodes one row updates every frame. */
 interface RowRefs {
+  row: HTMLDivElement | null;
+  /** On screen (inside the scrolled panel): only these rows are written each frame. */
+  visible: boolean;
   level: HTMLElement | null;
   drive: HTMLButtonElement | null;
   dir: HTMLElement | null;
@@ -33,8 +53,13 @@ function consumerOf(info: ScenarioInfo, line: number): number {
   return info.clients.findIndex((c) => c.kind === 'irq-consumer' && c.lines.includes(line));
 }
 
+/** Writes a data attribute only when it changes: an unchanged write would still invalidate style. */
+function setData(el: HTMLElement | null, key: string, value: string): void {
+  if (el && el.dataset[key] !== value) el.dataset[key] = value;
+}
+
 function setOn(el: HTMLElement | null, on: boolean): void {
-  if (el && el.dataset['on'] !== (on ? '1' : '0')) el.dataset['on'] = on ? '1' : '0';
+  setData(el, 'on', on ? '1' : '0');
 }
 
 function setText(el: HTMLElement | null, text: string): void {
@@ -44,20 +69,20 @@ function setText(el: HTMLElement | null, text: string): void {
 function setCount(el: HTMLElement | null, n: number): void {
   if (!el) return;
   setText(el, String(n));
-  el.dataset['nonzero'] = n > 0 ? '1' : '0';
+  setData(el, 'nonzero', n > 0 ? '1' : '0');
 }
 
-/** Writes one frame of line state into the rows (no React render). */
+/** Writes one frame of line state into the visible rows (no React render). */
 function paint(rows: RowRefs[], v: LinesView): void {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as RowRefs;
+    if (!r.visible) continue;
     const level = v.level[i] as number;
-    if (r.level) {
-      setText(r.level, level ? 'HIGH' : 'low');
-      r.level.dataset['level'] = String(level);
-    }
+    setText(r.level, level ? 'HIGH' : 'low');
+    setData(r.level, 'level', String(level));
     if (r.drive) {
-      r.drive.setAttribute('aria-pressed', level ? 'true' : 'false');
+      const pressed = level ? 'true' : 'false';
+      if (r.drive.getAttribute('aria-pressed') !== pressed) r.drive.setAttribute('aria-pressed', pressed);
       setText(r.drive, level ? '1' : '0');
     }
     setText(r.dir, DIR[v.direction[i] as number] ?? '?');
@@ -100,14 +125,14 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
   const drivable = meta.direction !== 'out';
   const label = meta.name || `line ${line}`;
   return (
-    <tr aria-selected={selected} onClick={() => useApp.setState({ inspectLine: line })}>
-      <td className="num">{line}</td>
-      <td title={meta.name ? undefined : 'unnamed line'}>{meta.name || <em>unnamed</em>}</td>
-      <td ref={(el) => void (refs.dir = el)} />
-      <td>
+    <div role="row" className="lines-row" ref={(el) => void (refs.row = el)} data-line={line} aria-selected={selected} onClick={() => useApp.setState({ inspectLine: line })}>
+      <div role="cell" className="num">{line}</div>
+      <div role="cell" title={meta.name ? undefined : 'unnamed line'}>{meta.name || <em>unnamed</em>}</div>
+      <div role="cell" ref={(el) => void (refs.dir = el)} />
+      <div role="cell">
         <span className="level" ref={(el) => void (refs.level = el)} />
-      </td>
-      <td>
+      </div>
+      <div role="cell">
         {drivable ? (
           <button
             className="btn"
@@ -122,8 +147,8 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
         ) : (
           <span className="readout">device</span>
         )}
-      </td>
-      <td>
+      </div>
+      <div role="cell">
         {consumer >= 0 ? (
           <select
             className="sel"
@@ -142,9 +167,9 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
         ) : (
           <span className="readout">no irq client</span>
         )}
-      </td>
-      <td className="mono" ref={(el) => void (refs.deviceType = el)} />
-      <td>
+      </div>
+      <div role="cell" className="mono" ref={(el) => void (refs.deviceType = el)} />
+      <div role="cell">
         <div className="badges">
           <span className="badge" ref={(el) => void (refs.enabled = el)} title="Interrupt enabled at the driver and the device">
             enabled
@@ -162,14 +187,14 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
             in handler
           </span>
         </div>
-      </td>
-      <td ref={(el) => void (refs.sink = el)} />
-      <td ref={(el) => void (refs.last = el)} />
-      <td className="num" ref={(el) => void (refs.delivered = el)} />
-      <td className="num count-lost" ref={(el) => void (refs.lost = el)} />
-      <td className="num count-spurious" ref={(el) => void (refs.spurious = el)} />
-      <td className="num count-coalesced" ref={(el) => void (refs.coalesced = el)} />
-    </tr>
+      </div>
+      <div role="cell" ref={(el) => void (refs.sink = el)} />
+      <div role="cell" ref={(el) => void (refs.last = el)} />
+      <div role="cell" className="num" ref={(el) => void (refs.delivered = el)} />
+      <div role="cell" className="num count-lost" ref={(el) => void (refs.lost = el)} />
+      <div role="cell" className="num count-spurious" ref={(el) => void (refs.spurious = el)} />
+      <div role="cell" className="num count-coalesced" ref={(el) => void (refs.coalesced = el)} />
+    </div>
   );
 }
 
@@ -182,48 +207,59 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
 export function LinesBoard(): React.JSX.Element {
   const info = useApp(selectInfo);
   const rows = useRef<RowRefs[]>([]);
+  const scroller = useRef<HTMLDivElement>(null);
   const n = info?.lines.length ?? 0;
   if (rows.current.length !== n) {
-    rows.current = Array.from({ length: n }, () => ({}) as RowRefs);
+    rows.current = Array.from({ length: n }, () => ({ visible: true }) as RowRefs);
   }
   useEffect(() => {
     const update = (): void => {
       const v = shownView();
       if (v && v.lines.level.length === rows.current.length) paint(rows.current, v.lines);
     };
+    // Rows scrolled out of the panel are not written; a row coming into view is brought up to date at once.
+    const io = new IntersectionObserver(
+      (entries) => {
+        let shown = false;
+        for (const e of entries) {
+          const r = rows.current[Number((e.target as HTMLElement).dataset['line'])];
+          if (!r) continue;
+          r.visible = e.isIntersecting;
+          shown ||= e.isIntersecting;
+        }
+        if (shown) update();
+      },
+      { root: scroller.current },
+    );
+    for (const r of rows.current) if (r.row) io.observe(r.row);
     update();
-    return onFrame(update);
+    const off = onFrame(update);
+    return () => {
+      off();
+      io.disconnect();
+    };
   }, [info]);
   if (!info) return <div className="panel" />;
   return (
     <section className="panel" aria-labelledby="lines-heading">
       <h2 id="lines-heading">Lines</h2>
-      <div className="scroll">
-        <table className="lines">
-          <thead>
-            <tr>
-              <th className="num">#</th>
-              <th>name</th>
-              <th>dir</th>
-              <th>level</th>
-              <th>drive</th>
-              <th>client trigger</th>
-              <th>device type</th>
-              <th>state</th>
-              <th>sink</th>
-              <th>last delivery</th>
-              <th className="num" title="delivered">del</th>
-              <th className="num" title="lost">lost</th>
-              <th className="num" title="spurious">spur</th>
-              <th className="num" title="coalesced">coal</th>
-            </tr>
-          </thead>
-          <tbody>
+      <div className="scroll" ref={scroller}>
+        <div role="table" className="lines" aria-label="Lines" aria-rowcount={info.lines.length + 1}>
+          <div role="rowgroup" className="lines-head">
+            <div role="row" className="lines-row">
+              {HEADINGS.map(([label, title, cls]) => (
+                <div role="columnheader" key={label} title={title} className={cls}>
+                  {label}
+                </div>
+              ))}
+            </div>
+          </div>
+          <div role="rowgroup">
             {info.lines.map((_, i) => (
               <Row key={`${info.title}-${i}`} info={info} line={i} refs={rows.current[i] as RowRefs} />
             ))}
-          </tbody>
-        </table>
+          </div>
+        </div>
       </div>
     </section>
   );

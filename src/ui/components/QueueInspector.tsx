@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatNs } from '../../sim/index';
 import type { QueueView, ScenarioInfo, TransportView, View } from '../../worker/protocol';
-import { live, onFrame, shownView } from '../live';
+import { live, onHeavyFrame, shownView } from '../live';
 import {
   OWNER_NAMES,
   VIRTQ_DESC_F_WRITE,
@@ -433,7 +433,12 @@ export function QueueInspector(): React.JSX.Element {
     paintTip(tipRef.current, hover.current, v, i);
   };
 
-  useEffect(() => onFrame(() => paint.current()), []);
+  useEffect(() => onHeavyFrame(() => paint.current()), []);
+  // The worker sends ring state only while this panel shows it.
+  useEffect(() => {
+    client.send({ type: 'detail', queues: true });
+    return () => client.send({ type: 'detail', queues: false });
+  }, []);
   // After every render (a new shape or scenario), fill the new cells at once.
   useEffect(() => paint.current());
 

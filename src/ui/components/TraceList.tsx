@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { TRACE_CATEGORIES, categoryOf, describeEvent, formatNs, type TraceCategory } from '../../sim/index';
-import { live, onFrame } from '../live';
+import { live, onHeavyFrame } from '../live';
 import { client } from '../sim-client';
 import { selectInfo, useApp } from '../store';
 import { countText, rowFlavor, ruleTitle } from '../tracelist-rows';
@@ -312,6 +312,7 @@ class TraceListController {
       };
       const node: RowNode = { el, time: cell('tl-time'), cat: cell('tl-cat'), line: cell('tl-line'), text: cell('tl-text'), seq: -1, ver: -1, idx: -1 };
       el.hidden = true;
+      el.addEventListener('pointerenter', () => this.tooltip(node));
       this._el.rows.append(el);
       this._pool.push(node);
     }
@@ -327,22 +328,34 @@ class TraceListController {
       node.cat.textContent = '';
       node.line.textContent = '';
       node.text.textContent = '(no longer held: the trace ring dropped this event)';
-      delete el.dataset['flavor'];
-      el.title = '';
+      if (el.dataset['flavor'] !== undefined) delete el.dataset['flavor'];
       return;
     }
     const cat = categoryOf(e.kind);
     const text = describeEvent(e);
     node.time.textContent = formatNs(e.t);
     node.cat.textContent = cat;
-    node.cat.dataset['cat'] = cat;
+    if (node.cat.dataset['cat'] !== cat) node.cat.dataset['cat'] = cat;
     node.line.textContent = e.line >= 0 ? String(e.line) : '';
-    node.line.title = e.line >= 0 ? (this._lineNames[e.line] ?? '') : '';
     node.text.textContent = text;
     const flavor = rowFlavor(e.kind, e.a, e.c);
-    if (flavor) el.dataset['flavor'] = flavor;
-    else delete el.dataset['flavor'];
-    el.title = flavor === 'violation' || flavor === 'advisory' ? (ruleTitle(e.a) ?? text) : text;
+    if (flavor) {
+      if (el.dataset['flavor'] !== flavor) el.dataset['flavor'] = flavor;
+    } else if (el.dataset['flavor'] !== undefined) delete el.dataset['flavor'];
+    // Tooltips are made when the pointer arrives (tooltip()), not on every refresh of a following list.
+  }
+
+  /** The tooltip of a row: the line's name, or a violation's full rule, or the whole text. */
+  tooltip(node: RowNode): void {
+    const e = live.trace.get(node.seq);
+    if (!e) {
+      node.el.title = '';
+      return;
+    }
+    node.line.title = e.line >= 0 ? (this._lineNames[e.line] ?? '') : '';
+    const flavor = rowFlavor(e.kind, e.a, e.c);
+    const text = describeEvent(e);
+    node.el.title = flavor === 'violation' || flavor === 'advisory' ? (ruleTitle(e.a) ?? text) : text;
   }
 
   paint(): void {
@@ -448,7 +461,7 @@ export function TraceList(): React.JSX.Element {
     c.frame();
     const cursor = useApp.getState().cursor;
     if (cursor !== null) c.onCursor(cursor);
-    const offFrame = onFrame(() => c.frame());
+    const offFrame = onHeavyFrame(() => c.frame());
     const offStore = useApp.subscribe((s, prev) => {
       if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
     });

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../sim/index';
 import type { ScenarioInfo } from '../../worker/protocol';
-import { live, onFrame } from '../live';
+import { live, onHeavyFrame } from '../live';
 import { client } from '../sim-client';
 import { selectCursor, selectInfo, useApp } from '../store';
 import type { LaneIndex } from '../trace-store';
@@ -1125,7 +1125,7 @@ export function Waveform(): React.JSX.Element {
     const e = new WaveEngine(canvas, body, spacer, tip, range, setFollow);
     engine.current = e;
     e.setInfo(useApp.getState().info);
-    const offFrame = onFrame(() => e.frame());
+    const offFrame = onHeavyFrame(() => e.frame());
     const unsubscribe = useApp.subscribe((s, p) => {
       if (s.cursor !== p.cursor) e.cursorChanged(s.cursor);
       if (s.theme !== p.theme) e.themeChanged();
