@@ -196,3 +196,25 @@ describe('after the scenario ends', () => {
     expect(host.status).toBe('paused');
   });
 });
+
+describe('time travel and view detail', () => {
+  test('opening the inspector while time-travelling rebuilds the snapshot with the ring state', async () => {
+    let wall = 0;
+    const out: Message[] = [];
+    const host = new SimHost({ post: (m) => out.push(m), wallNow: () => (wall += 0.01), stamp: () => wall, isoDate: () => 'x' });
+    await host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await host.handle({ type: 'seek', t: 20_000 });
+    host.tick();
+    const first = out.filter((m) => m.type === 'snapshot').pop() as Extract<Message, { type: 'snapshot' }>;
+    expect(first.view.queues).toEqual([]); // Nobody asked for ring state.
+    await host.handle({ type: 'detail', queues: true });
+    host.tick();
+    const second = out.filter((m) => m.type === 'snapshot').pop() as Extract<Message, { type: 'snapshot' }>;
+    expect(second.t).toBe(20_000);
+    expect(second.view.queues.map((q) => q.name)).toEqual(['requestq', 'eventq']);
+    await host.handle({ type: 'inspect', line: 1 });
+    host.tick();
+    const third = out.filter((m) => m.type === 'snapshot').pop() as Extract<Message, { type: 'snapshot' }>;
+    expect(third.view.route?.[0]?.id).toBe('gpio 1');
+  });
+});

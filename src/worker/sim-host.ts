@@ -83,6 +83,8 @@ export class SimHost {
   private _wantQueues = false;
   private _stepsSent = 0;
   private _pendingSeek: number | null | undefined = undefined;
+  /** The instant being shown by time travel (null: live), so its snapshot can be rebuilt. */
+  private _seekT: number | null = null;
 
   constructor(io: HostIO) {
     this._io = io;
@@ -129,14 +131,15 @@ export class SimHost {
         this._wantFrame = true;
         return this._flush();
       case 'seek':
+        this._seekT = cmd.t;
         this._pendingSeek = cmd.t;
         return;
       case 'inspect':
         this._inspect = cmd.line;
-        return this._touch();
+        return this._viewContentChanged();
       case 'detail':
         this._wantQueues = cmd.queues;
-        return this._touch();
+        return this._viewContentChanged();
       case 'export':
         return this._export(cmd.format);
       case 'share':
@@ -244,6 +247,7 @@ export class SimHost {
     if (!m) return;
     this._scenario = v.value;
     this._m = m;
+    this._seekT = null;
     this._editor = new LineEditor();
     this._attachShell(m);
     this._endNs = v.value.duration;
@@ -414,6 +418,12 @@ export class SimHost {
   }
 
   // ---- views ----------------------------------------------------------------------
+
+  /** What a view carries changed (the inspected line, the ring detail): refresh live, and the snapshot if shown. */
+  private _viewContentChanged(): void {
+    if (this._seekT !== null) this._pendingSeek = this._seekT;
+    this._touch();
+  }
 
   private _touch(): void {
     this._dirty = true;

@@ -6,7 +6,7 @@ import { client } from '../sim-client';
 import { selectInfo, selectSpeed, selectStatus, useApp } from '../store';
 
 function speedLabel(s: Speed): string {
-  if (s === 'max') return 'as fast as possible';
+  if (s === 'max') return 'max speed';
   return s >= 1 ? `${s}×` : `1/${Math.round(1 / s)}×`;
 }
 
@@ -28,11 +28,8 @@ function Readouts(): React.JSX.Element {
   );
   return (
     <>
-      <span className="readout" title="Simulated time">
-        t = <b ref={time} data-testid="sim-time">0 ns</b>
-      </span>
-      <span className="readout" title="Events processed">
-        events <b ref={events} data-testid="sim-events">0</b>
+      <span className="readout" title="Simulated time, and events processed">
+        t <b ref={time} data-testid="sim-time">0 ns</b> · <b ref={events} data-testid="sim-events">0</b> ev
       </span>
       <span className="readout" title="Trace hash: the same scenario and seed give the same hash, in the browser and in `vgpio run`">
         hash <b ref={hash} data-testid="trace-hash">-</b>
@@ -107,7 +104,7 @@ export function Header(): React.JSX.Element {
           Step
         </button>
         <button className="btn" onClick={() => client.send({ type: 'run-until', until: 'interrupt' })} title="Run until the next handler call">
-          Next interrupt
+          Next IRQ
         </button>
         <button className="btn" onClick={() => client.send({ type: 'run-until', until: 'violation' })} title="Run until the next spec violation or lost / spurious / coalesced flag">
           Next flag

@@ -19,7 +19,7 @@ const HEADINGS: readonly (readonly [string, string | undefined, string | undefin
   ['device type', 'the trigger type the device has', undefined],
   ['state', undefined, undefined],
   ['sink', 'what a source querying the device would learn: normal / latched / masked', undefined],
-  ['last delivery', 'the last device-side delivery result', undefined],
+  ['last', 'the last device-side delivery result', undefined],
   ['del', 'delivered', 'num'],
   ['lost', 'lost', 'num'],
   ['spur', 'spurious', 'num'],
@@ -183,8 +183,8 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
           <span className="badge latched" ref={(el) => void (refs.latched = el)} title="An edge is latched at the device">
             latched
           </span>
-          <span className="badge handler" ref={(el) => void (refs.handler = el)} title="A handler is running">
-            in handler
+          <span className="badge handler" ref={(el) => void (refs.handler = el)} title="A handler (or its thread) is running">
+            handler
           </span>
         </div>
       </div>

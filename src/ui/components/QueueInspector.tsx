@@ -447,16 +447,6 @@ export function QueueInspector(): React.JSX.Element {
     if (info && (inspectLine === null || inspectLine >= info.lines.length)) useApp.setState({ inspectLine: defaultInspectLine(info) });
   }, [info, inspectLine]);
 
-  // A time-travel snapshot carries the route of the line inspected when it was taken: ask again for
-  // another line (inspect first, so the worker builds the snapshot with it).
-  useEffect(() => {
-    const cursor = useApp.getState().cursor;
-    const snap = live.snapshot;
-    if (cursor === null || inspectLine === null || !snap) return;
-    if (snap.view.route?.[0]?.id === `gpio ${inspectLine}`) return;
-    client.send({ type: 'inspect', line: inspectLine });
-    client.send({ type: 'seek', t: cursor });
-  }, [inspectLine]);
 
   const onHover = (h: Hover | null): void => {
     hover.current = h;
