@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const bundle = fileURLToPath(new URL('../dist/cli/vgpio.mjs', import.meta.url));
+const bundle = fileURLToPath(new URL('../dist-cli/vgpio.mjs', import.meta.url));
 if (!existsSync(bundle)) {
   process.stderr.write('vgpio: the CLI is not built yet; run `npm install` (or `npm run build:cli`) first\n');
   process.exit(2);

@@ -4,7 +4,8 @@ import { build } from 'esbuild';
 
 await build({
   entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli/vgpio.mjs',
+  // Not under dist/: `vite build` empties dist/, and the CLI must survive an app build.
+  outfile: 'dist-cli/vgpio.mjs',
   bundle: true,
   platform: 'node',
   format: 'esm',
