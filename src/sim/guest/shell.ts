@@ -488,13 +488,24 @@ const TAG_DIR = 1;
 const TAG_GET = 2;
 const TAG_SET = 3;
 
-interface GetOptions {
-  asIs: boolean;
+/** Request options gpioget, gpioset and gpiomon parse alike. */
+interface RequestCommon {
   activeLow: boolean;
-  numeric: boolean;
   unquoted: boolean;
   consumer: string;
   bias: string;
+}
+
+/** How the tools find their lines: on which chip, by name only, every match checked. */
+interface LineSelection {
+  chipId: string | null;
+  byName: boolean;
+  strict: boolean;
+}
+
+interface GetOptions extends RequestCommon {
+  asIs: boolean;
+  numeric: boolean;
   holdNs: number;
 }
 
@@ -597,12 +608,9 @@ class GetJob extends Job {
   }
 }
 
-interface SetOptions {
-  activeLow: boolean;
+interface SetOptions extends RequestCommon {
   banner: boolean;
   daemonize: boolean;
-  consumer: string;
-  bias: string;
   holdNs: number;
   /** Toggle periods (ns), empty when not toggling. */
   toggles: number[];
@@ -734,13 +742,9 @@ class SetJob extends Job {
   }
 }
 
-interface MonOptions {
-  activeLow: boolean;
+interface MonOptions extends RequestCommon {
   banner: boolean;
   quiet: boolean;
-  unquoted: boolean;
-  consumer: string;
-  bias: string;
   /** Logical edges asked for. */
   edges: 'rising' | 'falling' | 'both';
   eventsWanted: number;
@@ -1520,21 +1524,19 @@ export class Shell implements ShellPort {
       short: 'c:hsv',
       long: [{ name: 'by-name', arg: false, key: 'B' }, LONG_CHIP, LONG_HELP, LONG_STRICT, LONG_UNQUOTED, LONG_VERSION],
     });
-    let chipId: string | null = null;
-    let byName = false;
-    let strict = false;
-    let unquoted = false;
+    // Only -c, -B, -s, -Q, -h and -v reach here: the table above has no request options.
+    const o: RequestCommon = { activeLow: false, unquoted: false, consumer: '', bias: '' };
+    const sel: LineSelection = { chipId: null, byName: false, strict: false };
     for (const it of items) {
       if ('error' in it) return this._usageError(prog, it.error);
-      if (it.key === 'h') return this._toolHelp(prog);
-      if (it.key === 'v') return this._version(prog);
-      if (it.key === 'c') chipId = it.arg;
-      else if (it.key === 'B') byName = true;
-      else if (it.key === 's') strict = true;
-      else if (it.key === 'Q') unquoted = true;
+      const r = this._sharedOption(prog, it, o, sel);
+      if (typeof r === 'number') return r;
     }
+    const { chipId, strict } = sel;
+    const unquoted = o.unquoted;
+    // Without a chip, lines can only be found by name.
+    const byName = sel.byName || chipId === null;
     const ids = argv.slice(optind);
-    if (chipId === null) byName = true;
     if (chipId !== null && !this._chipMatches(chipId)) return this._die(prog, `cannot find GPIO chip character device '${sanitizeForTerminal(chipId)}'`);
     const lines = ids.map((id) => ({ id, asOffset: byName ? -1 : parseUint(id), resolved: false, offset: 0 }));
     let found = 0;
@@ -1605,6 +1607,46 @@ export class Shell implements ShellPort {
     return col + attrs;
   }
 
+  /**
+   * The options the line tools share, parsed the one way libgpiod's tools all do.
+   * Returns an exit status to stop with, true when the option was one of them,
+   * false when the tool parses it itself.
+   */
+  private _sharedOption(prog: string, it: { key: string; arg: string }, o: RequestCommon, sel: LineSelection): number | boolean {
+    switch (it.key) {
+      case 'h':
+        return this._toolHelp(prog);
+      case 'v':
+        return this._version(prog);
+      case 'b': {
+        const b = parseBias(it.arg);
+        if (b === null) return this._die(prog, `invalid bias: ${sanitizeForTerminal(it.arg)}`);
+        o.bias = b;
+        return true;
+      }
+      case 'B':
+        sel.byName = true;
+        return true;
+      case 'c':
+        sel.chipId = it.arg;
+        return true;
+      case 'C':
+        o.consumer = it.arg;
+        return true;
+      case 'l':
+        o.activeLow = true;
+        return true;
+      case 'Q':
+        o.unquoted = true;
+        return true;
+      case 's':
+        sel.strict = true;
+        return true;
+      default:
+        return false;
+    }
+  }
+
   private _gpioget(prog: string, argv: string[]): number | Job {
     const { items, optind } = getopt(prog, argv, {
       short: 'ab:c:C:hlp:sv',
@@ -1624,36 +1666,15 @@ export class Shell implements ShellPort {
       ],
     });
     const o: GetOptions = { asIs: false, activeLow: false, numeric: false, unquoted: false, consumer: 'gpioget', bias: '', holdNs: 0 };
-    let chipId: string | null = null;
-    let byName = false;
-    let strict = false;
+    const sel: LineSelection = { chipId: null, byName: false, strict: false };
     for (const it of items) {
       if ('error' in it) return this._usageError(prog, it.error);
+      const r = this._sharedOption(prog, it, o, sel);
+      if (typeof r === 'number') return r;
+      if (r) continue;
       switch (it.key) {
-        case 'h':
-          return this._toolHelp(prog);
-        case 'v':
-          return this._version(prog);
         case 'a':
           o.asIs = true;
-          break;
-        case 'b': {
-          const b = parseBias(it.arg);
-          if (b === null) return this._die(prog, `invalid bias: ${sanitizeForTerminal(it.arg)}`);
-          o.bias = b;
-          break;
-        }
-        case 'B':
-          byName = true;
-          break;
-        case 'c':
-          chipId = it.arg;
-          break;
-        case 'C':
-          o.consumer = it.arg;
-          break;
-        case 'l':
-          o.activeLow = true;
           break;
         case 'N':
           o.numeric = true;
@@ -1664,17 +1685,11 @@ export class Shell implements ShellPort {
           o.holdNs = p;
           break;
         }
-        case 'Q':
-          o.unquoted = true;
-          break;
-        case 's':
-          strict = true;
-          break;
       }
     }
     const ids = argv.slice(optind);
     if (ids.length < 1) return this._die(prog, 'at least one GPIO line must be specified');
-    const offsets = this._resolve(prog, ids, chipId, strict, byName);
+    const offsets = this._resolve(prog, ids, sel.chipId, sel.strict, sel.byName);
     if (!offsets) return 1;
     return new GetJob(this._jobHost, prog, ids, offsets, o);
   }
@@ -1699,34 +1714,16 @@ export class Shell implements ShellPort {
         LONG_VERSION,
       ],
     });
-    const o: SetOptions = { activeLow: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [] };
-    let chipId: string | null = null;
-    let byName = false;
-    let strict = false;
+    const o: SetOptions = { activeLow: false, unquoted: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [] };
+    const sel: LineSelection = { chipId: null, byName: false, strict: false };
     for (const it of items) {
       if ('error' in it) return this._usageError(prog, it.error);
+      const r = this._sharedOption(prog, it, o, sel);
+      if (typeof r === 'number') return r;
+      if (r) continue;
       switch (it.key) {
-        case 'h':
-          return this._toolHelp(prog);
-        case 'v':
-          return this._version(prog);
         case '-':
           o.banner = true;
-          break;
-        case 'b': {
-          const b = parseBias(it.arg);
-          if (b === null) return this._die(prog, `invalid bias: ${sanitizeForTerminal(it.arg)}`);
-          o.bias = b;
-          break;
-        }
-        case 'B':
-          byName = true;
-          break;
-        case 'c':
-          chipId = it.arg;
-          break;
-        case 'C':
-          o.consumer = it.arg;
           break;
         case 'd':
           if (it.arg === 'push-pull') break;
@@ -1735,18 +1732,12 @@ export class Shell implements ShellPort {
             return this._die(prog, `drive '${it.arg}' is not modelled by this simulator (gpio-virtio has no .set_config; only push-pull is simulated)`);
           }
           return this._die(prog, `invalid drive: ${sanitizeForTerminal(it.arg)}`);
-        case 'l':
-          o.activeLow = true;
-          break;
         case 'p': {
           const p = parsePeriodNs(it.arg);
           if (p < 0 || p > MAX_WAIT_NS) return this._die(prog, `invalid period: ${sanitizeForTerminal(it.arg)}`);
           o.holdNs = p;
           break;
         }
-        case 's':
-          strict = true;
-          break;
         case 't': {
           const periods: number[] = [];
           for (const part of it.arg.split(',')) {
@@ -1786,7 +1777,7 @@ export class Shell implements ShellPort {
       ids.push(id);
       values.push(v);
     }
-    const offsets = this._resolve(prog, ids, chipId, strict, byName);
+    const offsets = this._resolve(prog, ids, sel.chipId, sel.strict, sel.byName);
     if (!offsets) return 1;
     return new SetJob(this._jobHost, prog, ids, offsets, values, o);
   }
@@ -1832,32 +1823,15 @@ export class Shell implements ShellPort {
       idleNs: -1,
       chipId: null,
     };
-    let byName = false;
-    let strict = false;
+    const sel: LineSelection = { chipId: null, byName: false, strict: false };
     for (const it of items) {
       if ('error' in it) return this._usageError(prog, it.error);
+      const r = this._sharedOption(prog, it, o, sel);
+      if (typeof r === 'number') return r;
+      if (r) continue;
       switch (it.key) {
-        case 'h':
-          return this._toolHelp(prog);
-        case 'v':
-          return this._version(prog);
         case '-':
           o.banner = true;
-          break;
-        case 'b': {
-          const b = parseBias(it.arg);
-          if (b === null) return this._die(prog, `invalid bias: ${sanitizeForTerminal(it.arg)}`);
-          o.bias = b;
-          break;
-        }
-        case 'B':
-          byName = true;
-          break;
-        case 'c':
-          o.chipId = it.arg;
-          break;
-        case 'C':
-          o.consumer = it.arg;
           break;
         case 'e':
           if (it.arg !== 'rising' && it.arg !== 'falling' && it.arg !== 'both') return this._die(prog, `invalid edges: ${sanitizeForTerminal(it.arg)}`);
@@ -1876,9 +1850,6 @@ export class Shell implements ShellPort {
           o.idleNs = p;
           break;
         }
-        case 'l':
-          o.activeLow = true;
-          break;
         case 'L':
           o.timestampFormat = 2;
           break;
@@ -1900,12 +1871,6 @@ export class Shell implements ShellPort {
         case 'q':
           o.quiet = true;
           break;
-        case 'Q':
-          o.unquoted = true;
-          break;
-        case 's':
-          strict = true;
-          break;
       }
     }
     // The default clock / format pairs: realtime when a date format is asked for, dates for realtime.
@@ -1915,7 +1880,8 @@ export class Shell implements ShellPort {
     if (ids.length < 1) return this._die(prog, 'at least one GPIO line must be specified');
     if (ids.length > MAX_MON_LINES) return this._die(prog, 'too many lines given');
     if (o.clock === 'hte') return this._die(prog, `unable to request lines on chip ${CHIP_PATH}: ${strerror(-95)} (no hardware timestamp engine in this guest)`);
-    const offsets = this._resolve(prog, ids, o.chipId, strict, byName);
+    o.chipId = sel.chipId;
+    const offsets = this._resolve(prog, ids, sel.chipId, sel.strict, sel.byName);
     if (!offsets) return 1;
     return new MonJob(this._jobHost, prog, ids, offsets, o);
   }
