@@ -1,26 +1,5 @@
 import { TK, categoryOf, type TraceCategory, type TraceColumns, type TraceEvent } from '../sim/index';
-
-/** A growable column of numbers. */
-class Column<T extends Float64Array | Int32Array | Uint8Array> {
-  data: T;
-  length = 0;
-  private readonly _make: (n: number) => T;
-  constructor(make: (n: number) => T, initial = 256) {
-    this._make = make;
-    this.data = make(initial);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this._make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  clear(): void {
-    this.length = 0;
-  }
-}
+import { Grow } from './grow';
 
 /** Things the waveform marks on a line's lane. */
 export const Marker = {
@@ -40,12 +19,12 @@ export const Marker = {
 
 /** One lane: level changes and markers, in time order. */
 export class LaneIndex {
-  readonly levelT = new Column((n) => new Float64Array(n));
-  readonly levelV = new Column((n) => new Uint8Array(n));
-  readonly markT = new Column((n) => new Float64Array(n));
-  readonly markKind = new Column((n) => new Uint8Array(n));
-  readonly markArg = new Column((n) => new Int32Array(n));
-  readonly markSeq = new Column((n) => new Float64Array(n));
+  readonly levelT = new Grow((n) => new Float64Array(n));
+  readonly levelV = new Grow((n) => new Uint8Array(n));
+  readonly markT = new Grow((n) => new Float64Array(n));
+  readonly markKind = new Grow((n) => new Uint8Array(n));
+  readonly markArg = new Grow((n) => new Int32Array(n));
+  readonly markSeq = new Grow((n) => new Float64Array(n));
   initial = 0;
 
   /** Level at time t (binary search over the changes). */
@@ -62,7 +41,7 @@ export class LaneIndex {
   }
 
   /** First index in a sorted time column with time >= t. */
-  static lowerBound(col: Column<Float64Array>, t: number): number {
+  static lowerBound(col: Grow<Float64Array>, t: number): number {
     const T = col.data;
     let lo = 0;
     let hi = col.length;
@@ -96,7 +75,7 @@ export class TraceStore {
   /** Trace-list filter, and the seqs that pass it (oldest first). */
   private _hidden = new Set<TraceCategory>();
   private _lineFilter: number | null = null;
-  readonly filtered = new Column((n) => new Float64Array(n), 4096);
+  readonly filtered = new Grow((n) => new Float64Array(n), 4096);
   /** Bumped whenever `filtered` was rebuilt rather than appended to. */
   filterVersion = 0;
 

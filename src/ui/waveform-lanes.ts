@@ -5,6 +5,7 @@
  * incrementally: `sync` only looks at markers added since the last call, so
  * keeping it current costs O(new markers) per frame.
  */
+import { Grow } from './grow';
 import { Marker } from './trace-store';
 
 /** Glyphs of the event strip (bottom of a lane). */
@@ -24,25 +25,6 @@ export const Ev = {
 
 /** Glyphs of the flag strip (top of a lane): the oracle's labels (delivered has none) and violations, by severity. */
 export const Flag = { Coalesced: 1, Spurious: 2, Violation: 3, Lost: 4 } as const;
-
-/** A growable column of numbers. */
-export class Grow<T extends Float64Array | Uint8Array> {
-  data: T;
-  length = 0;
-  private readonly _make: (n: number) => T;
-  constructor(make: (n: number) => T, initial = 64) {
-    this._make = make;
-    this.data = make(initial);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this._make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
 
 /** Markers of one kind of strip: times (sorted) and glyph codes. */
 export class Strip {
