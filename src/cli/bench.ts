@@ -1,4 +1,6 @@
 import { cpus } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Machine } from '../sim/machine';
 import { DEFAULT_LATENCY, resolveScenario, validateScenario } from '../sim/scenario/load';
 import type { ScenarioInput } from '../sim/scenario/schema';
@@ -150,12 +152,27 @@ function sum(a: ArrayLike<number>): number {
   return t;
 }
 
+/**
+ * A full garbage collection. Without one before and after, garbage left by the
+ * throughput runs can be collected in the middle of the measurement and make
+ * the heap look smaller than it was (even negative). Node hides gc() unless
+ * started with --expose-gc; the flag can also be set at run time and the
+ * function picked up from a fresh context. ArrayBuffer memory is released by a
+ * background sweeper unless told otherwise, which would free earlier buffers
+ * during the measurement just the same.
+ */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  setFlagsFromString('--no-concurrent-array-buffer-sweeping');
+  (runInNewContext('gc') as () => void)();
+}
+
 function traceMemory(events: number): { nominal: number; measured: number } {
-  const g = globalThis as { gc?: () => void };
-  g.gc?.();
+  collectGarbage();
   const before = process.memoryUsage();
   const t = new Trace(events);
   for (let i = 0; i < events; i++) t.emit(i * 7, TK.LineLevel, i & 63, i & 1, 0, i);
+  collectGarbage();
   const after = process.memoryUsage();
   const measured = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
   // Keep the trace alive until after the measurement.

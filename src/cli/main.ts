@@ -11,7 +11,7 @@ import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './arg
 import { runBench, formatBench } from './bench';
 import { checkOutputPath, writeAtomically } from './files';
 import { formatReport, table } from './format';
-import { loadSource, validateSource } from './source';
+import { loadSource, validateSource, type Source } from './source';
 
 /** Exit codes: the contract of DESIGN.md §4. */
 export const EXIT_OK = 0;
@@ -169,17 +169,10 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     }
   }
 
-  const src = await loadSource(ref);
-  if (!src.ok) {
-    err(`vgpio: ${src.error}\n`);
-    return EXIT_INVALID;
-  }
-  const valid = validateSource(src.value);
-  if (!valid.ok) {
-    err(`vgpio: ${valid.error}\n`);
-    return EXIT_INVALID;
-  }
-  const scenario: Scenario = seed === undefined ? valid.value : { ...valid.value, seed };
+  const loaded = await loadValidScenario(ref);
+  if (!loaded) return EXIT_INVALID;
+  const scenario: Scenario = seed === undefined ? loaded.scenario : { ...loaded.scenario, seed };
+  const src = loaded.src;
   const exporting = vcdPath !== undefined || tracePath !== undefined;
 
   // The ring keeps the scenario's capacity; to export, the whole run when it fits in MAX_EXPORT_TRACE.
@@ -191,7 +184,7 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     result = runScenario(scenario, { traceEnabled: true, traceCapacity: needed, maxEvents, attachShell });
   }
   if (!result.ok) {
-    err(`vgpio: ${src.value.label}: invalid scenario: ${result.error}\n`);
+    err(`vgpio: ${src.label}: invalid scenario: ${result.error}\n`);
     return EXIT_INVALID;
   }
   const { report, machine } = result.value;
@@ -253,6 +246,21 @@ function listCommand(json: boolean): number {
 
 // ---- link --------------------------------------------------------------------------
 
+/** A scenario file, library id or link, read and validated; null (after saying why) when it cannot be used. */
+async function loadValidScenario(ref: string): Promise<{ src: Source; scenario: Scenario } | null> {
+  const src = await loadSource(ref);
+  if (!src.ok) {
+    err(`vgpio: ${src.error}\n`);
+    return null;
+  }
+  const valid = validateSource(src.value);
+  if (!valid.ok) {
+    err(`vgpio: ${valid.error}\n`);
+    return null;
+  }
+  return { src: src.value, scenario: valid.value };
+}
+
 async function linkCommand(ref: string, base: string): Promise<number> {
   let url: URL;
   try {
@@ -261,26 +269,19 @@ async function linkCommand(ref: string, base: string): Promise<number> {
     throw new UsageError(`--base expects a URL such as ${DEFAULT_LINK_BASE}, got ${JSON.stringify(base)}`);
   }
   url.hash = '';
-  const src = await loadSource(ref);
-  if (!src.ok) {
-    err(`vgpio: ${src.error}\n`);
-    return EXIT_INVALID;
-  }
-  const valid = validateSource(src.value);
-  if (!valid.ok) {
-    err(`vgpio: ${valid.error}\n`);
-    return EXIT_INVALID;
-  }
+  const loaded = await loadValidScenario(ref);
+  if (!loaded) return EXIT_INVALID;
+  const { src } = loaded;
   let payload: string;
   try {
-    payload = await encodeLink(src.value.json);
+    payload = await encodeLink(src.json);
   } catch (e) {
-    err(`vgpio: ${src.value.label}: ${(e as Error).message}\n`);
+    err(`vgpio: ${src.label}: ${(e as Error).message}\n`);
     return EXIT_INVALID;
   }
   const link = `${url.href}#${payload}`;
   if (link.length > MAX_LINK_CHARS) {
-    err(`vgpio: ${src.value.label}: the scenario is too large for a link: ${link.length} characters with this base, the limit is ${MAX_LINK_CHARS}\n`);
+    err(`vgpio: ${src.label}: the scenario is too large for a link: ${link.length} characters with this base, the limit is ${MAX_LINK_CHARS}\n`);
     return EXIT_INVALID;
   }
   out(link + '\n');
