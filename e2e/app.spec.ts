@@ -84,6 +84,20 @@ test('pause and step advance exactly one event', async ({ page }) => {
   await expect.poll(processed).toBe(before + 2);
 });
 
+test('"Next IRQ" runs to the next handler call and pauses there', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('paused');
+  const calls = (): Promise<number> => handle<number>(page, 'h.live.view.lines.handlerCalls.reduce((a, b) => a + b, 0)');
+  await page.waitForTimeout(300);
+  const before = await calls();
+  await page.getByRole('button', { name: 'Next IRQ' }).click();
+  await expect.poll(calls).toBe(before + 1);
+  await expect(page.getByTestId('run-status')).toHaveText('paused');
+  await page.waitForTimeout(500);
+  expect(await calls()).toBe(before + 1);
+});
+
 test('a copied link, opened in a new page, replays the same run to the same trace hash', async ({ page, context }) => {
   await page.goto('/');
   await page.getByLabel('Speed').selectOption('max');

@@ -333,6 +333,35 @@ test('the race scenario shows a LOST flag on lane 0', async ({ page }) => {
   await expect(page.getByTestId('waveform')).toHaveAttribute('aria-label', /Flags in view: 1 lost/);
 });
 
+test('a long busy run keeps its lanes within their memory budget and says where history starts', async ({ page }) => {
+  // 8 clocks at 100 kHz for 200 ms: about 1.4 million lane entries (edges and markers), over the 1 million budget.
+  const json = {
+    version: 1,
+    title: 'Busy lanes',
+    seed: 1,
+    duration: '200ms',
+    device: { lines: Array.from({ length: 8 }, (_, i) => ({ name: `l${i}` })) },
+    world: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`l${i}`, { kind: 'clock', period: '10us', start: `${(i + 1) * 10}us` }])),
+    clients: Array.from({ length: 8 }, (_, i) => ({ kind: 'irq-consumer', line: `l${i}`, trigger: 'edge-both', name: `c${i}` })),
+  };
+  await page.evaluate((j) => window.__vgpio!.client.load({ kind: 'json', json: j }), json);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(json.title);
+  await runToEnd(page);
+  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.trace.total === window.__vgpio!.live.traceTotal), { timeout: 60_000 }).toBe(true);
+  const lanes = await page.evaluate(() => {
+    const t = window.__vgpio!.trace();
+    return { since: t.lanesSince, held: t.lanes.reduce((n, l) => n + l.entries, 0), first: t.lanes[0]!.levelT.data[0]!, now: window.__vgpio!.live.view!.now };
+  });
+  expect(lanes.since).toBeGreaterThan(0);
+  expect(lanes.held).toBeLessThanOrEqual(1_000_000);
+  expect(lanes.held).toBeGreaterThan(400_000);
+  expect(lanes.first).toBeGreaterThanOrEqual(lanes.since);
+  // The whole run in view: the dropped part is blanked and the summary says where history starts.
+  await page.getByTestId('waveform').focus();
+  await page.keyboard.press('0');
+  await expect(page.getByTestId('waveform')).toHaveAttribute('aria-label', /History before [\d.]+ [a-z]+ was dropped to bound memory\./);
+});
+
 test('follows the theme', async ({ page }) => {
   const background = (): Promise<boolean> =>
     page.getByTestId('waveform').evaluate((c: HTMLCanvasElement) => {

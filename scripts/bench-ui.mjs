@@ -204,6 +204,8 @@ async function steadyRun(page, link) {
     p.frameMs.length = 0;
     p.frameWorkMs.length = 0;
     p.eventToPaintMs.length = 0;
+    p.applyMs.length = 0;
+    p.listenersMs.length = 0;
     return { t: window.__vgpio.live.view?.now ?? 0, trace: window.__vgpio.live.traceTotal, wall: performance.now() };
   });
   const longFrom = start.wall;
@@ -212,6 +214,8 @@ async function steadyRun(page, link) {
     frameMs: [...window.__vgpio.perf.frameMs],
     frameWorkMs: [...window.__vgpio.perf.frameWorkMs],
     eventToPaintMs: [...window.__vgpio.perf.eventToPaintMs],
+    applyMs: [...window.__vgpio.perf.applyMs],
+    listenersMs: [...window.__vgpio.perf.listenersMs],
     t: window.__vgpio.live.view?.now ?? 0,
     trace: window.__vgpio.live.traceTotal,
     wall: performance.now(),
@@ -234,6 +238,9 @@ async function steadyRun(page, link) {
       framesOver20MsPct: end.frameMs.length ? Math.round((1000 * end.frameMs.filter((d) => d > 20).length) / end.frameMs.length) / 10 : null,
       frameMaxMs: end.frameMs.length ? Math.round(Math.max(...end.frameMs) * 10) / 10 : null,
       eventToPaintP50Ms: percentile(end.eventToPaintMs, 50),
+      // Where a frame's script time goes: applying the batch, and the panels' frame listeners.
+      applyP95Ms: percentile(end.applyMs, 95),
+      listenersP95Ms: percentile(end.listenersMs, 95),
       batches: end.eventToPaintMs.length,
       simulatedPerWallSecond: Math.round(((end.t - start.t) / 1e9 / wallS) * 1000) / 1000,
       traceEventsPerSecond: Math.round((end.trace - start.trace) / wallS),
@@ -259,8 +266,9 @@ async function traceScroll(page, link) {
   await page.getByRole('tab', { name: 'Trace', exact: true }).click();
   const scroller = page.getByTestId('trace-scroll');
   await scroller.waitFor({ state: 'visible', timeout: 10_000 });
-  // Let the last batches land and the list settle.
-  await page.waitForTimeout(1_500);
+  // The worker sends a backlog in batches of bounded size: wait until the page holds all of it, then let the list settle.
+  await waitFor(page, () => window.__vgpio.live.trace.total === window.__vgpio.live.traceTotal, null, 60_000, 'the last trace batches');
+  await page.waitForTimeout(500);
   const info = await page.evaluate(() => {
     const grid = document.querySelector('[role="grid"][aria-label="Trace events"]');
     const rc = Number(grid?.getAttribute('aria-rowcount') ?? NaN);

@@ -205,7 +205,8 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
       if (budget-- <= 0) return 'event-limit';
       if (this._applyDueExactStep()) continue;
       const next = this.queue.peekTime();
-      if (next > until) {
+      // Nothing queued (Infinity) stops even an unbounded run: there is no event to take.
+      if (next > until || next === Infinity) {
         if (until !== Infinity && until > this.now) this.now = until;
         return next === Infinity && until === Infinity ? 'idle' : 'time';
       }

@@ -20,4 +20,15 @@ describe('Grow', () => {
     expect(g.data).toBe(storage);
     expect(g.data[0]).toBe(7);
   });
+
+  test('dropFront keeps the rest in order, and dropping everything empties it', () => {
+    const g = new Grow((n) => new Int32Array(n), 4);
+    for (let i = 0; i < 10; i++) g.push(i);
+    g.dropFront(3);
+    expect(Array.from(g.data.subarray(0, g.length))).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    g.dropFront(0);
+    expect(g.length).toBe(7);
+    g.dropFront(99);
+    expect(g.length).toBe(0);
+  });
 });

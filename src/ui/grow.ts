@@ -22,4 +22,11 @@ export class Grow<T extends Float64Array | Int32Array | Uint8Array> {
   clear(): void {
     this.length = 0;
   }
+  /** Drops the first n values, keeping the rest in order. */
+  dropFront(n: number): void {
+    if (n <= 0) return;
+    if (n >= this.length) return this.clear();
+    this.data.copyWithin(0, n, this.length);
+    this.length -= n;
+  }
 }

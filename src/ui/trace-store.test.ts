@@ -52,4 +52,59 @@ describe('TraceStore', () => {
     expect(s.total).toBe(15);
     expect(s.filtered.length).toBe(15);
   });
+
+  test('lane history beyond the budget is dropped oldest first, keeping the level where it starts', () => {
+    // Two lanes; lane 0 toggles on every event, lane 1 gets an oracle marker every 4th event.
+    const budget = 1000;
+    const s = new TraceStore(100, budget);
+    s.reset([0, 1]);
+    const levelAt = (t: number): number => Math.floor(t / 10) % 2; // the level lane 0 had at time t
+    let seq = 0;
+    for (let batch = 0; batch < 30; batch++) {
+      const c = cols(seq, 100, TK.LineLevel, 0);
+      for (let i = 0; i < 100; i++) {
+        c.a[i] = (seq + i) % 2;
+        if ((seq + i) % 4 === 3) {
+          c.kind[i] = TK.OracleLabel;
+          c.line[i] = 1;
+          c.a[i] = 3;
+        }
+      }
+      s.append(c);
+      seq += 100;
+      const held = s.lanes[0]!.entries + s.lanes[1]!.entries;
+      expect(held).toBeLessThanOrEqual(budget);
+    }
+    expect(s.lanesVersion).toBeGreaterThan(1);
+    const since = s.lanesSince;
+    expect(since).toBeGreaterThan(0);
+    // Everything held is at or after the cut, everything after the cut is held.
+    const l0 = s.lanes[0]!;
+    const l1 = s.lanes[1]!;
+    expect(l0.levelT.data[0]).toBeGreaterThanOrEqual(since);
+    expect(l1.markT.data[0]).toBeGreaterThanOrEqual(since);
+    const lastT = (seq - 1) * 10;
+    const expectedLevels = Array.from({ length: seq }, (_, i) => i).filter((i) => i % 4 !== 3 && i * 10 >= since).length;
+    expect(l0.levelT.length).toBe(expectedLevels);
+    expect(l1.markT.length).toBe(Array.from({ length: seq }, (_, i) => i).filter((i) => i % 4 === 3 && i * 10 >= since).length);
+    // The level from the cut on is what it was (the change before the cut became the initial level).
+    for (let t = since; t <= lastT; t += 7) {
+      // Events at seq % 4 === 3 were markers, not level changes: the level then is the previous change's.
+      let i = Math.floor(t / 10);
+      while (i % 4 === 3) i--;
+      expect(l0.levelAt(t)).toBe(levelAt(i * 10));
+    }
+  });
+
+  test('reset forgets the cut', () => {
+    const s = new TraceStore(100, 10);
+    s.reset([0]);
+    s.append(cols(0, 50, TK.LineLevel, 0));
+    expect(s.lanesSince).toBeGreaterThan(0);
+    const v = s.lanesVersion;
+    s.reset([1]);
+    expect(s.lanesSince).toBe(0);
+    expect(s.lanesVersion).toBe(v + 1);
+    expect(s.lanes[0]!.levelAt(123)).toBe(1);
+  });
 });

@@ -25,7 +25,31 @@ export class LaneIndex {
   readonly markKind = new Grow((n) => new Uint8Array(n));
   readonly markArg = new Grow((n) => new Int32Array(n));
   readonly markSeq = new Grow((n) => new Float64Array(n));
+  /** The level before the first change held (the run's initial level, or the level where older history was dropped). */
   initial = 0;
+
+  /** Level changes and markers held. */
+  get entries(): number {
+    return this.levelT.length + this.markT.length;
+  }
+
+  /** How many entries are older than t. */
+  entriesBefore(t: number): number {
+    return LaneIndex.lowerBound(this.levelT, t) + LaneIndex.lowerBound(this.markT, t);
+  }
+
+  /** Forgets everything before t; the level just before t becomes the initial one. */
+  dropBefore(t: number): void {
+    const nl = LaneIndex.lowerBound(this.levelT, t);
+    if (nl > 0) this.initial = this.levelV.data[nl - 1] as number;
+    this.levelT.dropFront(nl);
+    this.levelV.dropFront(nl);
+    const nm = LaneIndex.lowerBound(this.markT, t);
+    this.markT.dropFront(nm);
+    this.markKind.dropFront(nm);
+    this.markArg.dropFront(nm);
+    this.markSeq.dropFront(nm);
+  }
 
   /** Level at time t (binary search over the changes). */
   levelAt(t: number): number {
@@ -71,6 +95,17 @@ export class TraceStore {
   /** Seq of the next event to arrive; all held events have seq in [firstSeq, total). */
   total = 0;
   lanes: LaneIndex[] = [];
+  /**
+   * The lanes keep the whole run's edges and markers even after the ring has
+   * forgotten the events (a calm run stays complete for hours), but only up to
+   * a budget of entries: past it, the older half of their history is dropped.
+   * `lanesSince` is where what they hold begins (0: the whole run).
+   */
+  lanesSince = 0;
+  /** Bumped whenever lane history was dropped (indexes built on the lanes must be rebuilt). */
+  lanesVersion = 0;
+  private readonly _laneBudget: number;
+  private _laneEntries = 0;
 
   /** Trace-list filter, and the seqs that pass it (oldest first). */
   private _hidden = new Set<TraceCategory>();
@@ -79,8 +114,9 @@ export class TraceStore {
   /** Bumped whenever `filtered` was rebuilt rather than appended to. */
   filterVersion = 0;
 
-  constructor(capacity = 2_000_000) {
+  constructor(capacity = 2_000_000, laneBudget = 1_000_000) {
     this.capacity = capacity;
+    this._laneBudget = laneBudget;
     this._t = new Float64Array(capacity);
     this._kind = new Uint8Array(capacity);
     this._line = new Int16Array(capacity);
@@ -101,6 +137,9 @@ export class TraceStore {
       lane.initial = lvl;
       return lane;
     });
+    this.lanesSince = 0;
+    this._laneEntries = 0;
+    this.lanesVersion++;
     this.filtered.clear();
     this.filterVersion++;
   }
@@ -127,6 +166,34 @@ export class TraceStore {
       if (this._passes(kind, line)) this.filtered.push(seq);
     }
     this._dropForgotten();
+    if (this._laneEntries > this._laneBudget) this._trimLanes();
+  }
+
+  /** Drops the lanes' history before the time that halves what they hold. */
+  private _trimLanes(): void {
+    const lanes = this.lanes;
+    const target = this._laneEntries / 2;
+    const before = (t: number): number => {
+      let n = 0;
+      for (const l of lanes) n += l.entriesBefore(t);
+      return n;
+    };
+    // The held times are sorted per lane, so entries before t grow with t: bisect for the cut.
+    let lo = this.lanesSince;
+    let hi = this.timeOf(this.total - 1);
+    for (let i = 0; i < 64 && hi - lo > 1; i++) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (before(mid) < target) lo = mid;
+      else hi = mid;
+    }
+    let held = 0;
+    for (const l of lanes) {
+      l.dropBefore(hi);
+      held += l.entries;
+    }
+    this._laneEntries = held;
+    this.lanesSince = hi;
+    this.lanesVersion++;
   }
 
   /**
@@ -140,8 +207,7 @@ export class TraceStore {
     if (F.length === 0 || (F.data[0] as number) >= first - this.capacity / 4) return;
     let keep = 0;
     while (keep < F.length && (F.data[keep] as number) < first) keep++;
-    F.data.copyWithin(0, keep, F.length);
-    F.length -= keep;
+    F.dropFront(keep);
     this.filterVersion++;
   }
 
@@ -204,29 +270,31 @@ export class TraceStore {
       case TK.LineLevel:
         lane.levelT.push(t);
         lane.levelV.push(a);
+        this._laneEntries++;
         return;
       case TK.DevIrqEvent:
-        return mark(lane, seq, t, Marker.DeviceEvent, a);
+        return this._mark(lane, seq, t, Marker.DeviceEvent, a);
       case TK.EvqReturn:
-        return mark(lane, seq, t, Marker.BufferReturned, a);
+        return this._mark(lane, seq, t, Marker.BufferReturned, a);
       case TK.RingAdd:
-        if (a === 1) mark(lane, seq, t, Marker.Requeue, 0);
+        if (a === 1) this._mark(lane, seq, t, Marker.Requeue, 0);
         return;
       case TK.HandlerStart:
-        return mark(lane, seq, t, Marker.HandlerStart, c);
+        return this._mark(lane, seq, t, Marker.HandlerStart, c);
       case TK.HandlerEnd:
-        return mark(lane, seq, t, Marker.HandlerEnd, c);
+        return this._mark(lane, seq, t, Marker.HandlerEnd, c);
       case TK.OracleLabel:
-        return mark(lane, seq, t, Marker.Oracle, a);
+        return this._mark(lane, seq, t, Marker.Oracle, a);
       case TK.Violation:
-        return mark(lane, seq, t, Marker.Violation, a);
+        return this._mark(lane, seq, t, Marker.Violation, a);
     }
   }
-}
 
-function mark(lane: LaneIndex, seq: number, t: number, kind: number, arg: number): void {
-  lane.markT.push(t);
-  lane.markKind.push(kind);
-  lane.markArg.push(arg);
-  lane.markSeq.push(seq);
+  private _mark(lane: LaneIndex, seq: number, t: number, kind: number, arg: number): void {
+    lane.markT.push(t);
+    lane.markKind.push(kind);
+    lane.markArg.push(arg);
+    lane.markSeq.push(seq);
+    this._laneEntries++;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { encodeLink } from '../sim/index';
+import { TK, encodeLink } from '../sim/index';
 import type { Message } from './protocol';
 import { SimHost } from './sim-host';
 
@@ -216,5 +216,132 @@ describe('time travel and view detail', () => {
     host.tick();
     const third = out.filter((m) => m.type === 'snapshot').pop() as Extract<Message, { type: 'snapshot' }>;
     expect(third.view.route?.[0]?.id).toBe('gpio 1');
+  });
+});
+
+describe('runs that stop by themselves', () => {
+  test('"Next IRQ" runs until just after the next handler call, then pauses', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await h.host.handle({ type: 'pause' });
+    const m = h.host.machine!;
+    const calls = (): number => m.trace.count(TK.HandlerStart);
+    expect(calls()).toBe(0);
+    await h.host.handle({ type: 'run-until', until: 'interrupt' });
+    expect(h.host.status).toBe('running');
+    h.advance(200);
+    expect(h.host.status).toBe('paused');
+    expect(calls()).toBe(1);
+    // The button's first press (at 1 ms) is the first interrupt.
+    expect(m.now).toBeGreaterThan(1_000_000);
+    expect(m.now).toBeLessThan(1_100_000);
+    await h.host.handle({ type: 'run-until', until: 'interrupt' });
+    h.advance(200);
+    expect(calls()).toBe(2);
+  });
+
+  test('"Next flag" stops at the first lost / spurious / coalesced label or violation', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'mask-by-none-loses-edge' } });
+    await h.host.handle({ type: 'pause' });
+    await h.host.handle({ type: 'run-until', until: 'violation' });
+    h.advance(500);
+    const m = h.host.machine!;
+    const o = m.oracle.total();
+    expect(h.host.status).toBe('paused');
+    expect(m.trace.count(TK.Violation) + o.lost + o.spurious + o.coalesced).toBe(1);
+  });
+
+  test('with nothing left to simulate it says so and pauses', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'edge-while-away' } });
+    await h.host.handle({ type: 'speed', speed: 'max' });
+    h.advance(200);
+    expect(h.host.status).toBe('ended');
+    await h.host.handle({ type: 'run-until', until: 'interrupt' });
+    h.advance(100);
+    expect(h.host.status).toBe('paused');
+    expect(h.last('error').message).toBe('No further interrupt: nothing left to simulate.');
+  });
+
+  test('the shell\'s `run 1ms` advances exactly 1 ms, then pauses', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await h.host.handle({ type: 'speed', speed: 'max' });
+    h.advance(8);
+    await h.host.handle({ type: 'pause' });
+    const t0 = h.host.machine!.now;
+    await h.host.handle({ type: 'terminal', data: 'run 1ms\r' });
+    expect(h.host.status).toBe('running');
+    h.advance(100);
+    expect(h.host.status).toBe('paused');
+    expect(h.host.machine!.now).toBe(t0 + 1_000_000);
+  });
+
+  test('a replayed `run` does not stop the replay short of where the link was shared', async () => {
+    const a = harness();
+    await a.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await a.host.handle({ type: 'pause' });
+    a.advance(8);
+    await a.host.handle({ type: 'step' });
+    for (let i = 0; i < 40; i++) await a.host.handle({ type: 'step' }); // The chip is ready: the shell runs commands.
+    await a.host.handle({ type: 'terminal', data: 'run 500us\r' });
+    a.advance(100);
+    expect(a.host.status).toBe('paused');
+    await a.host.handle({ type: 'speed', speed: 0.1 });
+    await a.host.handle({ type: 'run' });
+    a.advance(40); // 4 ms wall at 0.1x = 0.4 ms more.
+    await a.host.handle({ type: 'pause' });
+    await a.host.handle({ type: 'share' });
+    const link = await encodeLink(a.last('share').json);
+    const b = harness();
+    await b.host.handle({ type: 'load', source: { kind: 'link', link: `http://x/#${link}` } });
+    b.advance(2000);
+    expect(b.host.status).toBe('paused');
+    expect(b.host.machine!.processed).toBe(a.host.machine!.processed);
+    expect(b.host.machine!.trace.hash()).toBe(a.host.machine!.trace.hash());
+  });
+});
+
+describe('backpressure', () => {
+  /** 8 clocks at 100 kHz with edge-both consumers: about 15 trace events per simulated microsecond. */
+  const busy = {
+    version: 1,
+    title: 'busy',
+    seed: 1,
+    duration: '80ms',
+    device: { lines: Array.from({ length: 8 }, (_, i) => ({ name: `l${i}` })) },
+    world: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`l${i}`, { kind: 'clock', period: '10us', start: `${(i + 1) * 10}us` }])),
+    clients: Array.from({ length: 8 }, (_, i) => ({ kind: 'irq-consumer', line: `l${i}`, trigger: 'edge-both', name: `c${i}` })),
+  };
+
+  test('at max speed the run waits for the page, so no event it was not sent is ever overwritten', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'json', json: busy } });
+    await h.host.handle({ type: 'speed', speed: 'max' });
+    h.advance(3000); // The page asks for no frames: nothing is taken.
+    const m = h.host.machine!;
+    expect(h.host.status).toBe('running');
+    expect(m.trace.total).toBeLessThanOrEqual(500_000);
+    expect(m.trace.total).toBeGreaterThan(400_000);
+    // Now the page takes batches: every event arrives, in order, without a gap.
+    let next = 0;
+    for (let i = 0; i < 2000 && h.host.status !== 'ended'; i++) {
+      const b = await frame(h);
+      if (b.trace) {
+        expect(b.trace.firstSeq).toBe(next);
+        expect(b.trace.t.length).toBeLessThanOrEqual(40_000);
+        next = b.trace.firstSeq + b.trace.t.length;
+      }
+      h.advance(8);
+    }
+    expect(h.host.status).toBe('ended');
+    for (let i = 0; i < 100 && next < m.trace.total; i++) {
+      const b = await frame(h);
+      expect(b.trace?.firstSeq).toBe(next);
+      next = b.trace!.firstSeq + b.trace!.t.length;
+    }
+    expect(next).toBe(m.trace.total);
+    expect(m.trace.total).toBeGreaterThan(1_000_000); // More than the ring holds, all of it delivered.
   });
 });

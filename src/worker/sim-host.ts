@@ -39,6 +39,35 @@ const TRACE_CAPACITY = 1_000_000;
 const TICK_BUDGET_MS = 12;
 /** Longest wall-clock gap a tick catches up on (a background tab must not cause a burst). */
 const MAX_CATCH_UP_MS = 100;
+/**
+ * Trace events per batch. The page applies a batch within one frame at roughly
+ * 0.3-0.5 us per event (columns, filtered index, waveform lanes), so this keeps
+ * a frame near 15-25 ms even at max speed; a backlog follows in the next frames.
+ */
+const MAX_EVENTS_PER_BATCH = 40_000;
+/**
+ * Backpressure: trace events not yet sent to the page may pile up to this many
+ * before the simulation waits for the page. Half the ring, so an event the
+ * page has not been sent is never overwritten (the waveform would show a level
+ * it never saw), even after a whole run slice.
+ */
+const MAX_BACKLOG = TRACE_CAPACITY / 2;
+/** A generous bound on the trace events one simulation event emits, to size run slices against the room left. */
+const TRACE_PER_EVENT_MAX = 16;
+/** How long "Next IRQ" / "Next flag" may look (wall time) before giving up. */
+const GOAL_WALL_MS = 5_000;
+
+/** A run that stops by itself: "Next IRQ", "Next flag", or the shell's `run <duration>`. */
+interface Goal {
+  /** Stop when this turns true (the next handler call, the next flag). */
+  stop?: () => boolean;
+  /** Or at this simulated time. */
+  to?: number;
+  /** What was looked for, for the message when it is not found. */
+  what?: string;
+  /** Wall-clock ms after which the search gives up. */
+  deadline: number;
+}
 
 /** 1 ms of simulated time per wall-clock second: slow enough to watch each message. */
 export const DEFAULT_SPEED = 0.001;
@@ -71,6 +100,9 @@ export class SimHost {
   private _endNs = 0;
   private _pauseAtEnd = true;
   private _lastWall = 0;
+  private _goal: Goal | null = null;
+  /** True while a line the user typed runs in the shell (only then may its `run` verb drive the host). */
+  private _typing = false;
 
   // Batch state.
   private _wantFrame = false;
@@ -107,11 +139,13 @@ export class SimHost {
         return this._applySettings(cmd.patch);
       case 'run':
         if (this.status === 'ended') this._pauseAtEnd = false;
+        this._goal = null;
         this.status = 'running';
         this._lastWall = this._io.wallNow();
         return this._touch();
       case 'pause':
         this.status = 'paused';
+        this._goal = null;
         return this._touch();
       case 'speed':
         this.speed = cmd.speed;
@@ -119,6 +153,7 @@ export class SimHost {
         return this._touch();
       case 'step':
         this.status = 'paused';
+        this._goal = null;
         this._m?.step();
         return this._touch();
       case 'run-until':
@@ -161,17 +196,26 @@ export class SimHost {
     }
     const m = this._m;
     if (m && this.status === 'running') {
-      const end = this._pauseAtEnd ? this._endNs : Infinity;
-      if (this.speed === 'max') {
-        // As fast as possible, in slices, until this tick's wall budget is spent.
+      const goal = this._goal;
+      const end = goal ? (goal.to ?? Infinity) : this._pauseAtEnd ? this._endNs : Infinity;
+      if (this.speed === 'max' || goal) {
+        // As fast as possible, in slices, until this tick's wall budget is spent or the page must catch up.
         const stopAt = wall + TICK_BUDGET_MS;
         while (this.status === 'running' && this._io.wallNow() < stopAt) {
-          const stop = m.runUntil(Math.min(m.now + 1_000_000, end), 50_000);
+          const room = this._room();
+          if (room === 0) break;
+          // Slices of 1 ms of simulated time; a goal skips idle stretches (and learns when nothing is left).
+          const horizon = goal ? Math.max(m.now + 1_000_000, m.nextEventTime()) : m.now + 1_000_000;
+          const stop = m.runUntil(Math.min(horizon, end), Math.min(50_000, room), goal?.stop);
           if (this._afterRun(stop, end)) break;
         }
+        if (goal && this._goal === goal && this.status === 'running' && this._io.wallNow() > goal.deadline) {
+          this._goalDone(`No ${goal.what} within ${GOAL_WALL_MS / 1000} s of searching; paused.`);
+        }
       } else {
+        // Paced: the simulated time this wall time is worth (if the page keeps up; otherwise it falls behind).
         const target = Math.min(m.now + Math.max(0, dt) * 1e6 * this.speed, end);
-        const stop = m.runUntil(Math.floor(target), 2_000_000);
+        const stop = m.runUntil(Math.floor(target), Math.min(2_000_000, this._room()));
         this._afterRun(stop, end);
       }
       this._dirty = true;
@@ -179,9 +223,38 @@ export class SimHost {
     this._flush();
   }
 
+  /** Simulation events that may run before unsent trace would exceed MAX_BACKLOG. */
+  private _room(): number {
+    const m = this._m as Machine;
+    const backlog = m.trace.total - this._traceSent;
+    return Math.max(0, Math.floor((MAX_BACKLOG - backlog) / TRACE_PER_EVENT_MAX));
+  }
+
+  /** A goal was reached (or given up with a message): pause there. */
+  private _goalDone(message?: string): void {
+    const m = this._m as Machine;
+    this._goal = null;
+    this.status = 'paused';
+    // Ran past the scenario's end on purpose: Run continues from here instead of stopping at the end.
+    if (m.now >= this._endNs) this._pauseAtEnd = false;
+    if (message) this._io.post({ type: 'error', message });
+  }
+
   /** After a run slice: pause at the scenario's end or a pause step. True when the run stopped. */
   private _afterRun(stop: string, end: number): boolean {
     const m = this._m as Machine;
+    const goal = this._goal;
+    if (goal) {
+      if (stop === 'predicate' || stop === 'paused' || (goal.to !== undefined && m.now >= goal.to && m.nextEventTime() > goal.to)) {
+        this._goalDone();
+        return true;
+      }
+      if (stop === 'idle') {
+        this._goalDone(`No further ${goal.what}: nothing left to simulate.`);
+        return true;
+      }
+      return false;
+    }
     if (stop === 'paused') {
       this.status = 'paused';
       if (this._replaying) {
@@ -247,6 +320,7 @@ export class SimHost {
     if (!m) return;
     this._scenario = v.value;
     this._m = m;
+    this._goal = null;
     this._seekT = null;
     this._editor = new LineEditor();
     this._attachShell(m);
@@ -285,12 +359,16 @@ export class SimHost {
     this._shell = shell;
   }
 
-  /** The shell's `run <duration>` verb: run that much simulated time now, then pause. */
+  /**
+   * The shell's `run <duration>` verb: run that much simulated time at full speed, then pause.
+   * Only when typed: a replayed command must not steer the replay (the recorded steps after it
+   * already say what happened next).
+   */
   private _shellRun(ns: number): void {
     const m = this._m;
-    if (!m) return;
-    this.status = 'paused';
-    m.runUntil(m.now + ns, 20_000_000);
+    if (!m || !this._typing) return;
+    this._goal = { to: m.now + ns, deadline: Infinity };
+    this.status = 'running';
     this._dirty = true;
   }
 
@@ -352,22 +430,21 @@ export class SimHost {
 
   // ---- running --------------------------------------------------------------------
 
+  /** "Next IRQ" / "Next flag": run at full speed until the next handler call, or the next violation or oracle flag. */
   private _runUntil(until: 'interrupt' | 'violation'): void {
     const m = this._m;
     if (!m) return;
     const calls = (): number => m.trace.count(TK.HandlerStart);
-    const flags = (): number => m.trace.count(TK.Violation) + m.oracle.total().lost + m.oracle.total().spurious + m.oracle.total().coalesced;
-    const startCalls = calls();
-    const startFlags = flags();
-    const stop = until === 'interrupt' ? (): boolean => calls() > startCalls : (): boolean => flags() > startFlags;
-    const budgetEnd = this._io.wallNow() + 2_000;
-    let result = 'time';
-    while (this._io.wallNow() < budgetEnd) {
-      result = m.runUntil(Infinity, 100_000, stop);
-      if (result !== 'event-limit') break;
-    }
-    if (result === 'idle') this._io.post({ type: 'error', message: `No further ${until === 'interrupt' ? 'interrupt' : 'violation or oracle flag'}: nothing left to simulate.` });
-    this.status = 'paused';
+    const flags = (): number => {
+      const o = m.oracle.total();
+      return m.trace.count(TK.Violation) + o.lost + o.spurious + o.coalesced;
+    };
+    const what = until === 'interrupt' ? 'interrupt' : 'violation or oracle flag';
+    const start = until === 'interrupt' ? calls() : flags();
+    const stop = until === 'interrupt' ? (): boolean => calls() > start : (): boolean => flags() > start;
+    this._goal = { stop, what, deadline: this._io.wallNow() + GOAL_WALL_MS };
+    this.status = 'running';
+    this._lastWall = this._io.wallNow();
     this._touch();
   }
 
@@ -400,7 +477,12 @@ export class SimHost {
         case 'line':
           this._resumeIfEnded();
           this._recorded.push(stepInput({ do: 'shell', command: a.text }, m.now, m.processed));
-          m.applyLive({ do: 'shell', command: a.text }, { echoed: true });
+          this._typing = true;
+          try {
+            m.applyLive({ do: 'shell', command: a.text }, { echoed: true });
+          } finally {
+            this._typing = false;
+          }
           break;
         case 'interrupt':
           this._recorded.push(stepInput({ do: 'shell', command: '\x03' }, m.now, m.processed));
@@ -438,7 +520,7 @@ export class SimHost {
     this._dirty = false;
     const trace = m.trace;
     const from = Math.max(this._traceSent, trace.firstSeq);
-    const cols: TraceColumns | null = trace.total > from ? trace.columns(from, 200_000) : null;
+    const cols: TraceColumns | null = trace.total > from ? trace.columns(from, MAX_EVENTS_PER_BATCH) : null;
     if (cols) this._traceSent = cols.firstSeq + cols.t.length;
     if (this._traceSent < trace.total) this._dirty = true; // More next frame.
     const violations = m.monitors.violations.slice(this._violationsSent);

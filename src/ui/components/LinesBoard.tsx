@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { DELIVERY_NAMES, IRQ_TYPE_NAMES, SINK_NAMES, TRIGGER_CODES, TRIGGERS } from '../../sim/index';
 import type { LinesView, ScenarioInfo } from '../../worker/protocol';
+import { compactCount } from '../count-format';
 import { onFrame, shownView } from '../live';
 import { client } from '../sim-client';
 import { selectInfo, useApp } from '../store';
@@ -68,7 +69,10 @@ function setText(el: HTMLElement | null, text: string): void {
 
 function setCount(el: HTMLElement | null, n: number): void {
   if (!el) return;
-  setText(el, String(n));
+  setText(el, compactCount(n));
+  // The exact figure when the cell shows it rounded down.
+  const title = n < 1000 ? '' : String(n);
+  if (el.title !== title) el.title = title;
   setData(el, 'nonzero', n > 0 ? '1' : '0');
 }
 

@@ -199,7 +199,9 @@ class WaveEngine {
   private _charW = 7;
   private _colors: Colors | null = null;
   private _threadPattern: CanvasPattern | null = null;
-  private readonly _marks = new WeakMap<LaneIndex, LaneMarks>();
+  private _marks = new WeakMap<LaneIndex, LaneMarks>();
+  /** The trace store's lanesVersion the marks were built for (dropped history invalidates them). */
+  private _marksVersion = -1;
   private readonly _groups = new Int32Array(3 * (MAX_COLUMNS + 2));
   private readonly _poly = new Float64Array(8 * (MAX_COLUMNS + 2));
   private readonly _bars = new Float64Array(2 * (MAX_COLUMNS + 2));
@@ -405,6 +407,10 @@ class WaveEngine {
   }
 
   private _marksOf(lane: LaneIndex): LaneMarks {
+    if (this._marksVersion !== live.trace.lanesVersion) {
+      this._marks = new WeakMap();
+      this._marksVersion = live.trace.lanesVersion;
+    }
     let m = this._marks.get(lane);
     if (!m) {
       m = new LaneMarks();
@@ -621,6 +627,18 @@ class WaveEngine {
         ctx.fillText(t.text, t.x, t.y);
       }
     }
+    // History the lanes no longer hold (their memory budget): blanked, so nothing is drawn there that was not seen.
+    const xSince = live.trace.lanesSince > 0 ? xOf(live.trace.lanesSince) : -1;
+    if (xSince > 0) {
+      const w = Math.min(plotW, xSince);
+      ctx.fillStyle = c.panel2;
+      ctx.fillRect(0, AXIS_H, w, H - AXIS_H);
+      if (w > 120) {
+        ctx.font = `11px ${c.mono}`;
+        ctx.fillStyle = c.muted;
+        ctx.fillText('older history dropped', 8, AXIS_H + 14);
+      }
+    }
     // Now, hover and cursor lines.
     if (xNow >= 0 && xNow <= plotW) {
       ctx.strokeStyle = c.muted;
@@ -797,7 +815,8 @@ class WaveEngine {
     const label =
       `Waveform: ${shown}, from ${from} to ${to}${this._follow ? ', following live' : ''}. ` +
       `${cursor === null ? 'No cursor (live).' : `Cursor at ${formatExact(cursor)}.`} ` +
-      `${flags.length ? `Flags in view: ${flags.join(', ')}.` : 'No oracle flags in view.'}`;
+      `${flags.length ? `Flags in view: ${flags.join(', ')}.` : 'No oracle flags in view.'}` +
+      (live.trace.lanesSince > t0 ? ` History before ${formatExact(live.trace.lanesSince)} was dropped to bound memory.` : '');
     if (this.canvas.getAttribute('aria-label') !== label) this.canvas.setAttribute('aria-label', label);
   }
 
