@@ -484,6 +484,22 @@ abstract class Job implements GpioRequester {
   gpioDone(_tag: number, _result: number): void {}
 }
 
+/** A job that requests lines and holds them until it ends (gpioget, gpioset), with at most one timer. */
+abstract class LineHoldingJob extends Job {
+  /** Offsets requested so far, released (SET_DIRECTION NONE through .free) when the job ends. */
+  protected readonly held: number[] = [];
+  protected timer = -1;
+
+  protected release(): void {
+    if (this.timer >= 0) this.host.clearTimer(this.timer);
+    this.timer = -1;
+    for (const off of this.held.splice(0)) {
+      this.host.flags[off] = undefined;
+      this.host.m.gpiolib.release(off);
+    }
+  }
+}
+
 const TAG_DIR = 1;
 const TAG_GET = 2;
 const TAG_SET = 3;
@@ -514,15 +530,13 @@ interface GetOptions extends RequestCommon {
  * the hold period, read the values one line at a time in ascending offset
  * order, release the lines (SET_DIRECTION NONE through .free), print.
  */
-class GetJob extends Job {
+class GetJob extends LineHoldingJob {
   private readonly _ids: string[];
   private readonly _offsets: number[];
   private readonly _o: GetOptions;
-  private readonly _held: number[] = [];
   private _i = 0;
   private _order: number[] = [];
   private readonly _values = new Map<number, number>();
-  private _timer = -1;
 
   constructor(host: JobHost, prog: string, ids: string[], offsets: number[], o: GetOptions) {
     super(host, prog);
@@ -542,7 +556,7 @@ class GetJob extends Job {
       const off = this._offsets[this._i] as number;
       const r = gpiolib.request(off, this._o.consumer);
       if (r < 0) return this.die(`unable to request lines: ${strerror(r)}`);
-      this._held.push(off);
+      this.held.push(off);
       this.host.flags[off] = { activeLow: this._o.activeLow, bias: this._o.bias, edges: 0, clock: '' };
       this._i++;
       if (!this._o.asIs) {
@@ -552,14 +566,14 @@ class GetJob extends Job {
     }
     if (this.syscallEnd()) return;
     if (this._o.holdNs > 0) {
-      this._timer = this.host.setTimer(this._o.holdNs, () => this._read());
+      this.timer = this.host.setTimer(this._o.holdNs, () => this._read());
       return;
     }
     this._read();
   }
 
   private _read(): void {
-    this._timer = -1;
+    this.timer = -1;
     this.syscall = true; // GPIO_V2_LINE_GET_VALUES_IOCTL
     this._order = [...this._offsets].sort((a, b) => a - b);
     this._i = 0;
@@ -597,15 +611,6 @@ class GetJob extends Job {
       this._readNext();
     }
   }
-
-  protected release(): void {
-    if (this._timer >= 0) this.host.clearTimer(this._timer);
-    this._timer = -1;
-    for (const off of this._held.splice(0)) {
-      this.host.flags[off] = undefined;
-      this.host.m.gpiolib.release(off);
-    }
-  }
 }
 
 interface SetOptions extends RequestCommon {
@@ -621,14 +626,12 @@ interface SetOptions extends RequestCommon {
  * SET_VALUE then SET_DIRECTION OUT, line by line), print the banner, then
  * hold them until a signal, or toggle them on the -t periods.
  */
-class SetJob extends Job {
+class SetJob extends LineHoldingJob {
   private readonly _ids: string[];
   private readonly _offsets: number[];
   private readonly _values: number[];
   private readonly _o: SetOptions;
-  private readonly _held: number[] = [];
   private _i = 0;
-  private _timer = -1;
   private _ti = 0;
   private _order: number[] = [];
   private _setError = 0;
@@ -656,7 +659,7 @@ class SetJob extends Job {
       const off = this._offsets[this._i] as number;
       const r = gpiolib.request(off, this._o.consumer);
       if (r < 0) return this.die(`unable to request lines on chip '${CHIP_PATH}': ${strerror(r)}`);
-      this._held.push(off);
+      this.held.push(off);
       this.host.flags[off] = { activeLow: this._o.activeLow, bias: this._o.bias, edges: 0, clock: '' };
       const k = this._i++;
       gpiolib.call(off, GpioOp.DirectionOutput, this._phys(k), this, TAG_DIR);
@@ -679,14 +682,14 @@ class SetJob extends Job {
       for (let i = 0; i < t.length; i++) if (o.holdNs > (t[i] as number) && (i !== t.length - 1 || t[i] !== 0)) t[i] = o.holdNs;
       if (t.length === 1 && t[0] === 0) return this._afterToggles();
       this._ti = 0;
-      this._timer = this.host.setTimer(t[0] as number, () => this._toggle());
+      this.timer = this.host.setTimer(t[0] as number, () => this._toggle());
       return;
     }
     // Otherwise (after the hold period, which changes nothing visible): wait for a signal. Nothing to schedule.
   }
 
   private _toggle(): void {
-    this._timer = -1;
+    this.timer = -1;
     for (let k = 0; k < this._values.length; k++) this._values[k] = this._values[k] ? 0 : 1;
     // gpiod_line_request_set_values: one SET_VALUE per line, ascending offsets.
     this.syscall = true;
@@ -708,12 +711,12 @@ class SetJob extends Job {
     this._ti++;
     if (this._ti === t.length - 1 && t[this._ti] === 0) return this._afterToggles();
     if (this._ti === t.length) this._ti = 0;
-    this._timer = this.host.setTimer(t[this._ti] as number, () => this._toggle());
+    this.timer = this.host.setTimer(t[this._ti] as number, () => this._toggle());
   }
 
   private _afterToggles(): void {
     if (this._o.holdNs > 0) {
-      this._timer = this.host.setTimer(this._o.holdNs, () => this.exit(0));
+      this.timer = this.host.setTimer(this._o.holdNs, () => this.exit(0));
       return;
     }
     this.exit(0);
@@ -729,15 +732,6 @@ class SetJob extends Job {
       if (result < 0 && this._setError === 0) this._setError = result;
       this._i++;
       this._setNext();
-    }
-  }
-
-  protected release(): void {
-    if (this._timer >= 0) this.host.clearTimer(this._timer);
-    this._timer = -1;
-    for (const off of this._held.splice(0)) {
-      this.host.flags[off] = undefined;
-      this.host.m.gpiolib.release(off);
     }
   }
 }
