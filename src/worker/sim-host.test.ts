@@ -285,13 +285,17 @@ describe('runs that stop by themselves', () => {
     a.advance(8);
     await a.host.handle({ type: 'step' });
     for (let i = 0; i < 40; i++) await a.host.handle({ type: 'step' }); // The chip is ready: the shell runs commands.
+    const t0 = a.host.machine!.now;
     await a.host.handle({ type: 'terminal', data: 'run 500us\r' });
     a.advance(100);
     expect(a.host.status).toBe('paused');
+    expect(a.host.machine!.now).toBe(t0 + 500_000); // The typed run did run.
+    const afterRun = a.host.machine!.processed;
     await a.host.handle({ type: 'speed', speed: 0.1 });
     await a.host.handle({ type: 'run' });
     a.advance(40); // 4 ms wall at 0.1x = 0.4 ms more.
     await a.host.handle({ type: 'pause' });
+    expect(a.host.machine!.processed).toBeGreaterThan(afterRun); // Activity after the run, which the replay must reach.
     await a.host.handle({ type: 'share' });
     const link = await encodeLink(a.last('share').json);
     const b = harness();
