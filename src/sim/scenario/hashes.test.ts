@@ -1,0 +1,90 @@
+import { describe, expect, test } from 'vitest';
+import { Shell } from '../guest/shell';
+import type { Machine } from '../machine';
+import { LIBRARY } from './library/index';
+import { validateScenario } from './load';
+import { runScenario } from './runner';
+
+/**
+ * Trace hashes pinned before the core was reorganized: a refactor may move
+ * code, never change what a scenario does. A changed hash here means changed
+ * behaviour; if that is intended, it needs its own commit and reason.
+ */
+const PINNED: Record<string, [hash: string, events: number, traceEvents: number]> = {
+  'calm-board': ['ac0d5922f58c6cd4', 71, 282],
+  'level-timer-v1.2': ['d77147a27da0346f', 35, 145],
+  'level-timer-v8': ['d9b5efcbc0430d59', 59, 249],
+  'level-timer-no-resample': ['998547a58ad3d78e', 21, 83],
+  'edge-while-away': ['4ae8847aeb0d82ea', 26, 104],
+  'two-edges-while-away': ['15e32b43f4121705', 28, 109],
+  'two-edges-while-away-queued': ['1820d8aaeb5609cc', 32, 127],
+  'mask-by-none-loses-edge': ['85d979cdbd45c5b9', 29, 113],
+  'edges-while-none': ['937f78fdab058f91', 35, 133],
+  'edges-while-none-lazy': ['af84e7c368b6f2c5', 39, 153],
+  'type-change-without-none': ['d5c416dd1633961d', 31, 121],
+  'level-requeue-before-ack': ['4121558b9a540aad', 46, 182],
+  'invalid-livelock': ['c9ac2a450b25d411', 596, 2776],
+  'eventq-bad-length': ['00ac0078f6764de9', 32, 118],
+  'no-irq-feature': ['7bdd4832b45f206b', 83, 244],
+  'transport-intx': ['025d1f2fa3adf060', 877, 3335],
+  'transport-msi': ['1d17d912932fe81f', 923, 3264],
+  'mock-storm': ['f9e41347bbcd86a9', 353, 1674],
+};
+
+const attachShell = (m: Machine): void => {
+  m.shell = new Shell(m);
+};
+
+function run(raw: unknown): [string, number, number] {
+  const s = validateScenario(raw);
+  if (!s.ok) throw new Error(s.error);
+  const r = runScenario(s.value, { attachShell });
+  if (!r.ok) throw new Error(r.error);
+  const { report } = r.value;
+  SHELL_OUT.text = report.shellOutput;
+  return [report.traceHash, report.events, report.traceEvents];
+}
+
+describe('pinned trace hashes', () => {
+  test('every built-in scenario is pinned', () => {
+    expect(LIBRARY.map((e) => e.id).sort()).toEqual(Object.keys(PINNED).sort());
+  });
+
+  for (const entry of LIBRARY) {
+    test(`${entry.id} keeps its trace hash`, () => {
+      expect(run(entry.scenario)).toEqual(PINNED[entry.id]);
+    });
+  }
+
+  test('a run driven by shell verbs, tools and exactly placed live steps keeps its hash', () => {
+    const calm = LIBRARY.find((e) => e.id === 'calm-board')!.scenario as Record<string, unknown>;
+    const scenario = {
+      ...calm,
+      title: 'verbs and live steps',
+      expect: undefined,
+      timeline: [
+        { at: '200us', do: 'shell', command: 'gpiodetect\ngpioinfo' },
+        { at: '500us', do: 'shell', command: 'press button 40us' },
+        { at: '800us', do: 'shell', command: 'gpiomon -n 2 -c gpiochip0 4 &' },
+        { at: '900us', do: 'shell', command: 'drive 4 1\npulse 4 30us 0\nclock 5 100us 3' },
+        { at: '1200us', do: 'shell', command: 'assert door-sensor\nlevels\nirq door-sensor level-low' },
+        { at: 1_400_000, event: 0, do: 'drive', line: 3, level: 1 },
+        { at: 1_500_000, event: 0, do: 'press', line: 0, pressed: true },
+        { at: 1_600_000, event: 0, do: 'press', line: 0, pressed: false },
+        { at: 1_700_000, event: 0, do: 'shell', command: 'gpioget -c gpiochip0 3' },
+        { at: 2_000_000, do: 'shell', command: 'gpioset -t 50us,50us,0 -c gpiochip0 5=1 &' },
+        { at: 3_000_000, do: 'shell', command: '\x03' },
+      ],
+    };
+    // Exact steps must be in event order: place them after what has run by then.
+    let event = 600;
+    for (const st of scenario.timeline) if ('event' in st) st.event = event += 25;
+    expect(run(scenario)).toEqual(PINNED_VERBS);
+    expect(SHELL_OUT.text).toContain('0.000908000\tfalling\tgpiochip0 4\n0.000938000\trising\tgpiochip0 4\n');
+    expect(SHELL_OUT.text).toContain('   5  unnamed           0  world (0)\n$ irq door-sensor level-low\n');
+  });
+});
+
+const PINNED_VERBS: [string, number, number] = ['fb6b5f9195f29cd2', 1864, 9193];
+/** The last run's shell transcript. */
+const SHELL_OUT = { text: '' };
