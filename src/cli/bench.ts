@@ -1,11 +1,7 @@
 import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Machine } from '../sim/machine';
-import { DEFAULT_LATENCY, resolveScenario, validateScenario } from '../sim/scenario/load';
-import type { ScenarioInput } from '../sim/scenario/schema';
-import { TK } from '../sim/trace/kinds';
-import { Trace } from '../sim/trace/trace';
+import { DEFAULT_LATENCY, Machine, resolveScenario, type ScenarioInput, TK, Trace, validateScenario } from '../sim/index';
 
 /**
  * `vgpio bench`: throughput of the real core (rings in guest memory, device,

@@ -1,5 +1,4 @@
-import { formatNs } from '../sim/clock/time';
-import type { LineReport, Report } from '../sim/scenario/runner';
+import { formatNs, type LineReport, type Report } from '../sim/index';
 
 /** Right-aligned columns; the first column left-aligned. */
 export function table(rows: string[][]): string[] {

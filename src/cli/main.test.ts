@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { LIBRARY } from '../sim/scenario/library/index';
+import { LIBRARY } from '../sim/index';
 import { main } from './main';
 
 /** Runs the CLI in-process and captures what it writes. */

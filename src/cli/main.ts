@@ -1,12 +1,5 @@
 import { version as VERSION } from '../../package.json';
-import { Shell } from '../sim/guest/shell';
-import { vcdChunks, type VcdMode, type VcdTimescale } from '../sim/export/vcd';
-import { jsonlChunks } from '../sim/export/jsonl';
-import { LIBRARY } from '../sim/scenario/library/index';
-import { DEFAULT_LINK_BASE, encodeLink, MAX_LINK_CHARS } from '../sim/scenario/link';
-import { DEFAULT_TRACE_CAPACITY } from '../sim/scenario/load';
-import { DEFAULT_MAX_EVENTS, runScenario, type RunOptions } from '../sim/scenario/runner';
-import type { Scenario } from '../sim/scenario/schema';
+import { DEFAULT_LINK_BASE, DEFAULT_MAX_EVENTS, DEFAULT_TRACE_CAPACITY, encodeLink, jsonlChunks, LIBRARY, MAX_LINK_CHARS, runScenario, type Scenario, vcdChunks, type VcdMode, type VcdTimescale } from '../sim/index';
 import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './args';
 import { runBench, formatBench } from './bench';
 import { checkOutputPath, writeAtomically } from './files';
@@ -22,11 +15,6 @@ export const EXIT_INTERNAL = 3;
 
 /** Largest trace ring the CLI allocates to keep a whole run for --vcd / --trace (about 115 MB). */
 export const MAX_EXPORT_TRACE = 5_000_000;
-
-// The guest shell runs `shell` steps; its transcript is what `expect.shell` checks.
-const attachShell: RunOptions['attachShell'] = (m) => {
-  m.shell = new Shell(m);
-};
 
 const out = (s: string): void => void process.stdout.write(s);
 const err = (s: string): void => void process.stderr.write(s);
@@ -177,11 +165,11 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
 
   // The ring keeps the scenario's capacity; to export, the whole run when it fits in MAX_EXPORT_TRACE.
   const base = scenario.trace.capacity ?? DEFAULT_TRACE_CAPACITY;
-  let result = runScenario(scenario, { traceEnabled: true, traceCapacity: base, maxEvents, attachShell });
+  let result = runScenario(scenario, { traceEnabled: true, traceCapacity: base, maxEvents });
   if (result.ok && exporting && result.value.machine.trace.dropped > 0 && base < MAX_EXPORT_TRACE) {
     // Runs are deterministic: run again with a ring big enough for every event.
     const needed = Math.min(result.value.machine.trace.total, MAX_EXPORT_TRACE);
-    result = runScenario(scenario, { traceEnabled: true, traceCapacity: needed, maxEvents, attachShell });
+    result = runScenario(scenario, { traceEnabled: true, traceCapacity: needed, maxEvents });
   }
   if (!result.ok) {
     err(`vgpio: ${src.label}: invalid scenario: ${result.error}\n`);

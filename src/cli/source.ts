@@ -1,8 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LIBRARY } from '../sim/scenario/library/index';
-import { decodeLink } from '../sim/scenario/link';
-import { MAX_SCENARIO_BYTES, parseJsonSafely, resolveScenario, validateScenario, type Result } from '../sim/scenario/load';
-import type { Scenario } from '../sim/scenario/schema';
+import { decodeLink, LIBRARY, MAX_SCENARIO_BYTES, parseJsonSafely, resolveScenario, type Result, type Scenario, validateScenario } from '../sim/index';
 
 /** Where a scenario came from, and its JSON as written (before defaults). */
 export interface Source {

@@ -1,48 +1,95 @@
 /**
- * The public API of the simulation core. The worker builds on all of it; the
- * UI may import only from this file, and only what is pure and for display
- * (formatters, decoders, constants, the link codec), never the machine itself.
+ * The public API of the simulation core, the one door the worker, the CLI and
+ * the UI use. The UI takes only what is pure and for display (vocabularies,
+ * formatters, decoders, the link codec, the view types), never the machine.
  */
+
+// Running a scenario.
 export { Machine } from './machine';
-export type { MachineConfig, MachineStep, StepAction, RunStop } from './machine';
-export { loadScenario, validateScenario, resolveScenario, parseJsonSafely, TRIGGER_CODES, MAX_SCENARIO_BYTES, DEFAULT_LATENCY } from './scenario/load';
+export type { MachineConfig, RunStop } from './machine';
+export { ACTION_KINDS, ActionOrigin, checkAction } from './actions';
+export type { Action, ActionError, TimedAction } from './actions';
+export { runScenario, buildReport, DEFAULT_MAX_EVENTS } from './scenario/runner';
+export type { Report, LineReport, RunOptions } from './scenario/runner';
+
+// Scenario files, links and the workspace.
+export { loadScenario, validateScenario, resolveScenario, parseJsonSafely, MAX_SCENARIO_BYTES, DEFAULT_LATENCY, DEFAULT_TRACE_CAPACITY } from './scenario/load';
 export type { Result } from './scenario/load';
-export { SCENARIO_VERSION, TRIGGERS } from './scenario/schema';
+export { SCENARIO_VERSION } from './scenario/schema';
 export type { Scenario, ScenarioInput } from './scenario/schema';
-export { buildReport } from './scenario/runner';
-export type { Report } from './scenario/runner';
+export { actionStep } from './scenario/steps';
+export type { StepInput } from './scenario/steps';
+export { Workspace } from './scenario/workspace';
+export type { SettingsPatch } from './scenario/workspace';
 export { LIBRARY, DEFAULT_SCENARIO_ID, libraryEntry } from './scenario/library/index';
 export type { LibraryEntry } from './scenario/library/index';
-export { encodeLink, decodeLink, LINK_PREFIX, MAX_LINK_CHARS } from './scenario/link';
-export { toVcd } from './export/vcd';
-export type { VcdMode } from './export/vcd';
-export { toJsonl } from './export/jsonl';
-export { Shell } from './guest/shell';
+export { encodeLink, decodeLink, LINK_PREFIX, MAX_LINK_CHARS, DEFAULT_LINK_BASE } from './scenario/link';
+
+// Readings and words.
+export { makeView, linesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';
+export type { View, LinesView, QueueView, TransportView, Totals, LineCounts } from './observe';
+export { irqRoute, VIRQ_BASE } from './explain/route';
+export type { RouteLayer } from './explain/route';
+export { describeEvent, eventRecord, requestBytes } from './explain/describe';
+
+// Exports.
+export { toVcd, vcdChunks } from './export/vcd';
+export type { VcdMode, VcdTimescale } from './export/vcd';
+export { toJsonl, jsonlChunks } from './export/jsonl';
+
+// The shell's terminal side.
 export { LineEditor, sanitizeForTerminal } from './guest/line-editor';
 export type { EditorAction } from './guest/line-editor';
-export { irqRoute, VIRQ_BASE } from './route';
-export type { RouteLayer } from './route';
-export { describeEvent, eventRecord, flagNames, requestBytes } from './trace/describe';
+
+// The trace and its vocabularies.
 export { Trace } from './trace/trace';
 export type { TraceColumns, TraceEvent } from './trace/trace';
 export {
   TK,
+  KINDS,
   KIND_NAMES,
   TRACE_CATEGORIES,
   categoryOf,
   DeliveryResult,
+  DELIVERY,
   DELIVERY_NAMES,
   SinkState,
+  SINK,
   SINK_NAMES,
   OracleLabel,
+  ORACLE,
   ORACLE_NAMES,
   EventCause,
+  EVENT_CAUSE,
   LevelCause,
+  LEVEL_CAUSE,
 } from './trace/kinds';
 export type { TraceCategory } from './trace/kinds';
 export { RULES } from './check/rules';
 export type { Rule } from './check/rules';
 export type { Violation } from './check/monitors';
 export { formatNs, formatSecNs, parseDuration } from './clock/time';
-export { IRQ_TYPE_NAMES, MSG_NAMES, DIRECTION_NAMES } from './gpio/constants';
+export type { Vocabulary } from './vocabulary';
+
+// virtio and virtio-gpio constants, for decoders.
+export { IRQ_TYPES, IRQ_TYPE_NAMES, MSGS, MSG_NAMES, DIRECTIONS, DIRECTION_NAMES, STATUSES, IRQ_STATUSES } from './gpio/constants';
+export type { TriggerName } from './gpio/constants';
+export {
+  DESC_SIZE,
+  DESC_ADDR,
+  DESC_LEN,
+  DESC_FLAGS,
+  DESC_NEXT,
+  VIRTQ_DESC_F_NEXT,
+  VIRTQ_DESC_F_WRITE,
+  VIRTQ_DESC_F_INDIRECT,
+  VIRTQ_AVAIL_F_NO_INTERRUPT,
+  VIRTQ_USED_F_NO_NOTIFY,
+} from './virtio/constants';
+export { Flag, FLAGS, flagNames } from './guest/gpio-driver';
 export { WARNING_TEXT } from './guest/warnings';
+import { IRQ_TYPES } from './gpio/constants';
+/** Trigger names in the order the UI lists them. */
+export const TRIGGERS = IRQ_TYPES.names;
+/** Trigger name -> virtio code (look up a name that comes from a person with IRQ_TYPES.codeOf). */
+export const TRIGGER_CODES: Readonly<Record<string, number>> = IRQ_TYPES.code;

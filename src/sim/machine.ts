@@ -1,20 +1,21 @@
-import { EventQueue } from './clock/event-queue';
-import { Prng } from './clock/prng';
+import { ACTION_KINDS, ActionOrigin, checkAction, type Action, type ActionBoard, type ActionError, type TimedAction } from './actions';
 import { Monitors } from './check/monitors';
-import { Oracle, type PipelineProbe } from './check/oracle';
-import { IRQ_STATUS_VALID, IRQ_TYPE_NONE } from './gpio/constants';
-import { GpioDevice, type DeviceWiring } from './gpio/device';
-import type { DeviceConfig, LatencyRange } from './gpio/policies';
-import { Wire, type WireListener } from './gpio/wire';
-import { World, type Pull, type SourceSpec, type WorldSink } from './gpio/world';
-import { GpiomonReader, IrqConsumer, OutputUser, Poller, type Client, type ClientEnv, type ClientObserver, type ClientSpec } from './guest/clients';
-import { VirtioGpioDriver, type DriverHost, type DriverVariant } from './guest/gpio-driver';
+import { Oracle } from './check/oracle';
+import { EventqPipeline } from './check/pipeline';
+import { GpioDevice } from './gpio/device';
+import type { DeviceConfig } from './gpio/policies';
+import { Wire } from './gpio/wire';
+import { DIRECTION_OUT } from './gpio/constants';
+import { World, initialDrive, type Pull, type SourceSpec } from './gpio/world';
+import { ClientSet, type Client, type ClientEnv, type ClientSpec, type GpiomonReader, type IrqConsumer, type OutputUser } from './guest/clients';
+import { VirtioGpioDriver, type DriverVariant } from './guest/gpio-driver';
 import { Gpiolib } from './guest/gpiolib';
-import { IrqCore, type IrqFlowConfig, type IrqHost, type IrqOp } from './guest/irq-core';
+import { IrqCore, type IrqFlowConfig } from './guest/irq-core';
+import { Shell, type ShellPort } from './guest/shell';
 import { GuestMemory } from './memory';
-import { EV, type SimContext } from './sim-context';
+import { EV, SimCore } from './sim-context';
 import { TK } from './trace/kinds';
-import { Trace } from './trace/trace';
+import type { Trace } from './trace/trace';
 import { TransportInterrupt, type InterruptMode } from './virtio/transport-irq';
 
 /** Everything needed to build a machine; the scenario loader produces it. */
@@ -28,53 +29,15 @@ export interface MachineConfig {
   world: SourceSpec[];
   pulls: Pull[];
   clients: ClientSpec[];
-  steps: MachineStep[];
+  steps: TimedAction[];
   traceCapacity: number;
   traceEnabled: boolean;
   /** How long an owed interrupt may stay unserved before the oracle calls it lost. */
   settleNs: number;
 }
 
-/** One timeline action, with lines and clients already resolved to indices. */
-export type StepAction =
-  | { do: 'drive'; line: number; level: 0 | 1 }
-  | { do: 'release'; line: number }
-  | { do: 'pulse'; line: number; level: 0 | 1; widthNs: number }
-  | { do: 'press'; line: number; pressed: boolean }
-  | { do: 'clock'; line: number; periodNs: number; highNs: number; count: number | null }
-  | { do: 'assert'; line: number }
-  | { do: 'irq-type'; client: number; trigger: number }
-  | { do: 'irq-disable'; client: number }
-  | { do: 'irq-enable'; client: number }
-  | { do: 'set-output'; client: number; value: 0 | 1 }
-  | { do: 'shell'; command: string }
-  | { do: 'pause' };
-
-/**
- * A step at simulated time `at`. With `event`, it applies exactly after that
- * many processed events (how live UI actions are recorded, so a replay lands
- * them at the same place in the event order, not merely at the same time).
- */
-export interface MachineStep {
-  at: number;
-  event?: number;
-  action: StepAction;
-}
-
 /** Why a run call returned. */
 export type RunStop = 'time' | 'paused' | 'idle' | 'event-limit' | 'predicate';
-
-/** The shell, seen from the machine (implemented in guest/shell.ts). */
-export interface ShellPort {
-  /** `echoed`: the terminal already shows the line (typed live), so it is not printed again. */
-  exec(command: string, echoed?: boolean): void;
-  /** Called when the chip is ready, so commands typed earlier can run. */
-  chipReady(): void;
-  /** Everything the shell printed so far. */
-  transcript(): string;
-  /** An EV.Shell event came due (a shell timer: gpioset -t, gpiomon --idle-timeout, press holds). */
-  timer?(a: number, b: number, c: number): void;
-}
 
 /** Memory big enough for both rings, every per-line buffer and the names block. */
 function memorySize(cfg: MachineConfig): number {
@@ -84,90 +47,89 @@ function memorySize(cfg: MachineConfig): number {
   return 0x1000 + 2 * ring + cfg.device.ngpio * 4 * 64 + names + 64 + 0x1000;
 }
 
+/** Client timer action that starts a client driver at its start time (after the chip is registered). */
+const CLIENT_START = 100;
+
 /**
  * The whole simulated system: guest memory, the device and its transport, the
- * wire and the world outside, the guest driver stack and its clients, the
- * oracle and the spec monitors, all driven by one event queue in simulated
- * nanoseconds. It is pure TypeScript: the same config and seed give the same
- * trace hash anywhere.
+ * wire and the world outside, the guest driver stack, its clients and shell,
+ * the oracle and the spec monitors, all driven by one event queue in
+ * simulated nanoseconds. The machine builds the parts and connects them (the
+ * world drives the wire, the wire tells the device and the oracle, the device
+ * raises the transport); it then only dispatches queued events and carries out
+ * actions. Pure TypeScript: the same config and seed give the same trace hash.
  */
-export class Machine implements SimContext, DeviceWiring, WorldSink, WireListener, DriverHost, IrqHost, ClientObserver, PipelineProbe {
+export class Machine implements ActionBoard {
   readonly cfg: MachineConfig;
-  now = 0;
-  readonly queue = new EventQueue(1024);
-  readonly prng: Prng;
-  readonly trace: Trace;
+  /** Simulated time, the event queue, the PRNG and the trace that every part shares. */
+  readonly core: SimCore;
   readonly mem: GuestMemory;
 
-  readonly device: GpioDevice;
-  readonly transport: TransportInterrupt;
   readonly wire: Wire;
   readonly world: World;
+  readonly device: GpioDevice;
+  readonly transport: TransportInterrupt;
   readonly chip: VirtioGpioDriver;
   readonly irq: IrqCore;
   readonly gpiolib: Gpiolib;
-  readonly clients: Client[] = [];
+  private readonly _clients = new ClientSet();
+  readonly clients: readonly Client[] = this._clients.list;
   readonly oracle: Oracle;
+  /** Where each line's interrupt is on its way through the stack (for the oracle and the report). */
+  readonly pipeline: EventqPipeline;
   readonly monitors: Monitors;
-  shell: ShellPort | null = null;
+  /** The guest's shell: `shell` actions run here, from the first event on. */
+  readonly shell: Shell;
 
   /** Events processed so far (the position exact steps are recorded against). */
   processed = 0;
-  /** Steps applied live (through applyLive), ready to be saved with the scenario. */
-  readonly recorded: MachineStep[] = [];
-  private readonly _exactSteps: MachineStep[];
+  private readonly _exactSteps: TimedAction[];
   private _exactNext = 0;
   private _pauseRequested = false;
   private _chipReady = false;
-  private readonly _pendingShell: string[] = [];
-
-  // Pipeline bookkeeping for the oracle: eventq buffers on their way to the device, VALIDs on their way back.
-  private readonly _toDevice: Int32Array;
-  private readonly _validPending: Int32Array;
-
-  /** Sum of eventq VALID / INVALID buffers the driver consumed, per line. */
-  readonly validConsumed: Uint32Array;
-  readonly invalidConsumed: Uint32Array;
 
   constructor(cfg: MachineConfig) {
     this.cfg = cfg;
-    this.prng = new Prng(cfg.seed);
-    this.trace = new Trace(cfg.traceCapacity, cfg.traceEnabled);
+    const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled));
     this.mem = new GuestMemory(memorySize(cfg));
     const n = cfg.device.ngpio;
 
-    this.wire = new Wire(this, cfg.pulls);
-    this.world = new World(this, this, cfg.world);
-    this.device = new GpioDevice(this, this.mem, cfg.device, this);
-    this.transport = new TransportInterrupt(this, cfg.transport, cfg.device.latency.interrupt);
-    this.chip = new VirtioGpioDriver(this, this.mem, this.device, this, cfg.driver, cfg.queueSize);
+    this.pipeline = new EventqPipeline(n);
+    this.wire = new Wire(core, cfg.pulls);
+    this.transport = new TransportInterrupt(core, cfg.transport, cfg.device.latency.interrupt);
+    this.device = new GpioDevice(core, this.mem, cfg.device, this.wire, this.transport, this.pipeline);
+    this.chip = new VirtioGpioDriver(core, this.mem, this.device, cfg.driver, cfg.queueSize);
     this.transport.sink = this.chip;
-    this.irq = new IrqCore(this, this.chip, this, cfg.irqFlow, n);
-    this.gpiolib = new Gpiolib(this, this.chip);
-    this._toDevice = new Int32Array(n);
-    this._validPending = new Int32Array(n);
-    this.validConsumed = new Uint32Array(n);
-    this.invalidConsumed = new Uint32Array(n);
 
-    // Time zero: the world's initial drive and the device's outputs set the wire.
+    // Time zero: the world's initial drive and the device's outputs set the wire, silently.
     for (let i = 0; i < n; i++) {
-      const dev = cfg.device.initialDirection[i] === 1 ? (cfg.device.initialValue[i] ?? 0) : -1;
-      this.wire.init(i, this.world.initialDrive(i), dev);
+      const dev = cfg.device.initialDirection[i] === DIRECTION_OUT ? (cfg.device.initialValue[i] ?? 0) : -1;
+      this.wire.init(i, initialDrive(cfg.world[i] as SourceSpec), dev);
     }
-    this.wire.listener = this;
     this.device.senseInitial();
-    this.oracle = new Oracle(this, this, n, cfg.settleNs, this.wire.level);
-    this.monitors = new Monitors(this, this.device);
+    this.oracle = new Oracle(core, this.pipeline, n, cfg.settleNs, this.wire.level);
+    this.world = new World(core, this.wire, this.oracle, cfg.world);
+    // The device senses first (it acts on the edge), then the oracle judges it.
+    this.wire.listen(this.device);
+    this.wire.listen(this.oracle);
+
+    this.irq = new IrqCore(core, this.chip, this._clients, this.oracle, cfg.irqFlow, n);
+    this.gpiolib = new Gpiolib(core, this.chip);
+    this.pipeline.watch(this.irq, this.chip);
+    this.chip.connect({ gpiolib: this.gpiolib, irq: this.irq, pipeline: this.pipeline, probed: (r) => this._probed(r) });
+    this.monitors = new Monitors(core, this.device);
     this.device.obs = this.monitors;
 
-    const env: ClientEnv = { ctx: this, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this };
-    for (const spec of cfg.clients) this.clients.push(this._makeClient(spec, env));
+    const env: ClientEnv = { ctx: core, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this.oracle };
+    this._clients.connect(env);
+    for (const spec of cfg.clients) this._clients.add(spec);
+    this.shell = new Shell(this._shellPort());
 
     // Timeline: time-only steps go on the queue now (they run first among events at their time);
     // exact-position steps wait in order for their event count.
     this._exactSteps = cfg.steps.filter((s) => s.event !== undefined).sort((a, b) => (a.event as number) - (b.event as number));
     cfg.steps.forEach((s, i) => {
-      if (s.event === undefined) this.queue.push(s.at, EV.Step, i);
+      if (s.event === undefined) core.queue.push(s.at, EV.Step, i);
     });
 
     this.monitors.checkConfig();
@@ -175,18 +137,13 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
     this.chip.probe();
   }
 
-  // ---- SimContext -----------------------------------------------------------------
-
-  emit(kind: number, line: number, a: number, b: number, c: number): number {
-    return this.trace.emit(this.now, kind, line, a, b, c);
+  /** Simulated time now (ns). */
+  get now(): number {
+    return this.core.now;
   }
 
-  after(delay: number, ev: number, a = 0, b = 0, c = 0): void {
-    this.queue.push(this.now + delay, ev, a, b, c);
-  }
-
-  draw(range: LatencyRange): number {
-    return this.prng.range(range.min, range.max);
+  get trace(): Trace {
+    return this.core.trace;
   }
 
   // ---- running --------------------------------------------------------------------
@@ -196,6 +153,8 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
    * stopping early at a pause step, after `maxEvents`, or when `stopWhen` says so.
    */
   runUntil(until: number, maxEvents = Infinity, stopWhen?: () => boolean): RunStop {
+    const core = this.core;
+    const queue = core.queue;
     let budget = maxEvents;
     for (;;) {
       if (this._pauseRequested) {
@@ -204,10 +163,10 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
       }
       if (budget-- <= 0) return 'event-limit';
       if (this._applyDueExactStep()) continue;
-      const next = this.queue.peekTime();
+      const next = queue.peekTime();
       // Nothing queued (Infinity) stops even an unbounded run: there is no event to take.
       if (next > until || next === Infinity) {
-        if (until !== Infinity && until > this.now) this.now = until;
+        if (until !== Infinity && until > core.now) core.now = until;
         return next === Infinity && until === Infinity ? 'idle' : 'time';
       }
       this._processOne();
@@ -218,7 +177,7 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
   /** Processes exactly one event (or one due exact step). False when nothing is left. */
   step(): boolean {
     if (this._applyDueExactStep()) return true;
-    if (this.queue.size === 0) return false;
+    if (this.core.queue.size === 0) return false;
     this._processOne();
     return true;
   }
@@ -226,14 +185,19 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
   /** Time of the next event, or Infinity. */
   nextEventTime(): number {
     const ex = this._exactSteps[this._exactNext];
-    if (ex && ex.event === this.processed) return Math.max(this.now, ex.at);
-    return this.queue.peekTime();
+    if (ex && ex.event === this.processed) return Math.max(this.core.now, ex.at);
+    return this.core.queue.peekTime();
+  }
+
+  /** Ends the run: the oracle judges what is old enough. Call once, after the last runUntil. */
+  finish(): void {
+    this.oracle.finish();
   }
 
   private _processOne(): void {
-    const q = this.queue;
+    const q = this.core.queue;
     q.pop();
-    if (q.time > this.now) this.now = q.time;
+    if (q.time > this.core.now) this.core.now = q.time;
     this.processed++;
     this._dispatch(q.kind, q.a, q.b, q.c);
   }
@@ -242,16 +206,17 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
     const s = this._exactSteps[this._exactNext];
     if (!s || s.event !== this.processed) return false;
     this._exactNext++;
-    if (s.at > this.now) this.now = s.at;
-    // Traced exactly as when it was applied live (index -1), so a replay hashes the same.
-    this._apply(s.action, -1, true);
+    if (s.at > this.core.now) this.core.now = s.at;
+    // Traced exactly as when it was applied live, so a replay hashes the same.
+    this.apply(s.action, ActionOrigin.Live);
     return true;
   }
 
   private _dispatch(kind: number, a: number, b: number, c: number): void {
     switch (kind) {
       case EV.Step:
-        return this._apply((this.cfg.steps[a] as MachineStep).action, a, false);
+        this._apply((this.cfg.steps[a] as TimedAction).action, ActionOrigin.Timeline, a, false);
+        return;
       case EV.World:
         return this.world.act(a, b, c);
       case EV.DeviceWake:
@@ -270,209 +235,133 @@ export class Machine implements SimContext, DeviceWiring, WorldSink, WireListene
       case EV.OracleCheck:
         return this.oracle.check(a, b);
       case EV.Shell:
-        return this.shell?.timer?.(a, b, c);
+        return this.shell.timer(a);
     }
   }
 
-  // ---- steps ----------------------------------------------------------------------
+  // ---- actions --------------------------------------------------------------------
 
-  /** Applies an action now and records it at this exact position, for replay and share links. */
-  applyLive(action: StepAction, opts: { echoed?: boolean } = {}): void {
-    this.recorded.push({ at: this.now, event: this.processed, action });
-    this._apply(action, -1, true, opts.echoed ?? false);
+  /**
+   * The one way anything changes a run from outside: carries out an action now
+   * and traces it as its origin says. An action the board cannot take (a press
+   * on a line with no button, an interrupt change for a client that is not an
+   * irq-consumer) is refused with the reason, and nothing happens.
+   * `echoed`: a shell command the terminal already shows (typed live).
+   */
+  apply(action: Action, origin: ActionOrigin = ActionOrigin.Live, echoed = false): ActionError | null {
+    return this._apply(action, origin, -1, echoed);
   }
 
-  private _apply(action: StepAction, index: number, exact: boolean, echoed = false): void {
+  private _apply(action: Action, origin: ActionOrigin, index: number, echoed: boolean): ActionError | null {
     if (action.do === 'pause') {
       // Not part of the simulation (the trace and its hash do not see it): a viewer stops here.
       this._pauseRequested = true;
-      return;
+      return null;
     }
-    this.emit(TK.Step, -1, index, STEP_CODES[action.do], exact ? 1 : 0);
+    const err = checkAction(action, this);
+    if (err) return err;
+    // A verb typed in the shell is traced as the command line that did it.
+    if (origin !== ActionOrigin.Shell) this.core.emit(TK.Step, -1, index, ACTION_KINDS.code[action.do], origin === ActionOrigin.Live ? 1 : 0);
     switch (action.do) {
       case 'drive':
-        return this.world.set(action.line, action.level);
+        this.world.set(action.line, action.level);
+        break;
       case 'release':
-        return this.world.release(action.line);
+        this.world.release(action.line);
+        break;
       case 'pulse':
-        return this.world.pulse(action.line, action.level, action.widthNs);
+        this.world.pulse(action.line, action.level, action.widthNs);
+        break;
       case 'press':
-        return this.world.press(action.line, action.pressed);
+        this.world.press(action.line, action.pressed);
+        break;
       case 'clock':
-        return this.world.startClock(action.line, action.periodNs, action.highNs, 0, action.count);
+        this.world.startClock(action.line, action.periodNs, action.highNs, 0, action.count);
+        break;
       case 'assert':
-        return this.world.assert(action.line);
-      case 'irq-type': {
-        const c = this.clients[action.client];
-        if (c instanceof IrqConsumer) c.setTrigger(action.trigger);
-        return;
-      }
-      case 'irq-disable': {
-        const c = this.clients[action.client];
-        if (c instanceof IrqConsumer) c.disable();
-        return;
-      }
-      case 'irq-enable': {
-        const c = this.clients[action.client];
-        if (c instanceof IrqConsumer) c.enable();
-        return;
-      }
-      case 'set-output': {
-        const c = this.clients[action.client];
-        if (c instanceof OutputUser) c.set(action.value);
-        return;
-      }
+        this.world.assert(action.line);
+        break;
+      case 'irq-type':
+        (this.clients[action.client] as IrqConsumer).setTrigger(action.trigger);
+        break;
+      case 'irq-disable':
+        (this.clients[action.client] as IrqConsumer).disable();
+        break;
+      case 'irq-enable':
+        (this.clients[action.client] as IrqConsumer).enable();
+        break;
+      case 'set-output':
+        (this.clients[action.client] as OutputUser).set(action.value);
+        break;
       case 'shell':
-        if (!this.shell) return;
-        if (this._chipReady) this.shell.exec(action.command, echoed);
-        else this._pendingShell.push(action.command);
-        return;
+        this.shell.exec(action.command, echoed);
+        break;
     }
+    return null;
   }
 
-  // ---- clients --------------------------------------------------------------------
+  // ---- the board, as actions are checked against it ---------------------------------
 
-  private _makeClient(spec: ClientSpec, env: ClientEnv): Client {
-    const id = this.clients.length;
-    switch (spec.kind) {
-      case 'irq-consumer':
-        return new IrqConsumer(id, env, spec);
-      case 'gpiomon':
-        return new GpiomonReader(id, env, spec.lines, spec.edges, spec.name, spec.startNs);
-      case 'poller':
-        return new Poller(id, env, spec);
-      case 'output':
-        return new OutputUser(id, env, spec);
-    }
+  get ngpio(): number {
+    return this.cfg.device.ngpio;
   }
 
-  /** Adds a gpiomon reader at run time (the shell's gpiomon); the caller starts it. */
+  get clientCount(): number {
+    return this.clients.length;
+  }
+
+  sourceKind(line: number): string {
+    return this.world.specs[line]?.kind ?? 'none';
+  }
+
+  clientKind(client: number): string {
+    return this.clients[client]?.kind ?? 'none';
+  }
+
+  // ---- bring-up -------------------------------------------------------------------
+
+  /** Adds a gpiomon reader at run time (as the shell's gpiomon does); the caller starts it. */
   addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon'): GpiomonReader {
-    const env: ClientEnv = { ctx: this, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this };
-    const reader = new GpiomonReader(this.clients.length, env, lines, edges, name);
-    this.clients.push(reader);
-    return reader;
+    return this._clients.addGpiomon(lines, edges, name);
   }
 
+  /** The guest registered the chip (gpiochip_add_data), or its probe failed. */
   get chipReady(): boolean {
     return this._chipReady;
   }
 
-  // ---- DeviceWiring ---------------------------------------------------------------
-
-  outputChanged(line: number, level: number): void {
-    this.wire.setDevice(line, level);
-  }
-  level(line: number): number {
-    return this.wire.level[line] as number;
-  }
-  interrupt(queue: number): void {
-    this.transport.raise(queue);
-  }
-  eventTaken(line: number): void {
-    if (this._toDevice[line]! > 0) this._toDevice[line]!--;
-  }
-  eventDecided(line: number, status: number): void {
-    if (status === IRQ_STATUS_VALID) this._validPending[line]!++;
-  }
-
-  // ---- WorldSink / WireListener ---------------------------------------------------
-
-  worldDrive(line: number, level: number): void {
-    this.wire.setWorld(line, level);
-  }
-  sourceEpisode(line: number, _episode: number): void {
-    this.oracle.episode(line);
-  }
-  levelChanged(line: number, level: number): void {
-    this.device.sense(line, level);
-    this.oracle.level(line, level);
-  }
-
-  // ---- DriverHost -----------------------------------------------------------------
-
-  callDone(cookie: number, result: number): void {
-    this.gpiolib.callDone(cookie, result);
-  }
-  probed(result: number): void {
-    if (result < 0) return;
-    this.gpiolib.registerChip();
-    this._chipReady = true;
-    // Client drivers bind once the chip is registered, at their start time at the earliest.
-    for (const c of this.clients) {
-      if (c.startNs <= this.now) c.start();
-      else this.queue.push(c.startNs, EV.Client, c.id, CLIENT_START, 0);
+  private _probed(result: number): void {
+    if (result >= 0) {
+      this.gpiolib.registerChip();
+      this._chipReady = true;
+      // Client drivers bind once the chip is registered, at their start time at the earliest.
+      for (const c of this.clients) {
+        if (c.startNs <= this.core.now) c.start();
+        else this.core.queue.push(c.startNs, EV.Client, c.id, CLIENT_START, 0);
+      }
     }
-    this.shell?.chipReady();
-    for (const cmd of this._pendingShell.splice(0)) this.shell?.exec(cmd);
-  }
-  handleIrq(line: number): void {
-    this.irq.handleIrq(line);
-  }
-  syncUnlockDone(line: number): void {
-    this.irq.syncUnlockDone(line);
-  }
-  eventConsumed(line: number, status: number): void {
-    if (status === IRQ_STATUS_VALID) {
-      this.validConsumed[line]!++;
-    } else {
-      this.invalidConsumed[line]!++;
-    }
-    // Any status the device decided as VALID counts here, even if a fault rewrote it.
-    if (this._validPending[line]! > 0) this._validPending[line]!--;
-  }
-  eventQueued(line: number): void {
-    this._toDevice[line]!++;
+    this.shell.chipReady();
   }
 
-  // ---- IrqHost --------------------------------------------------------------------
-
-  primary(clientId: number, line: number, callNo: number): number {
-    return this.clients[clientId]?.primary(line, callNo) ?? 0;
-  }
-  thread(clientId: number, line: number, callNo: number): number {
-    return this.clients[clientId]?.thread(line, callNo) ?? 0;
-  }
-  irqOpDone(line: number, op: IrqOp, result: number, clientId: number): void {
-    this.clients[clientId]?.irqOpDone(line, op, result);
-  }
-  handlerStart(line: number, _clientId: number, callNo: number, part: number): void {
-    if (part === 0) this.oracle.handlerStart(line, callNo);
-  }
-  handlerEnd(): void {}
-
-  // ---- ClientObserver / PipelineProbe ---------------------------------------------
-
-  expect(line: number, trigger: number): void {
-    if (trigger !== IRQ_TYPE_NONE) this.oracle.expect(line, trigger);
-  }
-  unexpect(line: number): void {
-    this.oracle.unexpect(line);
-  }
-  inFlight(line: number): boolean {
-    return this.irq.busy(line) || this._validPending[line]! > 0 || this._toDevice[line]! > 0 || this.chip.busy(line);
-  }
-
-  /** Ends the run: the oracle judges what is old enough. Call once, after the last runUntil. */
-  finish(): void {
-    this.oracle.finish();
+  /** What the shell may read, and the one act() it may call. */
+  private _shellPort(): ShellPort {
+    const core = this.core;
+    return {
+      get now() {
+        return core.now;
+      },
+      gpiolib: this.gpiolib,
+      wire: this.wire,
+      ngpio: this.cfg.device.ngpio,
+      lineNames: () => this.cfg.device.names ?? this.chip.names,
+      sourceKind: (line) => this.sourceKind(line),
+      consumerOn: (line) => this._clients.consumerOn(line),
+      registered: () => this._chipReady,
+      ready: () => this._chipReady || this.chip.probeError !== 0,
+      addGpiomon: (lines, edges, name) => this.addGpiomon(lines, edges, name),
+      act: (action) => this.apply(action, ActionOrigin.Shell),
+      setTimer: (ns, id) => core.after(ns, EV.Shell, id, 0, 0),
+      traceCommand: (n) => void core.emit(TK.ShellCommand, -1, n, 0, 0),
+    };
   }
 }
-
-const CLIENT_START = 100;
-
-/** Numeric codes of step kinds in Step trace events. */
-export const STEP_CODES: Record<StepAction['do'], number> = {
-  drive: 1,
-  release: 2,
-  pulse: 3,
-  press: 4,
-  clock: 5,
-  assert: 6,
-  'irq-type': 7,
-  'irq-disable': 8,
-  'irq-enable': 9,
-  'set-output': 10,
-  shell: 11,
-  pause: 12,
-};

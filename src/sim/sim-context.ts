@@ -1,12 +1,12 @@
-import type { EventQueue } from './clock/event-queue';
-import type { Prng } from './clock/prng';
-import type { Trace } from './trace/trace';
-import type { LatencyRange } from './gpio/policies';
+import { EventQueue } from './clock/event-queue';
+import { Prng } from './clock/prng';
+import type { LatencyRange } from './clock/time';
+import { Trace } from './trace/trace';
 
 /**
  * What every part of the simulation shares: the clock, the one event queue, the
- * one PRNG and the trace. The machine implements it; parts schedule events by
- * kind and the machine dispatches them back (no closures on the queue).
+ * one PRNG and the trace. Parts schedule events by kind and the machine
+ * dispatches them back (no closures on the queue).
  */
 export interface SimContext {
   /** Current simulated time in ns. */
@@ -21,6 +21,34 @@ export interface SimContext {
   /** Draws one latency from a range with the seeded PRNG. */
   draw(range: LatencyRange): number;
 }
+
+/** The shared context itself: simulated time, the queue, the seeded PRNG and the trace. */
+export class SimCore implements SimContext {
+  now = 0;
+  readonly queue = new EventQueue(INITIAL_QUEUE_CAPACITY);
+  readonly prng: Prng;
+  readonly trace: Trace;
+
+  constructor(seed: number, traceCapacity: number, traceEnabled: boolean) {
+    this.prng = new Prng(seed);
+    this.trace = new Trace(traceCapacity, traceEnabled);
+  }
+
+  emit(kind: number, line: number, a: number, b: number, c: number): number {
+    return this.trace.emit(this.now, kind, line, a, b, c);
+  }
+
+  after(delay: number, ev: number, a = 0, b = 0, c = 0): void {
+    this.queue.push(this.now + delay, ev, a, b, c);
+  }
+
+  draw(range: LatencyRange): number {
+    return this.prng.range(range.min, range.max);
+  }
+}
+
+/** Room for this many pending events before the queue first grows (a busy board holds a few hundred). */
+const INITIAL_QUEUE_CAPACITY = 1024;
 
 /** Event kinds on the queue; the machine's dispatch switch handles each. */
 export const EV = {

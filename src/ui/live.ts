@@ -1,4 +1,4 @@
-import type { Violation } from '../sim/index';
+import type { StepInput, Violation } from '../sim/index';
 import type { RunStatus, Speed, View } from '../worker/protocol';
 import { TraceStore } from './trace-store';
 
@@ -18,7 +18,7 @@ export const live = {
   traceTotal: 0,
   recordedSteps: 0,
   /** The live steps recorded so far (file form), kept here so a worker crash loses nothing. */
-  steps: [] as unknown[],
+  steps: [] as StepInput[],
   trace: new TraceStore(),
   /** Every spec violation of this run (bounded), newest last. */
   violations: [] as Violation[],

@@ -1,23 +1,22 @@
 import {
   DEFAULT_SCENARIO_ID,
-  LIBRARY,
   LineEditor,
   Machine,
-  Shell,
   TK,
+  Workspace,
   decodeLink,
-  irqRoute,
+  libraryEntry,
+  makeView,
   resolveScenario,
   toJsonl,
   toVcd,
-  validateScenario,
+  type Action,
   type EditorAction,
-  type MachineStep,
   type Scenario,
-  type StepAction,
+  type SettingsPatch,
   type TraceColumns,
 } from '../sim/index';
-import type { Command, LinesView, LoadSource, Message, QueueView, RunStatus, ScenarioInfo, SettingsPatch, Speed, View } from './protocol';
+import type { Command, LoadSource, Message, RunStatus, ScenarioInfo, Speed } from './protocol';
 import { unreachable } from './protocol';
 
 /** What the host needs from its environment (the Worker, or a test). */
@@ -30,9 +29,6 @@ export interface HostIO {
   /** Today's date for VCD headers (ISO 8601). */
   isoDate(): string;
 }
-
-/** A live step in scenario-file form (what a share link carries). */
-type StepInput = Record<string, unknown> & { at: number; event?: number; do: string };
 
 const TRACE_CAPACITY = 1_000_000;
 /** Wall time one tick may spend simulating ("as fast as possible" and catch-up). */
@@ -54,6 +50,8 @@ const MAX_EVENTS_PER_BATCH = 40_000;
 const MAX_BACKLOG = TRACE_CAPACITY / 2;
 /** A generous bound on the trace events one simulation event emits, to size run slices against the room left. */
 const TRACE_PER_EVENT_MAX = 16;
+/** Events a time-travel replay may run before it stops (the CLI's cap too). */
+const SEEK_MAX_EVENTS = 50_000_000;
 /** How long "Next IRQ" / "Next flag" may look (wall time) before giving up. */
 const GOAL_WALL_MS = 5_000;
 
@@ -72,26 +70,19 @@ interface Goal {
 /** 1 ms of simulated time per wall-clock second: slow enough to watch each message. */
 export const DEFAULT_SPEED = 0.001;
 
-const SOURCE_CODES: Record<string, number> = { none: 0, toggle: 1, button: 2, clock: 3, 'level-source': 4 };
-const SOURCE_BUTTON_ACTIVE_HIGH = 5;
-
 /**
- * The simulation as the worker hosts it: loads scenarios, paces simulated time
- * against wall time, applies the user's actions as recorded steps, runs the
- * shell, answers exports and time travel, and hands the UI at most one batch
- * per frame. Everything here is plain TypeScript so it can be tested in Node.
+ * The simulation as the worker hosts it: takes the UI's commands, paces
+ * simulated time against wall time (goals included), feeds the terminal's
+ * line editor, and hands the UI at most one batch per frame. What is loaded
+ * and recorded is the Workspace's business, what the panels show is read by
+ * the core's observe; everything here is plain TypeScript, tested in Node.
  */
 export class SimHost {
   private readonly _io: HostIO;
   private _m: Machine | null = null;
   private _scenario: Scenario | null = null;
-  /** The scenario as loaded, before live steps are added (input form). */
-  private _base: Record<string, unknown> | null = null;
-  private _id: string | null = null;
-  private _fromLink = false;
-  /** Steps the user did live, in file form, in the order they happened. */
-  private _recorded: StepInput[] = [];
-  private _shell: Shell | null = null;
+  /** The scenario as loaded, the settings applied and the live steps recorded. */
+  private _ws: Workspace | null = null;
   private _editor = new LineEditor();
 
   status: RunStatus = 'paused';
@@ -133,7 +124,7 @@ export class SimHost {
       case 'load':
         return this._loadSource(cmd.source);
       case 'restart':
-        if (cmd.steps) this._recorded = cmd.steps.filter(isStepInput);
+        if (cmd.steps && this._ws) this._ws = this._ws.withRecorded(cmd.steps);
         return this._rebuild(false);
       case 'settings':
         return this._applySettings(cmd.patch);
@@ -283,7 +274,7 @@ export class SimHost {
     let id: string | null = null;
     let fromLink = false;
     if (src.kind === 'library') {
-      const entry = LIBRARY.find((e) => e.id === src.id);
+      const entry = libraryEntry(src.id);
       if (!entry) return this._loadFailed(`no built-in scenario "${src.id}"`);
       json = entry.scenario;
       id = entry.id;
@@ -295,12 +286,9 @@ export class SimHost {
       json = decoded.value;
       fromLink = true;
     }
-    const v = validateScenario(json);
-    if (!v.ok) return this._loadFailed(`This scenario is not valid: ${v.error}`);
-    this._base = structuredClone(json) as Record<string, unknown>;
-    this._id = id;
-    this._fromLink = fromLink;
-    this._recorded = [];
+    const ws = Workspace.open(json, id, fromLink);
+    if (!ws.ok) return this._loadFailed(`This scenario is not valid: ${ws.error}`);
+    this._ws = ws.value;
     this._rebuild(fromLink);
   }
 
@@ -311,10 +299,11 @@ export class SimHost {
     if (fallback) void this._loadSource({ kind: 'library', id: DEFAULT_SCENARIO_ID });
   }
 
-  /** Builds a fresh machine from the base scenario plus the recorded steps. */
+  /** Builds a fresh machine from the workspace: the base scenario plus the recorded steps. */
   private _rebuild(replay: boolean): void {
-    const json = this._composed();
-    const v = validateScenario(json);
+    const ws = this._ws;
+    if (!ws) return;
+    const v = ws.scenario();
     if (!v.ok) return this._loadFailed(`This scenario is not valid: ${v.error}`);
     const m = this._build(v.value);
     if (!m) return;
@@ -323,19 +312,19 @@ export class SimHost {
     this._goal = null;
     this._seekT = null;
     this._editor = new LineEditor();
-    this._attachShell(m);
+    this._connectShell(m);
     this._endNs = v.value.duration;
     this._pauseAtEnd = true;
     this._traceSent = 0;
     this._violationsSent = 0;
-    this._terminal = '\x1bc' + (this._shell?.transcript() ?? '');
+    this._terminal = '\x1bc' + m.shell.transcript();
     // A link replays at full speed to where its author was, then pauses; anything else plays at the chosen speed.
     if (replay) this.speed = 'max';
     this._replaying = replay;
     this.status = 'running';
     this._lastWall = this._io.wallNow();
-    this._stepsSent = this._recorded.length;
-    this._io.post({ type: 'loaded', info: this._info(v.value, m) });
+    this._stepsSent = ws.recorded.length;
+    this._io.post({ type: 'loaded', info: this._info(ws, v.value, m) });
     this._touch();
   }
 
@@ -348,15 +337,14 @@ export class SimHost {
     return new Machine(cfg.value);
   }
 
-  private _attachShell(m: Machine): void {
-    const shell = new Shell(m, { runFor: (ns) => this._shellRun(ns) });
-    shell.onOutput = (text, redraw) => {
+  /** The terminal shows what the machine's shell prints; its `run` verb goes through the pacing here. */
+  private _connectShell(m: Machine): void {
+    m.shell.runFor = (ns) => this._shellRun(ns);
+    m.shell.onOutput = (text, redraw) => {
       // Background output erased the prompt line and drew it again: put back what the user was typing.
       this._terminal += redraw ? text + this._editor.render() : text;
       this._dirty = true;
     };
-    m.shell = shell;
-    this._shell = shell;
   }
 
   /**
@@ -372,24 +360,11 @@ export class SimHost {
     this._dirty = true;
   }
 
-  /** The base scenario with the recorded steps appended (and the run long enough to hold them). */
-  private _composed(): Record<string, unknown> {
-    const base = structuredClone(this._base ?? {}) as Record<string, unknown>;
-    if (this._recorded.length === 0) return base;
-    const timeline = Array.isArray(base['timeline']) ? (base['timeline'] as unknown[]) : [];
-    base['timeline'] = [...timeline, ...this._recorded];
-    const last = this._recorded[this._recorded.length - 1] as StepInput;
-    const v = validateScenario({ ...base, timeline });
-    const duration = v.ok ? v.value.duration : 0;
-    if (last.at > duration) base['duration'] = last.at;
-    return base;
-  }
-
-  private _info(s: Scenario, m: Machine): ScenarioInfo {
+  private _info(ws: Workspace, s: Scenario, m: Machine): ScenarioInfo {
     const lineNames = s.device.lines.map((l) => l.name);
     const lineIndex = (ref: string | number): number => (typeof ref === 'number' ? ref : lineNames.indexOf(ref));
     return {
-      id: this._id,
+      id: ws.id,
       title: s.title,
       description: s.description,
       seed: s.seed,
@@ -399,32 +374,21 @@ export class SimHost {
       transport: s.device.transport,
       lines: s.device.lines.map((l) => ({ name: l.name, direction: l.direction })),
       clients: s.clients.map((c) => ({ kind: c.kind, name: c.name, lines: 'lines' in c ? c.lines.map(lineIndex) : [lineIndex(c.line)] })),
-      json: this._base,
-      recorded: [...this._recorded],
+      json: ws.base,
+      recorded: [...ws.recorded],
       initialLevels: [...m.wire.level],
-      fromLink: this._fromLink,
+      fromLink: ws.fromLink,
     };
   }
 
   private _applySettings(p: SettingsPatch): void {
-    const base = structuredClone(this._base ?? {}) as Record<string, unknown> & { device?: Record<string, unknown>; driver?: Record<string, unknown> };
-    const device = { ...(base.device ?? {}) } as Record<string, unknown>;
-    if (p.seed !== undefined) base['seed'] = p.seed;
-    if (p.spec) device['spec'] = p.spec;
-    if (p.preset) device['preset'] = p.preset;
-    if (p.transport) device['transport'] = p.transport;
-    if (p.policy) device['policy'] = { ...((device['policy'] as object) ?? {}), ...p.policy };
-    if (p.latency) device['latency'] = { ...((device['latency'] as object) ?? {}), ...p.latency };
-    base['device'] = device;
-    if (p.driver) base['driver'] = { ...(base.driver ?? {}), ...p.driver };
-    const v = validateScenario(base);
-    if (!v.ok) {
-      this._io.post({ type: 'error', message: `Settings not applied: ${v.error}` });
+    const ws = this._ws?.withSettings(p);
+    if (!ws) return;
+    if (!ws.ok) {
+      this._io.post({ type: 'error', message: `Settings not applied: ${ws.error}` });
       return;
     }
-    this._base = base;
-    // Another configuration gives another event order: replay live steps at their times, not their event numbers.
-    this._recorded = this._recorded.map(({ event: _e, ...rest }) => rest as StepInput);
+    this._ws = ws.value;
     this._rebuild(false);
   }
 
@@ -456,37 +420,38 @@ export class SimHost {
     this._lastWall = this._io.wallNow();
   }
 
-  private _act(action: StepAction): void {
+  /** Something the user did: carried out now and, when the machine took it, recorded at this exact place. */
+  private _act(action: Action, echoed = false): void {
     const m = this._m;
-    if (!m) return;
+    const ws = this._ws;
+    if (!m || !ws) return;
     this._resumeIfEnded();
-    this._recorded.push(stepInput(action, m.now, m.processed));
-    m.applyLive(action);
+    const at = { at: m.now, event: m.processed };
+    const err = m.apply(action, undefined, echoed);
+    if (err) this._io.post({ type: 'error', message: `Not done: ${err.message}` });
+    else ws.record({ ...at, action });
     this._touch();
   }
 
   private _terminalInput(data: string): void {
     const m = this._m;
-    const shell = this._shell;
-    if (!m || !shell) return;
+    if (!m) return;
+    const shell = m.shell;
     this._editor.feedTo(data, (a: EditorAction) => {
       switch (a.kind) {
         case 'echo':
           this._terminal += a.text;
           break;
         case 'line':
-          this._resumeIfEnded();
-          this._recorded.push(stepInput({ do: 'shell', command: a.text }, m.now, m.processed));
           this._typing = true;
           try {
-            m.applyLive({ do: 'shell', command: a.text }, { echoed: true });
+            this._act({ do: 'shell', command: a.text }, true);
           } finally {
             this._typing = false;
           }
           break;
         case 'interrupt':
-          this._recorded.push(stepInput({ do: 'shell', command: '\x03' }, m.now, m.processed));
-          m.applyLive({ do: 'shell', command: '\x03' }, { echoed: true });
+          this._act({ do: 'shell', command: '\x03' }, true);
           this._editor.reset();
           break;
         case 'clear':
@@ -526,6 +491,7 @@ export class SimHost {
     const violations = m.monitors.violations.slice(this._violationsSent);
     this._violationsSent = m.monitors.violations.length;
     const view = makeView(m, this._inspect, this._wantQueues);
+    const recorded = this._ws?.recorded ?? [];
     const transfer: ArrayBuffer[] = [];
     if (cols) for (const a of [cols.t, cols.kind, cols.line, cols.a, cols.b, cols.c]) transfer.push(a.buffer as ArrayBuffer);
     this._io.post(
@@ -539,26 +505,24 @@ export class SimHost {
         traceHash: trace.hash(),
         violations,
         terminal: this._terminal,
-        recordedSteps: this._recorded.length,
-        newSteps: this._recorded.slice(this._stepsSent),
+        recordedSteps: recorded.length,
+        newSteps: recorded.slice(this._stepsSent),
         builtAt: this._io.stamp(),
       },
       transfer,
     );
     this._terminal = '';
-    this._stepsSent = this._recorded.length;
+    this._stepsSent = recorded.length;
   }
 
   /** Time travel: rebuild the run up to t in a scratch machine and show that instant. */
   private _seek(t: number | null): void {
-    if (t === null || !this._scenario) return this._touch();
-    const v = validateScenario(this._composed());
-    if (!v.ok) return;
+    const v = this._ws?.scenario();
+    if (t === null || !v?.ok) return this._touch();
     const cfg = resolveScenario(v.value, { traceEnabled: false, traceCapacity: 1 });
     if (!cfg.ok) return;
     const scratch = new Machine(cfg.value);
-    scratch.shell = new Shell(scratch);
-    scratch.runUntil(t, 50_000_000);
+    scratch.runUntil(t, SEEK_MAX_EVENTS);
     this._io.post({ type: 'snapshot', t, view: makeView(scratch, this._inspect, this._wantQueues) });
   }
 
@@ -568,7 +532,7 @@ export class SimHost {
     const m = this._m;
     const s = this._scenario;
     if (!m || !s) return;
-    const base = (this._id ?? 'scenario').replace(/[^A-Za-z0-9._-]/g, '_');
+    const base = (this._ws?.id ?? 'scenario').replace(/[^A-Za-z0-9._-]/g, '_');
     if (format === 'jsonl') {
       const text = toJsonl(m, { title: s.title, seed: s.seed });
       this._io.post({ type: 'file', filename: `${base}.jsonl`, mime: 'application/x-ndjson', text });
@@ -586,179 +550,7 @@ export class SimHost {
    */
   private _share(): void {
     const m = this._m;
-    if (!m) return;
-    const recorded = this._recorded;
-    this._recorded = [...recorded, { at: m.now, event: m.processed, do: 'pause' }];
-    const json = this._composed();
-    this._recorded = recorded;
-    this._io.post({ type: 'share', json });
+    if (!m || !this._ws) return;
+    this._io.post({ type: 'share', json: this._ws.share(m.now, m.processed) });
   }
 }
-
-function isStepInput(x: unknown): x is StepInput {
-  return typeof x === 'object' && x !== null && typeof (x as StepInput).at === 'number' && typeof (x as StepInput).do === 'string';
-}
-
-/** A live action as a scenario timeline step (lines and clients by index). */
-export function stepInput(action: StepAction, at: number, event: number): StepInput {
-  const step: StepInput = { at, event, do: action.do };
-  switch (action.do) {
-    case 'drive':
-      return { ...step, line: action.line, level: action.level };
-    case 'release':
-    case 'assert':
-      return { ...step, line: action.line };
-    case 'pulse':
-      return { ...step, line: action.line, level: action.level, width: action.widthNs };
-    case 'press':
-      return { ...step, line: action.line, pressed: action.pressed };
-    case 'clock':
-      return { ...step, line: action.line, period: action.periodNs, high: action.highNs, ...(action.count !== null ? { count: action.count } : {}) };
-    case 'irq-type':
-      return { ...step, client: action.client, trigger: TRIGGER_NAMES[action.trigger] ?? 'none' };
-    case 'irq-disable':
-    case 'irq-enable':
-      return { ...step, client: action.client };
-    case 'set-output':
-      return { ...step, client: action.client, value: action.value };
-    case 'shell':
-      return { ...step, command: action.command };
-    case 'pause':
-      return step;
-  }
-}
-
-const TRIGGER_NAMES: Record<number, string> = { 0: 'none', 1: 'edge-rising', 2: 'edge-falling', 3: 'edge-both', 4: 'level-high', 8: 'level-low' };
-
-/** Reads everything the panels show from a machine. */
-export function makeView(m: Machine, inspect: number | null, withQueues = true): View {
-  const n = m.cfg.device.ngpio;
-  const dev = m.device;
-  const lines: LinesView = {
-    level: m.wire.level.slice(),
-    direction: dev.direction.slice(),
-    deviceType: dev.irqType.slice(),
-    clientType: m.oracle.trigger.slice(),
-    hasConsumer: new Uint8Array(n),
-    armed: new Uint8Array(n),
-    latch: dev.latch.slice(),
-    sink: new Uint8Array(n),
-    driverFlags: new Uint8Array(n),
-    inHandler: new Uint8Array(n),
-    lastDelivery: dev.lastResult.slice(),
-    delivered: new Uint32Array(n),
-    coalesced: new Uint32Array(n),
-    spurious: new Uint32Array(n),
-    lost: new Uint32Array(n),
-    handlerCalls: m.irq.calls.slice(),
-    invalid: m.invalidConsumed.slice(),
-    source: new Uint8Array(n),
-    contended: m.wire.contended.slice(),
-  };
-  for (const c of m.clients) if (c.kind === 'irq-consumer') for (const l of c.lines) lines.hasConsumer[l] = 1;
-  for (let i = 0; i < n; i++) {
-    lines.armed[i] = dev.held[i] !== -1 ? 1 : 0;
-    lines.sink[i] = dev.sinkState(i);
-    lines.driverFlags[i] = m.chip.ready && m.chip.hasIrq ? m.chip.flagBits(i) : 0;
-    lines.inHandler[i] = m.irq.inProgress[i] || m.irq.threadActive[i] ? 1 : 0;
-    const o = m.oracle.lines[i]!;
-    lines.delivered[i] = o.delivered;
-    lines.coalesced[i] = o.coalesced;
-    lines.spurious[i] = o.spurious;
-    lines.lost[i] = o.lost;
-    const spec = m.world.specs[i];
-    lines.source[i] = spec?.kind === 'button' && !spec.activeLow ? SOURCE_BUTTON_ACTIVE_HIGH : (SOURCE_CODES[spec?.kind ?? 'none'] ?? 0);
-  }
-  const t = m.transport;
-  const sum = (a: Uint32Array): number => a.reduce((x, y) => x + y, 0);
-  const total = m.oracle.total();
-  let handlerCalls = 0;
-  let invalid = 0;
-  for (let i = 0; i < n; i++) {
-    handlerCalls += lines.handlerCalls[i] as number;
-    invalid += lines.invalid[i] as number;
-  }
-  return {
-    now: m.now,
-    processed: m.processed,
-    lines,
-    queues: withQueues ? queueViews(m) : [],
-    transport: { mode: t.mode, isr: t.isr, asserted: t.asserted, raised: sum(t.raised), delivered: sum(t.delivered), coalesced: sum(t.coalesced), masked: sum(t.masked) },
-    deviceStatus: dev.status,
-    deviceFailure: dev.failure,
-    totals: { ...total, handlerCalls, invalid, violations: m.monitors.mustCount, warnings: m.trace.count(TK.DrvWarn) },
-    route: inspect !== null && inspect >= 0 && inspect < n ? irqRoute(m, inspect) : null,
-  };
-}
-
-function queueViews(m: Machine): QueueView[] {
-  const out: QueueView[] = [];
-  const names = ['requestq', 'eventq'];
-  const driverQs = [m.chip.requestq, m.chip.eventq];
-  for (let q = 0; q < 2; q++) {
-    const dq = driverQs[q];
-    const devq = m.device.queues[q];
-    if (!dq || !devq) continue;
-    const L = dq.layout;
-    const size = L.size;
-    const mem = m.mem;
-    const desc = mem.bytes.slice(L.desc, L.desc + 16 * size);
-    const availRing = new Uint16Array(size);
-    for (let i = 0; i < size; i++) availRing[i] = mem.le16(L.avail + 4 + 2 * i);
-    const usedRing = new Uint32Array(2 * size);
-    for (let i = 0; i < 2 * size; i++) usedRing[i] = mem.le32(L.used + 4 + 4 * i);
-    const availIdx = mem.le16(L.avail + 2);
-    const usedIdx = mem.le16(L.used + 2);
-    const owner = new Uint8Array(size);
-    const lineOf = new Int16Array(size).fill(-1);
-    const bytes: (Uint8Array | null)[] = new Array<Uint8Array | null>(size).fill(null);
-    // Heads in flight: tokens the driver has out. Where each is comes from the ring indices.
-    const availPending = new Set<number>();
-    for (let i = devq.nextAvail; ((availIdx - i) & 0xffff) !== 0 && ((availIdx - i) & 0xffff) <= size; i = (i + 1) & 0xffff) {
-      availPending.add(availRing[i & (size - 1)] as number);
-    }
-    const usedPending = new Set<number>();
-    for (let i = dq.lastUsedIdx; ((usedIdx - i) & 0xffff) !== 0 && ((usedIdx - i) & 0xffff) <= size; i = (i + 1) & 0xffff) {
-      usedPending.add(usedRing[2 * (i & (size - 1))] as number);
-    }
-    for (let head = 0; head < size; head++) {
-      const token = dq.tokenAt(head);
-      if (token < 0) continue;
-      const state = availPending.has(head) ? 1 : usedPending.has(head) ? 3 : 2;
-      // Walk the chain in the descriptor table (bounded by the queue size).
-      let d = head;
-      for (let k = 0; k < size; k++) {
-        owner[d] = state;
-        lineOf[d] = token;
-        const base = L.desc + 16 * d;
-        const addr = mem.le64addr(base);
-        const len = mem.le32(base + 8);
-        if (addr >= 0 && mem.contains(addr, Math.min(len, 16))) bytes[d] = mem.bytes.slice(addr, addr + Math.min(len, 16));
-        const flags = mem.le16(base + 12);
-        if ((flags & 1) === 0) break;
-        d = mem.le16(base + 14);
-        if (d >= size) break;
-      }
-    }
-    out.push({
-      name: names[q] as string,
-      size,
-      desc,
-      availFlags: mem.le16(L.avail),
-      availIdx,
-      availRing,
-      usedFlags: mem.le16(L.used),
-      usedIdx,
-      usedRing,
-      deviceNextAvail: devq.nextAvail,
-      deviceNextUsed: devq.nextUsed,
-      driverLastUsed: dq.lastUsedIdx,
-      owner,
-      lineOf,
-      bytes,
-    });
-  }
-  return out;
-}
-
-export type { MachineStep };

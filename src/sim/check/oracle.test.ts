@@ -19,7 +19,7 @@ function toggleAt(m: Machine, times: number[]): void {
   for (const t of times) {
     m.runUntil(t);
     level ^= 1;
-    m.applyLive({ do: 'drive', line: 0, level: level as 0 | 1 });
+    m.apply({ do: 'drive', line: 0, level: level as 0 | 1 });
   }
 }
 
@@ -70,7 +70,7 @@ describe('oracle labels', () => {
 
   test('edges while the client has the interrupt disabled are not owed', () => {
     const m = edgeMachine();
-    m.applyLive({ do: 'irq-disable', client: 0 });
+    m.apply({ do: 'irq-disable', client: 0 });
     toggleAt(m, [1_100_000, 1_200_000]);
     m.runUntil(3_000_000);
     m.finish();
@@ -91,7 +91,7 @@ describe('level assertions', () => {
 
   test('a re-assert without the line dropping is a new assertion, owed its own call', () => {
     const m = levelMachine({ reassert: 2, ackLatency: '500ns' });
-    m.applyLive({ do: 'assert', line: 0 });
+    m.apply({ do: 'assert', line: 0 });
     m.runUntil(3_000_000);
     m.finish();
     expect(m.oracle.lines[0]).toEqual({ delivered: 3, coalesced: 0, spurious: 0, lost: 0 });
@@ -104,9 +104,9 @@ describe('level assertions', () => {
       clients: [{ kind: 'irq-consumer', line: 'irq', trigger: 'level-high', handlerTime: '300us', ack: 'none' }],
     });
     m.runUntil(1_000_000);
-    m.applyLive({ do: 'pulse', line: 0, level: 1, widthNs: 20_000 }); // Served.
+    m.apply({ do: 'pulse', line: 0, level: 1, widthNs: 20_000 }); // Served.
     m.runUntil(1_100_000);
-    m.applyLive({ do: 'pulse', line: 0, level: 1, widthNs: 20_000 }); // Gone before the buffer is back.
+    m.apply({ do: 'pulse', line: 0, level: 1, widthNs: 20_000 }); // Gone before the buffer is back.
     m.runUntil(3_000_000);
     m.finish();
     expect(m.oracle.lines[0]).toEqual({ delivered: 1, coalesced: 0, spurious: 0, lost: 0 });

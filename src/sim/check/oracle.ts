@@ -1,6 +1,10 @@
 import { IRQ_TYPE_NONE, edgeQualifies, isEdgeType, isLevelType, levelActive } from '../gpio/constants';
 import { EV, type SimContext } from '../sim-context';
 import { OracleLabel, TK } from '../trace/kinds';
+import type { WireListener } from '../gpio/wire';
+import type { EpisodeListener } from '../gpio/world';
+import type { ClientObserver } from '../guest/clients';
+import type { HandlerObserver } from '../guest/irq-core';
 
 /** Per-line and total outcome counts. */
 export interface Outcome {
@@ -40,7 +44,7 @@ export interface PipelineProbe {
  *    no VALID buffer or re-queue on its way); while the pipeline is busy the
  *    check is repeated one settle window later.
  */
-export class Oracle {
+export class Oracle implements WireListener, EpisodeListener, ClientObserver, HandlerObserver {
   private readonly _ctx: SimContext;
   private readonly _probe: PipelineProbe;
   readonly settleNs: number;
@@ -81,6 +85,7 @@ export class Oracle {
   // ---- what the client expects ----------------------------------------------------
 
   expect(line: number, trigger: number): void {
+    if (trigger === IRQ_TYPE_NONE) return; // Expecting nothing is not a new expectation.
     this.trigger[line] = trigger;
     this._owed[line]!.length = 0; // Nothing before this point was owed.
     if (isLevelType(trigger) && levelActive(trigger, this._level[line] as number)) this._owe(line);
@@ -95,7 +100,8 @@ export class Oracle {
 
   // ---- the physical waveform ------------------------------------------------------
 
-  level(line: number, level: number): void {
+  /** The wire tells of every level change. */
+  levelChanged(line: number, level: number): void {
     const prev = this._level[line] as number;
     this._level[line] = level;
     const t = this.trigger[line] as number;

@@ -47,3 +47,9 @@ export function formatSecNs(ns: Ns): string {
   const rem = ns - sec * 1e9;
   return `${sec}.${String(rem).padStart(9, '0')}`;
 }
+
+/** A latency drawn per occurrence from the seeded PRNG: uniform in [min, max] ns (min = max is fixed). */
+export interface LatencyRange {
+  min: Ns;
+  max: Ns;
+}

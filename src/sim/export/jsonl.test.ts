@@ -3,7 +3,7 @@ import type { Machine } from '../machine';
 import { validateScenario } from '../scenario/load';
 import { runScenario } from '../scenario/runner';
 import type { ScenarioInput } from '../scenario/schema';
-import { describeEvent } from '../trace/describe';
+import { describeEvent } from '../explain/describe';
 import { jsonlChunks, toJsonl } from './jsonl';
 
 const SCENARIO: ScenarioInput = {

@@ -1,5 +1,5 @@
 import type { Machine } from '../machine';
-import { eventRecord } from '../trace/describe';
+import { eventRecord } from '../explain/describe';
 import type { TraceEvent } from '../trace/trace';
 
 /**

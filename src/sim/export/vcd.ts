@@ -1,7 +1,8 @@
 import { DIRECTION_NAMES, IRQ_TYPE_NAMES, MSG_NAMES, MSG_SET_DIRECTION, MSG_SET_IRQ_TYPE, MSG_SET_VALUE } from '../gpio/constants';
 import { RULES } from '../check/rules';
 import { Flag } from '../guest/gpio-driver';
-import { STEP_CODES, type Machine } from '../machine';
+import { ACTION_KINDS } from '../actions';
+import type { Machine } from '../machine';
 import { DELIVERY_NAMES, DeliveryResult, EventCause, ORACLE_NAMES, TK } from '../trace/kinds';
 import type { TraceEvent } from '../trace/trace';
 import { describeStatus } from '../virtio/device-status';
@@ -104,7 +105,7 @@ interface LineSignals {
   oracle?: Signal;
 }
 
-const STEP_NAMES: Record<number, string> = Object.fromEntries(Object.entries(STEP_CODES).map(([k, v]) => [v, k]));
+const STEP_NAMES = ACTION_KINDS.byCode;
 const MSIX_VECTOR_NAMES = ['msix_config', 'msix_requestq', 'msix_eventq'];
 const FLAG_NAMES = ['disabled', 'masked', 'queued', 'update_pending', 'queue_pending'];
 

@@ -4,6 +4,8 @@
  * header calls GET_LINE_NAMES "GET_NAMES" and SET_IRQ_TYPE "IRQ_TYPE".
  */
 
+import { vocabulary } from '../vocabulary';
+
 export const VIRTIO_ID_GPIO = 41;
 
 /** Feature bit 0 (5.18.3): the device supports interrupts; enables the eventq. */
@@ -20,25 +22,28 @@ export const MSG_GET_VALUE = 4;
 export const MSG_SET_VALUE = 5;
 export const MSG_SET_IRQ_TYPE = 6;
 
-export const MSG_NAMES: Record<number, string> = {
-  [MSG_GET_LINE_NAMES]: 'GET_LINE_NAMES',
-  [MSG_GET_DIRECTION]: 'GET_DIRECTION',
-  [MSG_SET_DIRECTION]: 'SET_DIRECTION',
-  [MSG_GET_VALUE]: 'GET_VALUE',
-  [MSG_SET_VALUE]: 'SET_VALUE',
-  [MSG_SET_IRQ_TYPE]: 'SET_IRQ_TYPE',
-};
+export const MSGS = vocabulary({
+  GET_LINE_NAMES: MSG_GET_LINE_NAMES,
+  GET_DIRECTION: MSG_GET_DIRECTION,
+  SET_DIRECTION: MSG_SET_DIRECTION,
+  GET_VALUE: MSG_GET_VALUE,
+  SET_VALUE: MSG_SET_VALUE,
+  SET_IRQ_TYPE: MSG_SET_IRQ_TYPE,
+});
+export const MSG_NAMES = MSGS.byCode;
 
 // Response status (5.18.6).
 export const STATUS_OK = 0;
 export const STATUS_ERR = 1;
+export const STATUSES = vocabulary({ OK: STATUS_OK, ERR: STATUS_ERR });
 
 // Directions (5.18.6).
 export const DIRECTION_NONE = 0;
 export const DIRECTION_OUT = 1;
 export const DIRECTION_IN = 2;
 
-export const DIRECTION_NAMES: Record<number, string> = { 0: 'none', 1: 'out', 2: 'in' };
+export const DIRECTIONS = vocabulary({ none: DIRECTION_NONE, out: DIRECTION_OUT, in: DIRECTION_IN });
+export const DIRECTION_NAMES = DIRECTIONS.byCode;
 
 // Interrupt trigger types (5.18.6).
 export const IRQ_TYPE_NONE = 0;
@@ -48,14 +53,17 @@ export const IRQ_TYPE_EDGE_BOTH = 3;
 export const IRQ_TYPE_LEVEL_HIGH = 4;
 export const IRQ_TYPE_LEVEL_LOW = 8;
 
-export const IRQ_TYPE_NAMES: Record<number, string> = {
-  [IRQ_TYPE_NONE]: 'none',
-  [IRQ_TYPE_EDGE_RISING]: 'edge-rising',
-  [IRQ_TYPE_EDGE_FALLING]: 'edge-falling',
-  [IRQ_TYPE_EDGE_BOTH]: 'edge-both',
-  [IRQ_TYPE_LEVEL_HIGH]: 'level-high',
-  [IRQ_TYPE_LEVEL_LOW]: 'level-low',
-};
+/** The trigger types by the names scenario files, the shell and the UI use. */
+export const IRQ_TYPES = vocabulary({
+  none: IRQ_TYPE_NONE,
+  'edge-rising': IRQ_TYPE_EDGE_RISING,
+  'edge-falling': IRQ_TYPE_EDGE_FALLING,
+  'edge-both': IRQ_TYPE_EDGE_BOTH,
+  'level-high': IRQ_TYPE_LEVEL_HIGH,
+  'level-low': IRQ_TYPE_LEVEL_LOW,
+});
+export type TriggerName = (typeof IRQ_TYPES.names)[number];
+export const IRQ_TYPE_NAMES = IRQ_TYPES.byCode;
 
 export function isValidIrqType(t: number): boolean {
   return t === 0 || t === 1 || t === 2 || t === 3 || t === 4 || t === 8;
@@ -82,6 +90,7 @@ export function levelActive(t: number, level: number): boolean {
 // eventq response status (5.18.7). A zeroed buffer reads as INVALID.
 export const IRQ_STATUS_INVALID = 0;
 export const IRQ_STATUS_VALID = 1;
+export const IRQ_STATUSES = vocabulary({ INVALID: IRQ_STATUS_INVALID, VALID: IRQ_STATUS_VALID });
 
 // struct virtio_gpio_config (5.18.4): le16 ngpio, u8 padding[2], le32 gpio_names_size.
 export const CONFIG_SIZE = 8;

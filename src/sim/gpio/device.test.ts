@@ -67,7 +67,7 @@ describe('requestq messages (5.18.6)', () => {
   test('every 2-byte response is fully written: status and value, used length 2', () => {
     const h = new DeviceHarness();
     h.levels[1] = 1;
-    h.dev.sense(1, 1);
+    h.dev.levelChanged(1, 1);
     const a = h.send(MSG_GET_VALUE, 1, 0);
     expect(a).toEqual({ status: OK, value: 1, usedLen: 2 });
     // The harness poisons the response with 0xee; a SET_* reply must write value 0 over it.

@@ -56,11 +56,12 @@ export const Malformed = {
   EventShape: 4,
 } as const;
 
-export const MALFORMED_TEXT: Record<number, string> = {
-  1: 'chain is not one readable buffer followed by one writable buffer',
-  2: 'request buffer is not 8 bytes',
-  3: 'response buffer is too small',
-  4: 'eventq chain is not a 2-byte request and a 1-byte response',
+/** What each reason means, in words. */
+export const MALFORMED_TEXT: Readonly<Record<number, string>> = {
+  [Malformed.ChainShape]: 'chain is not one readable buffer followed by one writable buffer',
+  [Malformed.RequestSize]: 'request buffer is not 8 bytes',
+  [Malformed.ResponseSize]: 'response buffer is too small',
+  [Malformed.EventShape]: 'eventq chain is not a 2-byte request and a 1-byte response',
 };
 
 /** Why the device stopped working (traced as DevFailure). */
@@ -96,13 +97,20 @@ export interface DeviceObserver {
   notReady(queue: number, seq: number): void;
 }
 
-/** How the device drives the outside: the machine applies output levels to the wire. */
-export interface DeviceWiring {
-  outputChanged(line: number, level: number): void;
-  /** The current physical level of a line (what GET_VALUE and edge detection sense). */
-  level(line: number): number;
-  /** Raise the used-buffer interrupt for a queue, or the config-change interrupt (queue -1). */
-  interrupt(queue: number): void;
+/** The physical lines as the device sees them (the wire): their levels, and its own output drive. */
+export interface DeviceLines {
+  readonly level: Uint8Array;
+  /** Drive an output line to 0/1, or stop driving it (-1). */
+  setDevice(line: number, drive: number): void;
+}
+
+/** Raises the used-buffer interrupt of a queue, or the configuration-change interrupt (-1): the transport. */
+export interface DeviceInterrupts {
+  raise(queue: number): void;
+}
+
+/** Follows eventq buffers through the device (the oracle's in-flight bookkeeping). */
+export interface EventqWatcher {
   /** The device took a line's eventq buffer off the avail ring. */
   eventTaken(line: number): void;
   /** The device decided to return a line's eventq buffer with this status (it reaches the used ring later). */
@@ -121,7 +129,9 @@ export class GpioDevice {
   readonly cfg: DeviceConfig;
   private readonly _ctx: SimContext;
   private readonly _mem: GuestMemory;
-  private readonly _wire: DeviceWiring;
+  private readonly _lines: DeviceLines;
+  private readonly _irq: DeviceInterrupts;
+  private readonly _watch: EventqWatcher | null;
   obs: DeviceObserver | null = null;
 
   readonly config = new Uint8Array(CONFIG_SIZE);
@@ -182,11 +192,13 @@ export class GpioDevice {
   /** eventq: where each head's response byte is, for returns already decided. */
   private _eventResp: Float64Array;
 
-  constructor(ctx: SimContext, mem: GuestMemory, cfg: DeviceConfig, wire: DeviceWiring) {
+  constructor(ctx: SimContext, mem: GuestMemory, cfg: DeviceConfig, lines: DeviceLines, irq: DeviceInterrupts, watch: EventqWatcher | null = null) {
     this._ctx = ctx;
     this._mem = mem;
     this.cfg = cfg;
-    this._wire = wire;
+    this._lines = lines;
+    this._irq = irq;
+    this._watch = watch;
     const n = cfg.ngpio;
     this.namesBlock = cfg.names ? encodeNames(cfg.names) : new Uint8Array(0);
     const cv = new DataView(this.config.buffer);
@@ -229,7 +241,7 @@ export class GpioDevice {
 
   /** Called once the wire exists: the device senses each line's initial level. */
   senseInitial(): void {
-    for (let i = 0; i < this.cfg.ngpio; i++) this._sensed[i] = this._wire.level(i);
+    for (let i = 0; i < this.cfg.ngpio; i++) this._sensed[i] = (this._lines.level[i] as number);
   }
 
   // ---- Transport-facing registers -------------------------------------------------
@@ -348,14 +360,14 @@ export class GpioDevice {
         break;
       case MSG_GET_VALUE:
         if (this.cfg.policy.getNeedsDirection && this.direction[gpio] === DIRECTION_NONE) status = STATUS_ERR;
-        else out = this.direction[gpio] === DIRECTION_OUT ? (this.outValue[gpio] as number) : this._wire.level(gpio);
+        else out = this.direction[gpio] === DIRECTION_OUT ? (this.outValue[gpio] as number) : (this._lines.level[gpio] as number);
         break;
       case MSG_SET_VALUE:
         if (value > 1) status = STATUS_ERR;
         else {
           this.outValue[gpio] = value;
           this.valueSet[gpio] = 1;
-          if (this.direction[gpio] === DIRECTION_OUT) this._wire.outputChanged(gpio, value);
+          if (this.direction[gpio] === DIRECTION_OUT) this._lines.setDevice(gpio, value);
         }
         break;
       case MSG_SET_IRQ_TYPE:
@@ -382,13 +394,13 @@ export class GpioDevice {
     dq.pushUsed(head, usedLen);
     const seq = this._ctx.emit(TK.RingPush, line, EVENTQ, head, usedLen);
     this.obs?.used(EVENTQ, line, usedLen, IRQ_RESPONSE_SIZE, seq);
-    if (dq.needsNotification()) this._wire.interrupt(EVENTQ);
+    if (dq.needsNotification()) this._irq.raise(EVENTQ);
   }
 
   // ---- The wire -------------------------------------------------------------------
 
-  /** The physical level of `line` changed; run edge and level detection. */
-  sense(line: number, level: number): void {
+  /** The physical level of `line` changed (the wire tells): run edge and level detection. */
+  levelChanged(line: number, level: number): void {
     const prev = this._sensed[line] as number;
     this._sensed[line] = level;
     if (prev === level || this.failure !== 0) return;
@@ -465,7 +477,7 @@ export class GpioDevice {
     dq.pushUsed(head, usedLen);
     const pushSeq = this._ctx.emit(TK.RingPush, gpio, REQUESTQ, head, usedLen);
     this.obs?.used(REQUESTQ, gpio, usedLen, respLen, pushSeq);
-    if (dq.needsNotification()) this._wire.interrupt(REQUESTQ);
+    if (dq.needsNotification()) this._irq.raise(REQUESTQ);
   }
 
   private _setDirection(line: number, dir: number): number {
@@ -480,7 +492,7 @@ export class GpioDevice {
       if (dir === DIRECTION_NONE) this._discardLineState(line);
       if (before !== dir) this._ctx.emit(TK.DevDirection, line, before, dir, this.outValue[line] as number);
       // Switching drive changes the wire: an output drives its value, anything else releases it.
-      this._wire.outputChanged(line, dir === DIRECTION_OUT ? (this.outValue[line] as number) : -1);
+      this._lines.setDevice(line, dir === DIRECTION_OUT ? (this.outValue[line] as number) : -1);
     }
     this.obs?.direction(line, before, dir, status, valueSetBefore, typeBefore, this.irqType[line] as number, this.latch[line] as number);
     return status;
@@ -563,7 +575,7 @@ export class GpioDevice {
     const line = this._mem.le16((chain.addr[0] as number) + IRQ_REQUEST_GPIO);
     this._eventResp[head] = chain.addr[1] as number;
     const seq = this._ctx.emit(TK.EvqArm, line, head, 0, 0);
-    if (line < this.cfg.ngpio) this._wire.eventTaken(line);
+    if (line < this.cfg.ngpio) this._watch?.eventTaken(line);
     if (line >= this.cfg.ngpio) {
       if (this.cfg.policy.badGpio === 'crash') {
         this._fail(Failure.Crashed);
@@ -606,7 +618,7 @@ export class GpioDevice {
       return;
     }
     // Level: re-sample on unmask (the spec's EOI); the `transition` policy does not.
-    if (isLevelType(t) && this.cfg.policy.levelSample === 'resample' && levelActive(t, this._wire.level(line))) {
+    if (isLevelType(t) && this.cfg.policy.levelSample === 'resample' && levelActive(t, (this._lines.level[line] as number))) {
       this._irqEvent(line, DeliveryResult.Delivered, EventCause.LevelActive);
       this._returnHeld(line, IRQ_STATUS_VALID);
     }
@@ -673,7 +685,7 @@ export class GpioDevice {
     if (status === IRQ_STATUS_VALID) this.validReturns[line]!++;
     else if (line < this.cfg.ngpio) this.invalidReturns[line]!++;
     this.obs?.eventReturn(line, status, line < this.cfg.ngpio ? (this.irqType[line] as number) : 0, latchedAt, -1);
-    if (line < this.cfg.ngpio) this._wire.eventDecided(line, status);
+    if (line < this.cfg.ngpio) this._watch?.eventDecided(line, status);
     this._ctx.after(this._ctx.draw(this.cfg.latency.event), EV.EventReturn, line, status, head);
   }
 
@@ -704,7 +716,7 @@ export class GpioDevice {
     }
     dq.pushUsed(chain.head, written);
     this._ctx.emit(TK.RingPush, -1, q, chain.head, written);
-    if (dq.needsNotification()) this._wire.interrupt(q);
+    if (dq.needsNotification()) this._irq.raise(q);
     return true;
   }
 
@@ -722,7 +734,7 @@ export class GpioDevice {
       const before = this.status;
       this.status |= STATUS_DEVICE_NEEDS_RESET;
       this._ctx.emit(TK.DevStatus, -1, before, this.status, 0);
-      this._wire.interrupt(-1);
+      this._irq.raise(-1);
     }
   }
 }

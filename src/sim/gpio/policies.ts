@@ -1,3 +1,5 @@
+import type { LatencyRange } from '../clock/time';
+
 /**
  * Where real virtio-gpio devices differ from each other and from the spec, as
  * switchable policies (reference/implementations.md §2-§4). `spec` is what the
@@ -86,10 +88,6 @@ export interface DeviceFaults {
   eventqValidStatus?: number;
 }
 
-export interface LatencyRange {
-  min: number;
-  max: number;
-}
 
 /** Latency ranges in ns, each drawn per occurrence from the seeded PRNG. */
 export interface Latencies {

@@ -2,6 +2,7 @@ import type { Pull } from './world';
 import type { SimContext } from '../sim-context';
 import { LevelCause, TK } from '../trace/kinds';
 
+/** Who senses the physical lines: the device's edge and level detection, and the oracle. */
 export interface WireListener {
   levelChanged(line: number, level: number): void;
 }
@@ -20,7 +21,8 @@ export class Wire {
   readonly contended: Uint8Array;
   readonly contentions: Uint32Array;
   private readonly _ctx: SimContext;
-  listener: WireListener | null = null;
+  /** Told of every level change, in this order (the device first: it acts, the oracle judges). */
+  private readonly _listeners: WireListener[] = [];
 
   constructor(ctx: SimContext, pulls: Pull[]) {
     this._ctx = ctx;
@@ -32,6 +34,10 @@ export class Wire {
     this.contended = new Uint8Array(n);
     this.contentions = new Uint32Array(n);
     for (let i = 0; i < n; i++) this.level[i] = pulls[i] === 'up' ? 1 : 0;
+  }
+
+  listen(l: WireListener): void {
+    this._listeners.push(l);
   }
 
   /** Sets both drives without tracing or notifying: the state at time zero. */
@@ -74,6 +80,7 @@ export class Wire {
     if (lvl === this.level[line]) return;
     this.level[line] = lvl;
     this._ctx.emit(TK.LineLevel, line, lvl, dev >= 0 ? LevelCause.DeviceOutput : w >= 0 ? cause : LevelCause.Pull, 0);
-    this.listener?.levelChanged(line, lvl);
+    const ls = this._listeners;
+    for (let i = 0; i < ls.length; i++) (ls[i] as WireListener).levelChanged(line, lvl);
   }
 }

@@ -1,5 +1,5 @@
 import { EV, type SimContext } from '../sim-context';
-import type { LatencyRange } from './policies';
+import type { LatencyRange } from '../clock/time';
 import { TK } from '../trace/kinds';
 
 /** What drives an input line from outside the device. */
@@ -39,11 +39,30 @@ export const WorldAction = {
   PeriodicAssert: 5,
 } as const;
 
-/** The world tells the wire what it drives, and the oracle when a source starts a new assertion. */
-export interface WorldSink {
-  worldDrive(line: number, level: number): void;
-  /** A level source began an assertion (also when it re-asserts without the line dropping). */
-  sourceEpisode(line: number, episode: number): void;
+/** What a source drives before time starts: -1 nothing, else 0/1. */
+export function initialDrive(s: SourceSpec): number {
+  switch (s.kind) {
+    case 'none':
+      return -1;
+    case 'toggle':
+      return s.initial;
+    case 'button':
+      return s.activeLow ? 1 : 0;
+    case 'clock':
+      return s.initial;
+    case 'level-source':
+      return s.activeLow ? 1 : 0;
+  }
+}
+
+/** What the world drives: the wire. */
+export interface WorldDrive {
+  setWorld(line: number, level: number): void;
+}
+
+/** Who hears that a level source began an assertion (also a re-assert without the line dropping): the oracle. */
+export interface EpisodeListener {
+  episode(line: number): void;
 }
 
 /**
@@ -53,7 +72,8 @@ export interface WorldSink {
  */
 export class World {
   private readonly _ctx: SimContext;
-  private readonly _sink: WorldSink;
+  private readonly _wire: WorldDrive;
+  private readonly _episodes: EpisodeListener;
   readonly specs: SourceSpec[];
   /** What the world drives on each line: -1 nothing, else 0/1. */
   readonly drive: Int8Array;
@@ -70,9 +90,10 @@ export class World {
   private readonly _reassertLeft: Int32Array;
   private readonly _ackPending: Uint8Array;
 
-  constructor(ctx: SimContext, sink: WorldSink, specs: SourceSpec[]) {
+  constructor(ctx: SimContext, wire: WorldDrive, episodes: EpisodeListener, specs: SourceSpec[]) {
     this._ctx = ctx;
-    this._sink = sink;
+    this._wire = wire;
+    this._episodes = episodes;
     this.specs = specs;
     const n = specs.length;
     this.drive = new Int8Array(n).fill(-1);
@@ -86,27 +107,10 @@ export class World {
     this._ackPending = new Uint8Array(n);
   }
 
-  /** Initial drive of every line, before time starts. */
-  initialDrive(line: number): number {
-    const s = this.specs[line] as SourceSpec;
-    switch (s.kind) {
-      case 'none':
-        return -1;
-      case 'toggle':
-        return s.initial;
-      case 'button':
-        return s.activeLow ? 1 : 0;
-      case 'clock':
-        return s.initial;
-      case 'level-source':
-        return s.activeLow ? 1 : 0;
-    }
-  }
-
   /** Sets initial drives and schedules each source's own activity. */
   start(): void {
     for (let line = 0; line < this.specs.length; line++) {
-      const d = this.initialDrive(line);
+      const d = initialDrive(this.specs[line] as SourceSpec);
       this.drive[line] = d;
       const s = this.specs[line] as SourceSpec;
       if (s.kind === 'clock') this.startClock(line, s.periodNs, s.highNs, s.startNs, s.count);
@@ -239,12 +243,12 @@ export class World {
   private _newEpisode(line: number): void {
     const ep = ++this.episode[line]!;
     this._ctx.emit(TK.SourceEpisode, line, ep, 0, 0);
-    this._sink.sourceEpisode(line, ep);
+    this._episodes.episode(line);
   }
 
   private _drive(line: number, level: number): void {
     this.drive[line] = level;
-    this._sink.worldDrive(line, level);
+    this._wire.setWorld(line, level);
   }
 
   private _cancel(line: number): void {

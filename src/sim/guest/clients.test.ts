@@ -11,9 +11,9 @@ describe('gpiomon reader (cdev edge detection)', () => {
     r.listener = { gpiomonEvent: (e) => seen.push(e), gpiomonError: () => {} };
     r.start();
     m.runUntil(1_000_000);
-    m.applyLive({ do: 'drive', line: 0, level: 1 });
+    m.apply({ do: 'drive', line: 0, level: 1 });
     m.runUntil(1_200_000);
-    m.applyLive({ do: 'drive', line: 0, level: 0 });
+    m.apply({ do: 'drive', line: 0, level: 0 });
     m.runUntil(1_400_000);
     expect(seen.map((e) => e.edge)).toEqual(['rising', 'falling']);
     // Timestamp = when the eventq buffer was processed: edge + event 5 us + interrupt 3 us.
@@ -48,7 +48,7 @@ describe('irq consumer', () => {
       clients: [{ kind: 'irq-consumer', line: 'irq', trigger: 'level-high', ack: 'deferred', ackDelay: '30us', handlerTime: '100us' }],
     });
     m.runUntil(1_000_000);
-    m.applyLive({ do: 'assert', line: 0 });
+    m.apply({ do: 'assert', line: 0 });
     m.runUntil(1_200_000);
     // Asserted at 1.000 ms, call at 1.008 ms, ack issued 30 us later and effective 1 us after that.
     let low = -1;

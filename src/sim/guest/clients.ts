@@ -7,7 +7,7 @@ import type { World } from '../gpio/world';
 import { EV, type SimContext } from '../sim-context';
 import { TK } from '../trace/kinds';
 import { EdgeFlags, GpioOp, type GpioRequester, type Gpiolib } from './gpiolib';
-import type { IrqCore, IrqOp } from './irq-core';
+import type { IrqClients, IrqCore, IrqOp } from './irq-core';
 import type { VirtioGpioDriver } from './gpio-driver';
 import { ENODEV } from './warnings';
 
@@ -405,3 +405,61 @@ export class Poller extends Client {
   }
 }
 
+
+/**
+ * The client drivers of a run, by id (their index): the irq core reaches
+ * their handlers through it, and the shell adds gpiomon readers at run time.
+ */
+export class ClientSet implements IrqClients {
+  readonly list: Client[] = [];
+  private _env: ClientEnv | null = null;
+
+  /** The guest the clients live in (built after the irq core, which needs this set). */
+  connect(env: ClientEnv): void {
+    this._env = env;
+  }
+
+  add(spec: ClientSpec): Client {
+    const id = this.list.length;
+    const env = this._env as ClientEnv;
+    let c: Client;
+    switch (spec.kind) {
+      case 'irq-consumer':
+        c = new IrqConsumer(id, env, spec);
+        break;
+      case 'gpiomon':
+        c = new GpiomonReader(id, env, spec.lines, spec.edges, spec.name, spec.startNs);
+        break;
+      case 'poller':
+        c = new Poller(id, env, spec);
+        break;
+      case 'output':
+        c = new OutputUser(id, env, spec);
+        break;
+    }
+    this.list.push(c);
+    return c;
+  }
+
+  /** A gpiomon reader added at run time (the shell's gpiomon); the caller starts it. */
+  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon'): GpiomonReader {
+    return this.add({ kind: 'gpiomon', lines, edges, name, startNs: 0 }) as GpiomonReader;
+  }
+
+  /** The irq-consumer client of a line, or -1. */
+  consumerOn(line: number): number {
+    return this.list.findIndex((c) => c instanceof IrqConsumer && c.spec.line === line);
+  }
+
+  primary(clientId: number, line: number, callNo: number): number {
+    return this.list[clientId]?.primary(line, callNo) ?? 0;
+  }
+
+  thread(clientId: number, line: number, callNo: number): number {
+    return this.list[clientId]?.thread(line, callNo) ?? 0;
+  }
+
+  irqOpDone(line: number, op: IrqOp, result: number, clientId: number): void {
+    this.list[clientId]?.irqOpDone(line, op, result);
+  }
+}

@@ -138,7 +138,7 @@ const FLOW = [TK.DrvFlags, TK.HandlerStart, TK.HandlerEnd];
 describe('flow handlers', () => {
   test('level flow (Linux): mask, handler, unmask; the unmask re-queues the buffer', () => {
     const m = edgeLine({});
-    m.applyLive({ do: 'drive', line: 0, level: 1 });
+    m.apply({ do: 'drive', line: 0, level: 1 });
     m.runUntil(m.now + 100_000);
     expect(events(m, FLOW, 1_000_000)).toEqual([
       'driver eventq callback: gpio 0 [-] type edge-rising',
@@ -152,7 +152,7 @@ describe('flow handlers', () => {
 
   test('re-queue before the handler: unmask comes first', () => {
     const m = edgeLine({ requeue: 'before' });
-    m.applyLive({ do: 'drive', line: 0, level: 1 });
+    m.apply({ do: 'drive', line: 0, level: 1 });
     m.runUntil(m.now + 100_000);
     expect(events(m, FLOW, 1_000_000).slice(1, 5)).toEqual([
       'driver irq_mask: gpio 0 [masked] type edge-rising',
@@ -164,9 +164,9 @@ describe('flow handlers', () => {
 
   test('edge flow: ack re-queues first; an edge during the handler is replayed after it', () => {
     const m = edgeLine({ flow: 'edge' });
-    m.applyLive({ do: 'pulse', line: 0, level: 1, widthNs: 5_000 });
+    m.apply({ do: 'pulse', line: 0, level: 1, widthNs: 5_000 });
     m.runUntil(m.now + 12_000);
-    m.applyLive({ do: 'pulse', line: 0, level: 1, widthNs: 1_000 }); // While the 20 us handler runs.
+    m.apply({ do: 'pulse', line: 0, level: 1, widthNs: 1_000 }); // While the 20 us handler runs.
     m.runUntil(m.now + 100_000);
     const calls = events(m, [TK.HandlerStart], 1_000_000);
     expect(calls).toEqual(['handler of client 0 starts for gpio 0 (call 1)', 'handler of client 0 starts for gpio 0 (call 2)']);
@@ -176,7 +176,7 @@ describe('flow handlers', () => {
 
   test('a threaded oneshot handler keeps the line masked until the thread ends', () => {
     const m = edgeLine({}, { threaded: true, threadTime: '40us' });
-    m.applyLive({ do: 'drive', line: 0, level: 1 });
+    m.apply({ do: 'drive', line: 0, level: 1 });
     m.runUntil(m.now + 200_000);
     const seq = events(m, FLOW, 1_000_000).map((s) => s.replace(/ type edge-rising/, ''));
     expect(seq).toEqual([
@@ -195,24 +195,24 @@ describe('flow handlers', () => {
 describe('type changes on a live interrupt', () => {
   test('Linux sends the new type directly', () => {
     const m = edgeLine({});
-    m.applyLive({ do: 'irq-type', client: 0, trigger: 2 });
+    m.apply({ do: 'irq-type', client: 0, trigger: 2 });
     m.runUntil(m.now + 100_000);
     expect(messages(m, 1_000_000)).toEqual(['SET_IRQ_TYPE 0 2']);
   });
 
   test('via NONE inside one bus-locked sequence: the late INVALID races the re-enable (S-N3), then it recovers', () => {
     const m = edgeLine({ typeChange: 'via-none' });
-    m.applyLive({ do: 'irq-type', client: 0, trigger: 2 });
+    m.apply({ do: 'irq-type', client: 0, trigger: 2 });
     m.runUntil(m.now + 100_000);
     expect(messages(m, 1_000_000)).toEqual(['SET_IRQ_TYPE 0 0', 'SET_IRQ_TYPE 0 2']);
     // The INVALID for NONE arrives after irq_enable: ignore_irq re-queues it while the device is still NONE,
     // which comes back INVALID again; bus_sync_unlock's own prepare then hits WARN_ON(queued).
-    expect(m.invalidConsumed[0]).toBe(2);
+    expect(m.pipeline.invalidConsumed[0]).toBe(2);
     expect(count(m, TK.DrvWarn, DriverWarning.PrepareWarn)).toBe(1);
     expect(m.monitors.violations.map((v) => v.rule)).toEqual(['gpio.eq.enable-before-unmask']);
     expect(m.chip.queued[0]).toBe(1);
     expect(m.device.held[0]).toBeGreaterThanOrEqual(0); // Armed again with the new type.
-    m.applyLive({ do: 'pulse', line: 0, level: 1, widthNs: 5_000 });
+    m.apply({ do: 'pulse', line: 0, level: 1, widthNs: 5_000 });
     m.runUntil(m.now + 100_000);
     expect(m.irq.calls[0]).toBe(1); // The falling edge of the pulse.
   });
@@ -226,17 +226,17 @@ describe('the driver\'s WARN paths', () => {
       clients: [{ kind: 'irq-consumer', line: 0, trigger: 'edge-rising' }],
     });
     m.runUntil(1_000_000);
-    m.applyLive({ do: 'irq-disable', client: 0 });
+    m.apply({ do: 'irq-disable', client: 0 });
     m.runUntil(1_100_000);
-    m.applyLive({ do: 'irq-enable', client: 0 });
+    m.apply({ do: 'irq-enable', client: 0 });
     m.runUntil(1_200_000);
     expect(count(m, TK.DrvWarn, DriverWarning.PrepareWarn)).toBe(1);
-    m.applyLive({ do: 'drive', line: 0, level: 1 }); // Wakes rust-vmm's waiter: INVALID.
+    m.apply({ do: 'drive', line: 0, level: 1 }); // Wakes rust-vmm's waiter: INVALID.
     m.runUntil(1_300_000);
-    expect(m.invalidConsumed[0]).toBe(1);
+    expect(m.pipeline.invalidConsumed[0]).toBe(1);
     expect(m.chip.queued[0]).toBe(1); // Re-queued by ignore_irq: the line works again.
-    m.applyLive({ do: 'drive', line: 0, level: 0 });
-    m.applyLive({ do: 'drive', line: 0, level: 1 });
+    m.apply({ do: 'drive', line: 0, level: 0 });
+    m.apply({ do: 'drive', line: 0, level: 1 });
     m.runUntil(1_400_000);
     expect(m.irq.calls[0]).toBe(1);
   });
@@ -248,7 +248,7 @@ describe('the driver\'s WARN paths', () => {
       clients: [{ kind: 'irq-consumer', line: 0, trigger: 'edge-rising' }],
     });
     m.runUntil(1_000_000);
-    m.applyLive({ do: 'drive', line: 0, level: 1 });
+    m.apply({ do: 'drive', line: 0, level: 1 });
     m.runUntil(1_100_000);
     expect(count(m, TK.DrvWarn, DriverWarning.IrqBadStatus)).toBe(1);
     expect(m.irq.calls[0]).toBe(0);

@@ -41,6 +41,7 @@ import {
 import { DriverQueue, GET_BROKEN, GET_NONE } from '../virtio/driver-queue';
 import { allocRing } from '../virtio/ring-layout';
 import type { GuestInterruptSink } from '../virtio/transport-irq';
+import { namesOf } from '../vocabulary';
 import { DriverWarning, EINVAL, ENOSPC } from './warnings';
 
 /** Who asked for a request; completions go back to them. */
@@ -48,9 +49,29 @@ export const Owner = { Probe: 1, Bus: 2, MaskType: 3, Gpiolib: 4 } as const;
 
 /** The irq_chip callback that changed the flags (traced with DrvFlags). */
 export const Callback = { Enable: 1, Disable: 2, Mask: 3, Unmask: 4, SetType: 5, Ack: 6, Eoi: 7, EventqCallback: 8, SyncUnlock: 9, Prepare: 10 } as const;
+/** What Linux calls each callback. */
+export const CALLBACK_NAMES: Readonly<Record<number, string>> = {
+  [Callback.Enable]: 'irq_enable',
+  [Callback.Disable]: 'irq_disable',
+  [Callback.Mask]: 'irq_mask',
+  [Callback.Unmask]: 'irq_unmask',
+  [Callback.SetType]: 'irq_set_type',
+  [Callback.Ack]: 'irq_ack',
+  [Callback.Eoi]: 'irq_eoi',
+  [Callback.EventqCallback]: 'eventq callback',
+  [Callback.SyncUnlock]: 'bus_sync_unlock',
+  [Callback.Prepare]: 'prepare (queue buffer)',
+};
 
-/** Bits of the DrvFlags trace event. */
+/** Bits of the DrvFlags trace event: struct vgpio_irq_line's flags, named as Linux names them. */
 export const Flag = { Disabled: 1, Masked: 2, Queued: 4, UpdatePending: 8, QueuePending: 16 } as const;
+export const FLAGS = namesOf(Flag, 'snake');
+
+/** The set flags of a DrvFlags bit field, by name ("-" when none is set). */
+export function flagNames(bits: number): string {
+  const f = FLAGS.names.filter((n) => bits & (FLAGS.code[n] as number));
+  return f.length ? f.join(' ') : '-';
+}
 
 /** Guest-side variants of the driver (scenario settings). */
 export interface DriverVariant {
@@ -60,21 +81,42 @@ export interface DriverVariant {
   eventIdx: boolean;
 }
 
-/** What the chip driver needs from the rest of the guest. */
-export interface DriverHost {
-  /** A gpiolib call finished: result >= 0 is the value, < 0 an errno. */
+/** Where a finished gpiolib call goes: gpiolib. */
+export interface CallCompletion {
+  /** result >= 0 is the value, < 0 an errno. */
   callDone(cookie: number, result: number): void;
-  /** Probe finished; the chip is registered (or failed, with an errno). */
-  probed(result: number): void;
-  /** The eventq callback decided to hand a VALID interrupt to the irq core. */
-  handleIrq(line: number): void;
-  /** bus_sync_unlock finished its traffic (the irq core releases the bus lock). */
-  syncUnlockDone(line: number): void;
-  /** An eventq buffer was taken off the used ring with this status (for the oracle's bookkeeping). */
-  eventConsumed(line: number, status: number): void;
-  /** The driver queued a line's eventq buffer. */
-  eventQueued(line: number): void;
 }
+
+/** Where VALID interrupts go, and who holds the bus lock during a SET_IRQ_TYPE: the irq core. */
+export interface IrqEntry {
+  /** The eventq callback decided to hand a VALID interrupt on (generic_handle_domain_irq). */
+  handleIrq(line: number): void;
+  /** bus_sync_unlock finished its traffic. */
+  syncUnlockDone(line: number): void;
+}
+
+/** Follows eventq buffers on the driver side (the oracle's in-flight bookkeeping). */
+export interface EventPipeline {
+  eventQueued(line: number): void;
+  /** An eventq buffer was taken off the used ring with this status. */
+  eventConsumed(line: number, status: number): void;
+}
+
+/** The rest of the guest, connected once it is built (gpiolib and the irq core are made after the chip). */
+export interface DriverLinks {
+  gpiolib: CallCompletion;
+  irq: IrqEntry;
+  pipeline: EventPipeline | null;
+  /** Probe finished: 0 when the chip is registered, else an errno. */
+  probed(result: number): void;
+}
+
+const UNCONNECTED: DriverLinks = {
+  gpiolib: { callDone: () => {} },
+  irq: { handleIrq: () => {}, syncUnlockDone: () => {} },
+  pipeline: null,
+  probed: () => {},
+};
 
 interface PendingCall {
   msg: number;
@@ -97,7 +139,7 @@ export class VirtioGpioDriver implements GuestInterruptSink {
   private readonly _ctx: SimContext;
   private readonly _mem: GuestMemory;
   private readonly _dev: GpioDevice;
-  private readonly _host: DriverHost;
+  private _links: DriverLinks = UNCONNECTED;
   readonly variant: DriverVariant;
   private readonly _queueSize: number;
 
@@ -138,13 +180,17 @@ export class VirtioGpioDriver implements GuestInterruptSink {
   warnings = 0;
   private _probeLine = 0;
 
-  constructor(ctx: SimContext, mem: GuestMemory, dev: GpioDevice, host: DriverHost, variant: DriverVariant, queueSize: number) {
+  constructor(ctx: SimContext, mem: GuestMemory, dev: GpioDevice, variant: DriverVariant, queueSize: number) {
     this._ctx = ctx;
     this._mem = mem;
     this._dev = dev;
-    this._host = host;
     this.variant = variant;
     this._queueSize = queueSize;
+  }
+
+  /** Connects the rest of the guest; call once, before probe(). */
+  connect(links: DriverLinks): void {
+    this._links = links;
   }
 
   // ---- probe ----------------------------------------------------------------------
@@ -300,7 +346,7 @@ export class VirtioGpioDriver implements GuestInterruptSink {
     if (next) this._start(line, next.msg, next.value, next.rxLen, next.owner, next.cookie);
     switch (owner) {
       case Owner.Gpiolib:
-        this._host.callDone(cookie, result);
+        this._links.gpiolib.callDone(cookie, result);
         return;
       case Owner.Probe:
         return this._probeStep(cookie, result);
@@ -355,14 +401,14 @@ export class VirtioGpioDriver implements GuestInterruptSink {
       const status = this._mem.u8(this._ires[line] as number);
       this._ctx.emit(TK.RingGet, line, EVENTQ, eq.lastHead, len);
       this._ctx.emit(TK.EvqDone, line, status, 0, len);
-      this._host.eventConsumed(line, status);
+      this._links.pipeline?.eventConsumed(line, status);
       if (len !== IRQ_RESPONSE_SIZE) {
         // Linux logs and moves on with `queued` still set: the line's interrupt is dead (S-N2).
         this._warn(line, DriverWarning.IrqIncorrectLen);
         continue;
       }
       if (this._ignoreIrq(line, status)) continue;
-      this._host.handleIrq(line);
+      this._links.irq.handleIrq(line);
     }
   }
 
@@ -467,7 +513,7 @@ export class VirtioGpioDriver implements GuestInterruptSink {
       this.prepare(line);
     }
     this._flags(line, Callback.SyncUnlock);
-    this._host.syncUnlockDone(line);
+    this._links.irq.syncUnlockDone(line);
   }
 
   /** virtio_gpio_irq_prepare: queue the line's {irq request, irq response} pair. */
@@ -487,7 +533,7 @@ export class VirtioGpioDriver implements GuestInterruptSink {
       return;
     }
     this.queued[line] = 1;
-    this._host.eventQueued(line);
+    this._links.pipeline?.eventQueued(line);
     this._ctx.emit(TK.RingAdd, line, EVENTQ, head, eq.availIdx);
     this._flags(line, Callback.Prepare);
     this._kick(eq, EVENTQ, line);
@@ -529,7 +575,7 @@ export class VirtioGpioDriver implements GuestInterruptSink {
   private _probeNextDirection(): void {
     if (this._probeLine >= this.ngpio) {
       this.ready = true;
-      this._host.probed(0);
+      this._links.probed(0);
       return;
     }
     this._enqueue(this._probeLine, MSG_GET_DIRECTION, 0, RESPONSE_SIZE, Owner.Probe, this._probeLine);
@@ -538,18 +584,18 @@ export class VirtioGpioDriver implements GuestInterruptSink {
   private _probeFailed(errno: number): void {
     this.probeError = errno;
     this._warn(-1, DriverWarning.ProbeFailed);
-    this._host.probed(errno);
+    this._links.probed(errno);
   }
 
   // ---- tracing --------------------------------------------------------------------
 
   flagBits(line: number): number {
     return (
-      (this.disabled[line] ? 1 : 0) |
-      (this.masked[line] ? 2 : 0) |
-      (this.queued[line] ? 4 : 0) |
-      (this.updatePending[line] ? 8 : 0) |
-      (this.queuePending[line] ? 16 : 0)
+      (this.disabled[line] ? Flag.Disabled : 0) |
+      (this.masked[line] ? Flag.Masked : 0) |
+      (this.queued[line] ? Flag.Queued : 0) |
+      (this.updatePending[line] ? Flag.UpdatePending : 0) |
+      (this.queuePending[line] ? Flag.QueuePending : 0)
     );
   }
 

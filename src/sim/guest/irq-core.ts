@@ -1,4 +1,4 @@
-import type { LatencyRange } from '../gpio/policies';
+import type { LatencyRange } from '../clock/time';
 import { EV, type SimContext } from '../sim-context';
 import { TK } from '../trace/kinds';
 import type { VirtioGpioDriver } from './gpio-driver';
@@ -22,17 +22,19 @@ export interface IrqAction {
   threaded: boolean;
 }
 
-/** Where the irq core reaches the handlers and reports its operations. */
-export interface IrqHost {
+/** The client drivers, by id: the irq core runs their handlers and reports their irq calls back. */
+export interface IrqClients {
   /** Runs a client's primary (hardirq) handler; returns its run time in ns. */
   primary(clientId: number, line: number, callNo: number): number;
   /** Runs a client's threaded handler; returns its run time, or -1 when it will call threadDone() itself. */
   thread(clientId: number, line: number, callNo: number): number;
-  /** An irq API call returned (request_irq, free_irq, enable_irq, disable_irq, irq_set_irq_type). */
+  /** An irq API call returned (request_irq, free_irq, enable_irq, disable_irq, irq_set_irq_type); the cookie is the caller's id. */
   irqOpDone(line: number, op: IrqOp, result: number, cookie: number): void;
-  /** A handler call began or ended (part 0 primary, 1 thread). */
-  handlerStart(line: number, clientId: number, callNo: number, part: number): void;
-  handlerEnd(line: number, clientId: number, callNo: number, part: number): void;
+}
+
+/** Who judges handler calls (the oracle): told when a primary handler starts. */
+export interface HandlerObserver {
+  handlerStart(line: number, callNo: number): void;
 }
 
 export type IrqOp = 'request' | 'free' | 'disable' | 'enable' | 'set-type';
@@ -59,7 +61,8 @@ const Stage = { PrimaryEnd: 1, ThreadStart: 2, ThreadEnd: 3 } as const;
 export class IrqCore {
   private readonly _ctx: SimContext;
   private readonly _chip: VirtioGpioDriver;
-  private readonly _host: IrqHost;
+  private readonly _clients: IrqClients;
+  private readonly _observer: HandlerObserver;
   readonly cfg: IrqFlowConfig;
 
   readonly action: (IrqAction | null)[];
@@ -77,10 +80,11 @@ export class IrqCore {
   private readonly _busQueue: BusOp[] = [];
   private _busOp: BusOp | null = null;
 
-  constructor(ctx: SimContext, chip: VirtioGpioDriver, host: IrqHost, cfg: IrqFlowConfig, ngpio: number) {
+  constructor(ctx: SimContext, chip: VirtioGpioDriver, clients: IrqClients, observer: HandlerObserver, cfg: IrqFlowConfig, ngpio: number) {
     this._ctx = ctx;
     this._chip = chip;
-    this._host = host;
+    this._clients = clients;
+    this._observer = observer;
     this.cfg = cfg;
     this.action = new Array<IrqAction | null>(ngpio).fill(null);
     this.descDisabled = new Uint8Array(ngpio).fill(1);
@@ -222,7 +226,7 @@ export class IrqCore {
 
   private _endOp(op: BusOp, result: number): void {
     this._busOp = null;
-    this._host.irqOpDone(op.line, op.op, result, op.cookie);
+    this._clients.irqOpDone(op.line, op.op, result, op.cookie);
     this._nextOp();
   }
 
@@ -281,9 +285,8 @@ export class IrqCore {
         return this._primaryEnd(line, action);
       case Stage.ThreadStart: {
         const callNo = this.calls[line] as number;
-        this._host.handlerStart(line, action.clientId, callNo, 1);
         this._ctx.emit(TK.HandlerStart, line, action.clientId, callNo, 1);
-        const d = this._host.thread(action.clientId, line, callNo);
+        const d = this._clients.thread(action.clientId, line, callNo);
         if (d >= 0) this._ctx.after(d, EV.Handler, line, Stage.ThreadEnd, gen);
         return;
       }
@@ -296,9 +299,9 @@ export class IrqCore {
     this.inProgress[line] = 1;
     this.pending[line] = 0;
     const callNo = ++this.calls[line]!;
-    this._host.handlerStart(line, action.clientId, callNo, 0);
+    this._observer.handlerStart(line, callNo);
     this._ctx.emit(TK.HandlerStart, line, action.clientId, callNo, 0);
-    const d = this._host.primary(action.clientId, line, callNo);
+    const d = this._clients.primary(action.clientId, line, callNo);
     this._ctx.after(d, EV.Handler, line, Stage.PrimaryEnd, this._gen[line] as number);
   }
 
@@ -307,7 +310,6 @@ export class IrqCore {
     this.inProgress[line] = 0;
     const callNo = this.calls[line] as number;
     this._ctx.emit(TK.HandlerEnd, line, action.clientId, callNo, 0);
-    this._host.handlerEnd(line, action.clientId, callNo, 0);
     if (action.threaded) {
       if (this.threadActive[line]) this._threadAgain[line] = 1;
       else {
@@ -333,7 +335,6 @@ export class IrqCore {
     this.threadActive[line] = 0;
     const callNo = this.calls[line] as number;
     this._ctx.emit(TK.HandlerEnd, line, action?.clientId ?? -1, callNo, 1);
-    if (action) this._host.handlerEnd(line, action.clientId, callNo, 1);
     if (this._threadAgain[line] && action) {
       this._threadAgain[line] = 0;
       this.threadActive[line] = 1;

@@ -44,22 +44,47 @@
  * uninterruptible sleep (the driver has no timeout), so Ctrl-C takes effect
  * only when the request completes.
  */
+import type { Action, ActionError } from '../actions';
 import { formatNs, formatSecNs, parseDuration } from '../clock/time';
-import type { Machine, ShellPort } from '../machine';
-import { TRIGGER_CODES } from '../scenario/load';
-import { EV } from '../sim-context';
-import { TK } from '../trace/kinds';
-import { IrqConsumer, type GpiomonEvent, type GpiomonListener, type GpiomonReader } from './clients';
-import { EdgeFlags, GpioOp, type GpioRequester } from './gpiolib';
+import { IRQ_TYPES } from '../gpio/constants';
+import type { Wire } from '../gpio/wire';
+import type { GpiomonEvent, GpiomonListener, GpiomonReader } from './clients';
+import { EdgeFlags, GpioOp, type GpioRequester, type Gpiolib } from './gpiolib';
 import { sanitizeForTerminal } from './line-editor';
 
-/** What the application hosting the shell provides. */
-export interface ShellHost {
-  /**
-   * Advances simulated time by `ns` (the `run` verb). The shell never calls
-   * it re-entrantly; a host that is itself inside a run should refuse.
-   */
-  runFor?(ns: number): void;
+/**
+ * What the shell may read and do: the guest kernel's gpiolib, which its tools
+ * go through as real libgpiod tools go through the kernel; a few facts about
+ * the board for its verbs; timers; and the one act() by which a verb changes
+ * the world outside the device.
+ */
+export interface ShellPort {
+  /** Simulated time now (ns). */
+  readonly now: number;
+  /** The kernel's gpiolib: the tools request lines and make their calls through it. */
+  readonly gpiolib: Gpiolib;
+  /** The physical lines, read by `levels`. */
+  readonly wire: Pick<Wire, 'level' | 'worldDrive' | 'deviceDrive' | 'pull' | 'contended'>;
+  /** Lines on the board. */
+  readonly ngpio: number;
+  /** The board's line names (the device's, else what the driver read), or null. */
+  lineNames(): readonly string[] | null;
+  /** The kind of the world source wired to a line. */
+  sourceKind(line: number): string;
+  /** The irq-consumer client of a line, or -1. */
+  consumerOn(line: number): number;
+  /** gpiochip0 is registered (the guest driver probed it). */
+  registered(): boolean;
+  /** gpiochip0 is registered, or its probe failed: commands may run. */
+  ready(): boolean;
+  /** The cdev edge request gpiomon makes: a reader on these lines (the caller starts it). */
+  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name: string): GpiomonReader;
+  /** Carries out an action (the simulator verbs); returns why it was refused, or null. */
+  act(action: Action): ActionError | null;
+  /** Calls timer(id) after `ns` of simulated time. */
+  setTimer(ns: number, id: number): void;
+  /** Records command number `n` in the trace. */
+  traceCommand(n: number): void;
 }
 
 export const SHELL_PROMPT = '$ ';
@@ -402,7 +427,7 @@ function eventTime(ns: number, format: number): string {
 
 /** The shell's side of a job: output, end, timers, and the line flags table. */
 interface JobHost {
-  readonly m: Machine;
+  readonly port: ShellPort;
   out(job: Job, text: string): void;
   ended(job: Job, status: number, signal: number): void;
   setTimer(delayNs: number, fn: () => void): number;
@@ -495,7 +520,7 @@ abstract class LineHoldingJob extends Job {
     this.timer = -1;
     for (const off of this.held.splice(0)) {
       this.host.flags[off] = undefined;
-      this.host.m.gpiolib.release(off);
+      this.host.port.gpiolib.release(off);
     }
   }
 }
@@ -551,7 +576,7 @@ class GetJob extends LineHoldingJob {
   }
 
   private _requestNext(): void {
-    const { gpiolib } = this.host.m;
+    const { gpiolib } = this.host.port;
     while (this._i < this._offsets.length) {
       const off = this._offsets[this._i] as number;
       const r = gpiolib.request(off, this._o.consumer);
@@ -582,7 +607,7 @@ class GetJob extends LineHoldingJob {
 
   private _readNext(): void {
     if (this._i < this._order.length) {
-      this.host.m.gpiolib.call(this._order[this._i] as number, GpioOp.Get, 0, this, TAG_GET);
+      this.host.port.gpiolib.call(this._order[this._i] as number, GpioOp.Get, 0, this, TAG_GET);
       return;
     }
     if (this.syscallEnd()) return;
@@ -654,7 +679,7 @@ class SetJob extends LineHoldingJob {
   }
 
   private _requestNext(): void {
-    const { gpiolib } = this.host.m;
+    const { gpiolib } = this.host.port;
     if (this._i < this._offsets.length) {
       const off = this._offsets[this._i] as number;
       const r = gpiolib.request(off, this._o.consumer);
@@ -702,7 +727,7 @@ class SetJob extends LineHoldingJob {
   private _setNext(): void {
     if (this._i < this._order.length) {
       const k = this._order[this._i] as number;
-      this.host.m.gpiolib.call(this._offsets[k] as number, GpioOp.Set, this._phys(k), this, TAG_SET);
+      this.host.port.gpiolib.call(this._offsets[k] as number, GpioOp.Set, this._phys(k), this, TAG_SET);
       return;
     }
     if (this._setError < 0) this.print(`${this.prog}: unable to set values on '${CHIP_NAME}': ${strerror(this._setError)}\n`);
@@ -778,7 +803,7 @@ class MonJob extends Job implements GpiomonListener {
   start(): void {
     const o = this._o;
     const phys = o.activeLow && o.edges !== 'both' ? (o.edges === 'rising' ? 'falling' : 'rising') : o.edges;
-    const reader = this.host.m.addGpiomon(this._offsets, phys, o.consumer);
+    const reader = this.host.port.addGpiomon(this._offsets, phys, o.consumer);
     this._reader = reader;
     reader.listener = this;
     // GPIO_V2_GET_LINE_IOCTL with edge detection: direction_input and request_irq per line, each a
@@ -838,7 +863,7 @@ class MonJob extends Job implements GpiomonListener {
   }
 
   private _name(off: number): string | null {
-    const n = this.host.m.gpiolib.lineName(off);
+    const n = this.host.port.gpiolib.lineName(off);
     return n === '' ? null : sanitizeForTerminal(n);
   }
 
@@ -921,15 +946,21 @@ const ALWAYS = new Set(['help', 'clear', 'jobs', 'kill', 'echo', 'time', 'levels
 const TOOLS = new Set(['gpiodetect', 'gpioinfo', 'gpioget', 'gpioset', 'gpiomon']);
 const COMMANDS = [...TOOLS, ...ALWAYS, 'fg'];
 
-export class Shell implements ShellPort {
+export class Shell {
   readonly prompt = SHELL_PROMPT;
   /** Receives every chunk printed; `redrawInput` asks the terminal to redraw the user's input line. */
   onOutput: ((text: string, redrawInput: boolean) => void) | null = null;
   /** Exit status of the last command that finished in the foreground (`$?`). */
   lastStatus = 0;
 
-  private readonly _m: Machine;
-  private readonly _host: ShellHost;
+  /**
+   * Advances simulated time by `ns` (the `run` verb), when the application
+   * hosting the shell allows it. The shell never calls it re-entrantly; a host
+   * that is itself inside a run should refuse.
+   */
+  runFor: ((ns: number) => void) | null = null;
+
+  private readonly _port: ShellPort;
   private _t = '';
   private _atPrompt = false;
   /** Commands being executed right now (exec may nest: a timeline step during `run`). */
@@ -945,11 +976,10 @@ export class Shell implements ShellPort {
   private readonly _flags: (LineFlags | undefined)[] = [];
   private readonly _jobHost: JobHost;
 
-  constructor(machine: Machine, host: ShellHost = {}) {
-    this._m = machine;
-    this._host = host;
+  constructor(port: ShellPort) {
+    this._port = port;
     this._jobHost = {
-      m: machine,
+      port,
       flags: this._flags,
       out: (_job, text) => this._async(text),
       ended: (job, status, sig) => this._jobEnded(job, status, sig),
@@ -960,7 +990,7 @@ export class Shell implements ShellPort {
     this._maybePrompt();
   }
 
-  // ---- ShellPort --------------------------------------------------------------------
+  // ---- what the machine calls -----------------------------------------------------------
 
   /** Everything printed so far (the last ~1 MB), as a terminal would show it. */
   transcript(): string {
@@ -971,8 +1001,8 @@ export class Shell implements ShellPort {
     this._maybePrompt();
   }
 
-  /** An EV.Shell timer came due. */
-  timer(a: number, _b: number, _c: number): void {
+  /** A timer set through the port came due. */
+  timer(a: number): void {
     const fn = this._timers.get(a);
     if (!fn) return; // cancelled
     this._timers.delete(a);
@@ -1090,7 +1120,7 @@ export class Shell implements ShellPort {
   }
 
   private _isReady(): boolean {
-    return this._m.chipReady || this._m.chip.probeError !== 0;
+    return this._port.ready();
   }
 
   /** Shows the prompt when nothing runs; first runs type-ahead that waited for the chip. */
@@ -1125,7 +1155,7 @@ export class Shell implements ShellPort {
   private _setTimer(ns: number, fn: () => void): number {
     const id = ++this._timerSeq;
     this._timers.set(id, fn);
-    this._m.after(ns, EV.Shell, id, 0, 0);
+    this._port.setTimer(ns, id);
     return id;
   }
 
@@ -1167,7 +1197,7 @@ export class Shell implements ShellPort {
       return;
     }
     if (tk.words.length === 0) return;
-    this._m.emit(TK.ShellCommand, -1, ++this._cmdNo, 0, 0);
+    this._port.traceCommand(++this._cmdNo);
     const [cmd, ...args] = tk.words as [string, ...string[]];
     const shownCmd = sanitizeForTerminal(cmd);
     if (this._fg && !ALWAYS.has(cmd)) {
@@ -1204,7 +1234,7 @@ export class Shell implements ShellPort {
         status = this._fgCmd(args);
         break;
       case 'time':
-        this._print(`${formatSecNs(this._m.now)} s since boot (${formatNs(this._m.now)})\n`);
+        this._print(`${formatSecNs(this._port.now)} s since boot (${formatNs(this._port.now)})\n`);
         status = 0;
         break;
       case 'levels':
@@ -1402,7 +1432,7 @@ export class Shell implements ShellPort {
 
   /** The chip is registered with gpiolib (the guest driver probed it). */
   private _present(): boolean {
-    return this._m.chipReady;
+    return this._port.registered();
   }
 
   /** chip_path_lookup(): a number, a path or a device name, naming the one chip there is. */
@@ -1412,7 +1442,7 @@ export class Shell implements ShellPort {
   }
 
   private _lineName(off: number): string | null {
-    const n = this._m.gpiolib.lineName(off);
+    const n = this._port.gpiolib.lineName(off);
     return n === '' ? null : n;
   }
 
@@ -1430,7 +1460,7 @@ export class Shell implements ShellPort {
     }
     const lines = ids.map((id) => ({ id, asOffset: byName ? -1 : parseUint(id), resolved: false, offset: 0 }));
     if (this._present()) {
-      const n = this._m.gpiolib.ngpio;
+      const n = this._port.gpiolib.ngpio;
       if (chipId !== null && !byName) {
         for (const l of lines) {
           if (l.asOffset !== -1 && l.asOffset < n) {
@@ -1491,7 +1521,7 @@ export class Shell implements ShellPort {
       if (it.key === 'v') return this._version(prog);
     }
     const chips = argv.slice(optind);
-    const line = `${CHIP_NAME} [${CHIP_LABEL}] (${this._m.gpiolib.ngpio} lines)\n`;
+    const line = `${CHIP_NAME} [${CHIP_LABEL}] (${this._port.gpiolib.ngpio} lines)\n`;
     if (chips.length === 0) {
       if (this._present()) this._print(line);
       return 0;
@@ -1535,7 +1565,7 @@ export class Shell implements ShellPort {
     const lines = ids.map((id) => ({ id, asOffset: byName ? -1 : parseUint(id), resolved: false, offset: 0 }));
     let found = 0;
     if (this._present()) {
-      const n = this._m.gpiolib.ngpio;
+      const n = this._port.gpiolib.ngpio;
       if (chipId !== null && !byName) {
         for (const l of lines) {
           if (l.asOffset !== -1 && l.asOffset < n) {
@@ -1573,7 +1603,7 @@ export class Shell implements ShellPort {
 
   /** The name column and attributes of one line, as print_line_info() lays them out. */
   private _lineInfo(off: number, unquoted: boolean): string {
-    const lib = this._m.gpiolib;
+    const lib = this._port.gpiolib;
     const raw = this._lineName(off);
     const name = raw === null ? null : sanitizeForTerminal(raw);
     let col: string;
@@ -1884,12 +1914,12 @@ export class Shell implements ShellPort {
 
   /** A line for a simulator verb: by the device's line name, else by offset. */
   private _verbLine(verb: string, ref: string | undefined): number | null {
-    const n = this._m.cfg.device.ngpio;
+    const n = this._port.ngpio;
     if (ref === undefined) {
       this._print(`${verb}: missing line (a name or an offset 0..${n - 1})\n`);
       return null;
     }
-    const names = this._m.cfg.device.names ?? this._m.chip.names;
+    const names = this._port.lineNames();
     if (names) {
       const i = names.indexOf(ref);
       if (i >= 0 && ref !== '') return i;
@@ -1936,78 +1966,72 @@ export class Shell implements ShellPort {
     }
     const line = this._verbLine(verb, args[0]);
     if (line === null) return 1;
-    const world = this._m.world;
-    const kind = world.specs[line]?.kind ?? 'none';
+    const action = this._verbAction(verb, line, args);
+    if (action === null) return 1;
+    const err = this._port.act(action);
+    if (err) {
+      this._print(`${verb}: ${err.message}${verb === 'press' ? '; use drive or pulse' : ''}\n`);
+      return 1;
+    }
+    // `press <line> <hold>`: the release is the verb's own, a hold time later.
+    if (verb === 'press' && action.do === 'press' && args[1] !== 'down' && args[1] !== 'up') {
+      const hold = args[1] === undefined ? DEFAULT_PRESS_NS : (this._duration(verb, 'hold time', args[1], 1) as number);
+      this._setTimer(hold, () => void this._port.act({ do: 'press', line, pressed: false }));
+    }
+    return 0;
+  }
+
+  /** Text -> action for a verb on `line`; null (with a message printed) when the arguments are wrong. */
+  private _verbAction(verb: string, line: number, args: string[]): Action | null {
     switch (verb) {
       case 'drive': {
         const b = this._bit(verb, args[1]);
-        if (b === null) return 1;
-        world.set(line, b);
-        return 0;
+        return b === null ? null : { do: 'drive', line, level: b };
       }
       case 'release':
-        world.release(line);
-        return 0;
+        return { do: 'release', line };
       case 'pulse': {
         const w = this._duration(verb, 'width', args[1], 1);
-        if (w === null) return 1;
+        if (w === null) return null;
         const b = args[2] === undefined ? 1 : this._bit(verb, args[2]);
-        if (b === null) return 1;
-        world.pulse(line, b, w);
-        return 0;
+        return b === null ? null : { do: 'pulse', line, level: b, widthNs: w };
       }
       case 'press': {
-        if (kind !== 'button') {
-          this._print(`press: line ${line} is not wired to a button (its source is '${kind}'); use drive or pulse\n`);
-          return 1;
-        }
         const a = args[1];
-        if (a === 'down' || a === 'up') {
-          world.press(line, a === 'down');
-          return 0;
-        }
-        const hold = a === undefined ? DEFAULT_PRESS_NS : this._duration(verb, 'hold time', a, 1);
-        if (hold === null) return 1;
-        world.press(line, true);
-        this._setTimer(hold, () => world.press(line, false));
-        return 0;
+        if (a === 'down' || a === 'up') return { do: 'press', line, pressed: a === 'down' };
+        // The hold time is checked now, before anything is pressed.
+        if (a !== undefined && this._duration(verb, 'hold time', a, 1) === null) return null;
+        return { do: 'press', line, pressed: true };
       }
       case 'clock': {
         const period = this._duration(verb, 'period', args[1], 100);
-        if (period === null) return 1;
+        if (period === null) return null;
         let count: number | null = null;
         if (args[2] !== undefined) {
           if (!/^\d{1,9}$/.test(args[2]) || Number(args[2]) < 1) {
             this._print(`clock: invalid count '${sanitizeForTerminal(args[2])}' (a number of periods, at least 1)\n`);
-            return 1;
+            return null;
           }
           count = Number(args[2]);
         }
-        world.startClock(line, period, Math.floor(period / 2), 0, count);
-        return 0;
+        return { do: 'clock', line, periodNs: period, highNs: Math.floor(period / 2), count };
       }
       case 'assert':
-        if (kind !== 'level-source') {
-          this._print(`assert: line ${line} is not wired to a level source (its source is '${kind}')\n`);
-          return 1;
-        }
-        world.assert(line);
-        return 0;
+        return { do: 'assert', line };
       default: {
         // irq: irq_set_irq_type() on the live interrupt of the irq-consumer client of that line.
         const t = args[1];
-        const code = t === undefined ? undefined : (TRIGGER_CODES[t] ?? TRIGGER_CODES[TRIGGER_ALIASES[t] ?? '']);
+        const code = t === undefined ? undefined : (IRQ_TYPES.codeOf(t) ?? IRQ_TYPES.codeOf(TRIGGER_ALIASES[t] ?? ''));
         if (code === undefined) {
-          this._print(`irq: ${t === undefined ? 'missing trigger' : `invalid trigger '${sanitizeForTerminal(t)}'`} (${Object.keys(TRIGGER_CODES).join(', ')})\n`);
-          return 1;
+          this._print(`irq: ${t === undefined ? 'missing trigger' : `invalid trigger '${sanitizeForTerminal(t)}'`} (${IRQ_TYPES.names.join(', ')})\n`);
+          return null;
         }
-        const c = this._m.clients.find((x): x is IrqConsumer => x instanceof IrqConsumer && x.spec.line === line);
-        if (!c) {
+        const client = this._port.consumerOn(line);
+        if (client < 0) {
           this._print(`irq: no irq-consumer client on line ${line} (the scenario's clients own interrupts; gpiomon uses its own)\n`);
-          return 1;
+          return null;
         }
-        c.setTrigger(code);
-        return 0;
+        return { do: 'irq-type', client, trigger: code };
       }
     }
   }
@@ -2019,7 +2043,7 @@ export class Shell implements ShellPort {
       this._print('run: too many arguments (usage: run <duration>)\n');
       return 2;
     }
-    const runFor = this._host.runFor;
+    const runFor = this.runFor;
     if (!runFor) {
       this._print("run: simulated time is driven by the app's controls here (play / step), not by the shell\n");
       return 1;
@@ -2030,7 +2054,7 @@ export class Shell implements ShellPort {
     }
     this._running = true;
     try {
-      runFor.call(this._host, ns);
+      runFor(ns);
     } finally {
       this._running = false;
     }
@@ -2038,7 +2062,7 @@ export class Shell implements ShellPort {
   }
 
   private _levels(args: string[]): number {
-    const n = this._m.cfg.device.ngpio;
+    const n = this._port.ngpio;
     let lines: number[] = [];
     if (args.length === 0) lines = Array.from({ length: n }, (_, i) => i);
     for (const a of args) {
@@ -2046,8 +2070,8 @@ export class Shell implements ShellPort {
       if (l === null) return 1;
       lines.push(l);
     }
-    const wire = this._m.wire;
-    const names = this._m.cfg.device.names ?? this._m.chip.names;
+    const wire = this._port.wire;
+    const names = this._port.lineNames();
     for (const i of lines) {
       const nm = names?.[i] ? `"${sanitizeForTerminal(names[i] as string)}"` : 'unnamed';
       const dev = wire.deviceDrive[i] as number;
@@ -2085,7 +2109,7 @@ const LONG_UNQUOTED: LongOpt = { name: 'unquoted', arg: false, key: 'Q' };
 const LONG_BIAS: LongOpt = { name: 'bias', arg: true, key: 'b' };
 const LONG_CONSUMER: LongOpt = { name: 'consumer', arg: true, key: 'C' };
 
-const TRIGGER_ALIASES: Record<string, string> = { rising: 'edge-rising', falling: 'edge-falling', both: 'edge-both', high: 'level-high', low: 'level-low' };
+const TRIGGER_ALIASES: Readonly<Record<string, string>> = { rising: 'edge-rising', falling: 'edge-falling', both: 'edge-both', high: 'level-high', low: 'level-low' };
 
 function parseBias(s: string): string | null {
   return s === 'pull-up' || s === 'pull-down' || s === 'disabled' ? s : null;

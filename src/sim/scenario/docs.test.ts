@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { Shell } from '../guest/shell';
 import { loadScenario } from './load';
 import { runScenario } from './runner';
 
@@ -11,7 +10,7 @@ test('the documented full example validates and meets its expectations', () => {
   expect(block).not.toBeNull();
   const s = loadScenario(block![1]!);
   if (!s.ok) throw new Error(s.error);
-  const r = runScenario(s.value, { attachShell: (m) => (m.shell = new Shell(m)) });
+  const r = runScenario(s.value);
   if (!r.ok) throw new Error(r.error);
   expect(r.value.report.expectations.filter((e) => !e.ok)).toEqual([]);
 });

@@ -1,6 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { Shell } from '../guest/shell';
-import type { Machine } from '../machine';
 import { LIBRARY } from './library/index';
 import { validateScenario } from './load';
 import { runScenario } from './runner';
@@ -31,14 +29,11 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'mock-storm': ['f9e41347bbcd86a9', 353, 1674],
 };
 
-const attachShell = (m: Machine): void => {
-  m.shell = new Shell(m);
-};
 
 function run(raw: unknown): [string, number, number] {
   const s = validateScenario(raw);
   if (!s.ok) throw new Error(s.error);
-  const r = runScenario(s.value, { attachShell });
+  const r = runScenario(s.value);
   if (!r.ok) throw new Error(r.error);
   const { report } = r.value;
   SHELL_OUT.text = report.shellOutput;

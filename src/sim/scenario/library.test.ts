@@ -1,14 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { Shell } from '../guest/shell';
-import type { Machine } from '../machine';
 import { LIBRARY } from './library/index';
 import { validateScenario } from './load';
 import { runScenario } from './runner';
 import type { Scenario } from './schema';
 
-const attachShell = (m: Machine): void => {
-  m.shell = new Shell(m);
-};
 
 function scenario(raw: unknown): Scenario {
   const s = validateScenario(raw);
@@ -27,7 +22,7 @@ describe('built-in scenarios', () => {
     test(`${entry.id}: runs to its end and meets every expectation it states`, () => {
       const s = scenario(entry.scenario);
       expect(s.description.length).toBeGreaterThan(200); // A student can follow it.
-      const r = runScenario(s, { attachShell });
+      const r = runScenario(s);
       if (!r.ok) throw new Error(r.error);
       const { report } = r.value;
       expect(report.expectations.length).toBeGreaterThan(0);
@@ -47,7 +42,7 @@ describe('determinism', () => {
     return scenario(s);
   };
   const hash = (s: Scenario): string => {
-    const r = runScenario(s, { attachShell });
+    const r = runScenario(s);
     if (!r.ok) throw new Error(r.error);
     return r.value.report.traceHash;
   };

@@ -1,19 +1,12 @@
 import * as v from 'valibot';
-import {
-  DIRECTION_IN,
-  DIRECTION_NONE,
-  DIRECTION_OUT,
-  IRQ_TYPE_EDGE_BOTH,
-  IRQ_TYPE_EDGE_FALLING,
-  IRQ_TYPE_EDGE_RISING,
-  IRQ_TYPE_LEVEL_HIGH,
-  IRQ_TYPE_LEVEL_LOW,
-  IRQ_TYPE_NONE,
-} from '../gpio/constants';
-import { policyPreset, type DevicePolicy, type LatencyRange } from '../gpio/policies';
+import { DIRECTIONS, IRQ_TYPES } from '../gpio/constants';
+import type { LatencyRange } from '../clock/time';
+import { policyPreset, type DevicePolicy } from '../gpio/policies';
 import type { Pull, SourceSpec } from '../gpio/world';
 import type { ClientSpec } from '../guest/clients';
-import type { MachineConfig, MachineStep, StepAction } from '../machine';
+import type { TimedAction } from '../actions';
+import type { MachineConfig } from '../machine';
+import { resolveStep, StepError, type StepContext } from './steps';
 import { SCENARIO_VERSION, ScenarioSchema, type Scenario } from './schema';
 
 /** Largest scenario text accepted (files and decoded links alike). */
@@ -34,14 +27,6 @@ export const DEFAULT_LATENCY = {
 export const DEFAULT_SETTLE_NS = 500_000;
 export const DEFAULT_TRACE_CAPACITY = 200_000;
 
-export const TRIGGER_CODES: Record<string, number> = {
-  none: IRQ_TYPE_NONE,
-  'edge-rising': IRQ_TYPE_EDGE_RISING,
-  'edge-falling': IRQ_TYPE_EDGE_FALLING,
-  'edge-both': IRQ_TYPE_EDGE_BOTH,
-  'level-high': IRQ_TYPE_LEVEL_HIGH,
-  'level-low': IRQ_TYPE_LEVEL_LOW,
-};
 
 /**
  * Parses JSON text from an untrusted place. Keys that could reach an object's
@@ -93,7 +78,7 @@ export function resolveScenario(s: Scenario, opts: { traceEnabled?: boolean; tra
   try {
     return { ok: true, value: resolve(s, opts) };
   } catch (e) {
-    if (e instanceof ScenarioError) return { ok: false, error: e.message };
+    if (e instanceof ScenarioError || e instanceof StepError) return { ok: false, error: e.message };
     throw e;
   }
 }
@@ -137,7 +122,7 @@ function resolve(s: Scenario, opts: { traceEnabled?: boolean; traceCapacity?: nu
           kind: 'irq-consumer',
           line: line(c.line, `${where}.line`),
           name: c.name,
-          trigger: TRIGGER_CODES[c.trigger] as number,
+          trigger: IRQ_TYPES.code[c.trigger],
           threaded: c.threaded,
           primaryNs: c.handlerTime,
           threadNs: c.threadTime,
@@ -163,7 +148,15 @@ function resolve(s: Scenario, opts: { traceEnabled?: boolean; traceCapacity?: nu
     return i;
   };
 
-  const steps: MachineStep[] = [];
+  const ctx: StepContext = {
+    ngpio: n,
+    clientCount: clients.length,
+    sourceKind: (l) => world[l]?.kind ?? 'none',
+    clientKind: (c) => clients[c]?.kind ?? 'none',
+    line,
+    client,
+  };
+  const steps: TimedAction[] = [];
   let lastEvent = -1;
   s.timeline.forEach((st, idx) => {
     const where = `timeline.${idx}`;
@@ -172,52 +165,7 @@ function resolve(s: Scenario, opts: { traceEnabled?: boolean; traceCapacity?: nu
       if (st.event < lastEvent) throw new ScenarioError(`${where}.event: exact steps must be in event order`);
       lastEvent = st.event;
     }
-    const push = (action: StepAction, at = st.at): void => {
-      steps.push(st.event === undefined ? { at, action } : { at, event: st.event, action });
-    };
-    switch (st.do) {
-      case 'drive':
-        return push({ do: 'drive', line: line(st.line, `${where}.line`), level: st.level });
-      case 'release':
-        return push({ do: 'release', line: line(st.line, `${where}.line`) });
-      case 'pulse':
-        return push({ do: 'pulse', line: line(st.line, `${where}.line`), level: st.level, widthNs: st.width });
-      case 'press': {
-        const l = line(st.line, `${where}.line`);
-        if (world[l]?.kind !== 'button') throw new ScenarioError(`${where}.line: line ${l} has no button in "world"`);
-        push({ do: 'press', line: l, pressed: st.pressed });
-        if (st.hold !== undefined) {
-          if (st.event !== undefined) throw new ScenarioError(`${where}.hold: "hold" cannot be combined with "event"`);
-          push({ do: 'press', line: l, pressed: !st.pressed }, st.at + st.hold);
-        }
-        return;
-      }
-      case 'clock': {
-        const high = st.high ?? Math.floor(st.period / 2);
-        if (high <= 0 || high >= st.period) throw new ScenarioError(`${where}.high: the high time must be inside the period`);
-        return push({ do: 'clock', line: line(st.line, `${where}.line`), periodNs: st.period, highNs: high, count: st.count ?? null });
-      }
-      case 'assert': {
-        const l = line(st.line, `${where}.line`);
-        if (world[l]?.kind !== 'level-source') throw new ScenarioError(`${where}.line: line ${l} has no level-source in "world"`);
-        return push({ do: 'assert', line: l });
-      }
-      case 'irq-type':
-        return push({ do: 'irq-type', client: consumer(client(st.client, `${where}.client`), clients, `${where}.client`), trigger: TRIGGER_CODES[st.trigger] as number });
-      case 'irq-disable':
-        return push({ do: 'irq-disable', client: consumer(client(st.client, `${where}.client`), clients, `${where}.client`) });
-      case 'irq-enable':
-        return push({ do: 'irq-enable', client: consumer(client(st.client, `${where}.client`), clients, `${where}.client`) });
-      case 'set-output': {
-        const c = client(st.client, `${where}.client`);
-        if (clients[c]?.kind !== 'output') throw new ScenarioError(`${where}.client: client ${c} is not an output client`);
-        return push({ do: 'set-output', client: c, value: st.value });
-      }
-      case 'shell':
-        return push({ do: 'shell', command: st.command });
-      case 'pause':
-        return push({ do: 'pause' });
-    }
+    steps.push(...resolveStep(st, ctx, where));
   });
 
   const lat = s.device.latency;
@@ -237,7 +185,7 @@ function resolve(s: Scenario, opts: { traceEnabled?: boolean; traceCapacity?: nu
         event: lat.event ?? DEFAULT_LATENCY.event,
         interrupt: lat.interrupt ?? DEFAULT_LATENCY.interrupt,
       },
-      initialDirection: lines.map((l) => (l.direction === 'out' ? DIRECTION_OUT : l.direction === 'in' ? DIRECTION_IN : DIRECTION_NONE)),
+      initialDirection: lines.map((l) => DIRECTIONS.code[l.direction]),
       initialValue: lines.map((l) => l.value),
     },
     queueSize: s.device.queueSize,
@@ -257,11 +205,6 @@ function resolve(s: Scenario, opts: { traceEnabled?: boolean; traceCapacity?: nu
     traceEnabled: opts.traceEnabled ?? true,
     settleNs: s.oracle.settle ?? DEFAULT_SETTLE_NS,
   };
-}
-
-function consumer(c: number, clients: ClientSpec[], where: string): number {
-  if (clients[c]?.kind !== 'irq-consumer') throw new ScenarioError(`${where}: client ${c} is not an irq-consumer`);
-  return c;
 }
 
 function sourceSpec(src: Scenario['world'][string]): SourceSpec {

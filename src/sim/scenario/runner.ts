@@ -1,23 +1,13 @@
 import type { Violation } from '../check/monitors';
 import { Machine, type RunStop } from '../machine';
+import { LINE_COUNT_KEYS, lineCounts, transportView, zeroCounts, type LineCounts, type TransportView } from '../observe';
 import { TK } from '../trace/kinds';
 import { resolveScenario, type Result } from './load';
 import type { CountExpectation, Scenario } from './schema';
 
-export interface LineReport {
+export interface LineReport extends LineCounts {
   line: number;
   name: string;
-  delivered: number;
-  coalesced: number;
-  spurious: number;
-  lost: number;
-  handlerCalls: number;
-  /** eventq buffers the driver got back INVALID. */
-  invalid: number;
-  /** Device-side interrupt events by delivery result (seed 000). */
-  deviceDelivered: number;
-  deviceCoalesced: number;
-  deviceMasked: number;
 }
 
 export type Totals = Omit<LineReport, 'line' | 'name'> & {
@@ -27,13 +17,7 @@ export type Totals = Omit<LineReport, 'line' | 'name'> & {
 };
 
 /** What happened to the device's interrupts to the guest (the transport layer). */
-export interface TransportReport {
-  mode: string;
-  raised: number;
-  delivered: number;
-  coalesced: number;
-  masked: number;
-}
+export type TransportReport = Omit<TransportView, 'isr' | 'asserted'>;
 
 export interface ExpectationResult {
   /** What was checked, e.g. `total.lost` or `lines.button.delivered`. */
@@ -73,8 +57,6 @@ export interface RunOptions {
   traceCapacity?: number;
   /** Hard stop so no scenario can run forever (a livelock burns events, not wall time). */
   maxEvents?: number;
-  /** Attaches a shell to the machine before it starts (the CLI and app pass guest/shell's factory). */
-  attachShell?: (m: Machine) => void;
 }
 
 export const DEFAULT_MAX_EVENTS = 50_000_000;
@@ -84,7 +66,6 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): Result<{ report
   const cfg = resolveScenario(s, opts);
   if (!cfg.ok) return cfg;
   const m = new Machine(cfg.value);
-  opts.attachShell?.(m);
   let stop: RunStop;
   do {
     stop = m.runUntil(s.duration, opts.maxEvents ?? DEFAULT_MAX_EVENTS);
@@ -94,50 +75,14 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): Result<{ report
 }
 
 export function buildReport(s: Scenario, m: Machine, stop: RunStop): Report {
-  const names = s.device.lines.map((l) => l.name);
-  const lines: LineReport[] = names.map((name, i) => {
-    const o = m.oracle.lines[i]!;
-    return {
-      line: i,
-      name,
-      delivered: o.delivered,
-      coalesced: o.coalesced,
-      spurious: o.spurious,
-      lost: o.lost,
-      handlerCalls: m.irq.calls[i] as number,
-      invalid: m.invalidConsumed[i] as number,
-      deviceDelivered: m.device.evDelivered[i] as number,
-      deviceCoalesced: m.device.evCoalesced[i] as number,
-      deviceMasked: m.device.evMasked[i] as number,
-    };
-  });
+  const lines: LineReport[] = s.device.lines.map((l, i) => ({ line: i, name: l.name, ...lineCounts(m, i) }));
   const total: Totals = {
-    delivered: 0,
-    coalesced: 0,
-    spurious: 0,
-    lost: 0,
-    handlerCalls: 0,
-    invalid: 0,
-    deviceDelivered: 0,
-    deviceCoalesced: 0,
-    deviceMasked: 0,
+    ...zeroCounts(),
     warnings: m.trace.count(TK.DrvWarn),
     requests: m.trace.count(TK.MsgRequest),
   };
-  const t = m.transport;
-  const sum = (a: Uint32Array): number => a.reduce((x, y) => x + y, 0);
-  const transport: TransportReport = { mode: t.mode, raised: sum(t.raised), delivered: sum(t.delivered), coalesced: sum(t.coalesced), masked: sum(t.masked) };
-  for (const l of lines) {
-    total.delivered += l.delivered;
-    total.coalesced += l.coalesced;
-    total.spurious += l.spurious;
-    total.lost += l.lost;
-    total.handlerCalls += l.handlerCalls;
-    total.invalid += l.invalid;
-    total.deviceDelivered += l.deviceDelivered;
-    total.deviceCoalesced += l.deviceCoalesced;
-    total.deviceMasked += l.deviceMasked;
-  }
+  for (const l of lines) for (const k of LINE_COUNT_KEYS) total[k] += l[k];
+  const { isr: _isr, asserted: _asserted, ...transport } = transportView(m);
   const mustCount = m.monitors.mustCount;
   let all = 0;
   for (const c of m.monitors.counts) all += c;
@@ -158,7 +103,7 @@ export function buildReport(s: Scenario, m: Machine, stop: RunStop): Report {
     advisoryCount: all - mustCount,
     deviceFailed: m.device.failure !== 0,
     pendingAtEnd: m.oracle.pendingAtEnd,
-    shellOutput: m.shell?.transcript() ?? '',
+    shellOutput: m.shell.transcript(),
     expectations: [],
     ok: true,
   };
@@ -170,7 +115,6 @@ export function buildReport(s: Scenario, m: Machine, stop: RunStop): Report {
   return report;
 }
 
-const COUNT_KEYS = ['delivered', 'coalesced', 'spurious', 'lost', 'handlerCalls', 'invalid', 'deviceDelivered', 'deviceCoalesced', 'deviceMasked'] as const;
 
 function fmt(e: CountExpectation): string {
   return e.min === e.max ? String(e.min) : `${e.min}..${e.max}`;
@@ -185,7 +129,7 @@ function checkExpectations(s: Scenario, r: Report): ExpectationResult[] {
     out.push({ what, expected: fmt(e), actual: String(actual), ok: actual >= e.min && actual <= e.max });
   };
   if (exp.total) {
-    for (const k of COUNT_KEYS) count(`total.${k}`, exp.total[k], r.total[k]);
+    for (const k of LINE_COUNT_KEYS) count(`total.${k}`, exp.total[k], r.total[k]);
     count('total.warnings', exp.total.warnings, r.total.warnings);
     count('total.requests', exp.total.requests, r.total.requests);
   }
@@ -195,7 +139,7 @@ function checkExpectations(s: Scenario, r: Report): ExpectationResult[] {
       out.push({ what: `lines.${ref}`, expected: 'a line of the device', actual: 'no such line', ok: false });
       continue;
     }
-    for (const k of COUNT_KEYS) count(`lines.${ref}.${k}`, counts[k], line[k]);
+    for (const k of LINE_COUNT_KEYS) count(`lines.${ref}.${k}`, counts[k], line[k]);
   }
   if (exp.transport) {
     count('transport.raised', exp.transport.raised, r.transport.raised);

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { parseDuration } from '../clock/time';
 import { MAX_QUEUE_SIZE } from '../virtio/constants';
+import { IRQ_TYPES } from '../gpio/constants';
 
 /**
  * Scenario format, version 1 (docs/scenario-format.md). Every object is
@@ -46,8 +47,7 @@ const LineName = v.pipe(
 );
 /** A line, by name or number. */
 export const LineRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.minLength(1))], 'expected a line number or a line name');
-export const TRIGGERS = ['none', 'edge-rising', 'edge-falling', 'edge-both', 'level-high', 'level-low'] as const;
-const Trigger = v.picklist(TRIGGERS, `expected one of ${TRIGGERS.join(', ')}`);
+const Trigger = v.picklist(IRQ_TYPES.names, `expected one of ${IRQ_TYPES.names.join(', ')}`);
 
 const Line = v.strictObject({
   name: v.optional(LineName, ''),

@@ -2,7 +2,7 @@ import { Machine } from '../machine';
 import { loadScenario, resolveScenario } from '../scenario/load';
 import { TK } from '../trace/kinds';
 import { MSG_NAMES } from '../gpio/constants';
-import { describeEvent } from '../trace/describe';
+import { describeEvent } from '../explain/describe';
 
 /** Builds a machine from a scenario object (throws with the loader's message if it is invalid). */
 export function machineFor(scenario: Record<string, unknown>): Machine {

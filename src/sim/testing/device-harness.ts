@@ -10,8 +10,9 @@ import {
   RESPONSE_SIZE,
   VIRTIO_GPIO_F_IRQ,
 } from '../gpio/constants';
-import { GpioDevice, type DeviceWiring } from '../gpio/device';
-import { policyPreset, type DeviceConfig, type DevicePolicy, type LatencyRange } from '../gpio/policies';
+import { GpioDevice } from '../gpio/device';
+import type { LatencyRange } from '../clock/time';
+import { policyPreset, type DeviceConfig, type DevicePolicy } from '../gpio/policies';
 import { GuestMemory } from '../memory';
 import { EV, type SimContext } from '../sim-context';
 import { Trace } from '../trace/trace';
@@ -43,7 +44,7 @@ export interface Answer {
  * MockSplitQueue): it builds real chains in guest memory, notifies, and reads
  * back exactly what the device wrote. Time advances only through run().
  */
-export class DeviceHarness implements SimContext, DeviceWiring {
+export class DeviceHarness implements SimContext {
   now = 0;
   readonly queue = new EventQueue();
   readonly prng = new Prng(1);
@@ -80,7 +81,7 @@ export class DeviceHarness implements SimContext, DeviceWiring {
       initialValue: Array.from({ length: n }, () => 0),
     };
     this.levels = new Uint8Array(n);
-    this.dev = new GpioDevice(this, this.mem, cfg, this);
+    this.dev = new GpioDevice(this, this.mem, cfg, { level: this.levels, setDevice: (line, level) => this._output(line, level) }, { raise: (q) => void this.raised.push(q) });
     this.monitors = new Monitors(this, this.dev);
     this.dev.obs = this.monitors;
     this.dev.senseInitial();
@@ -113,19 +114,11 @@ export class DeviceHarness implements SimContext, DeviceWiring {
     return this.prng.range(r.min, r.max);
   }
 
-  // DeviceWiring
-  outputChanged(line: number, level: number): void {
+  /** The device drove a line (the harness plays the wire). */
+  private _output(line: number, level: number): void {
     this.outputs.push(line, level);
     if (level >= 0) this.levels[line] = level;
   }
-  level(line: number): number {
-    return this.levels[line] as number;
-  }
-  interrupt(queue: number): void {
-    this.raised.push(queue);
-  }
-  eventTaken(): void {}
-  eventDecided(): void {}
 
   /** Runs device events for `ns` of simulated time. */
   run(ns = 100_000): void {
@@ -201,7 +194,7 @@ export class DeviceHarness implements SimContext, DeviceWiring {
   /** Changes a line's physical level (the device senses it at once). */
   setLevel(line: number, level: number): void {
     this.levels[line] = level;
-    this.dev.sense(line, level);
+    this.dev.levelChanged(line, level);
   }
 
   violations(): string[] {

@@ -4,6 +4,8 @@
  * for people by describe.ts. Numbers never change once released: trace hashes
  * and exported JSONL depend on them.
  */
+import { namesOf, vocabulary } from '../vocabulary';
+
 export const TK = {
   // Ring operations. a = queue index (0 requestq, 1 eventq).
   RingAdd: 1, //      driver added a chain: b = head, c = avail idx after
@@ -76,26 +78,32 @@ export function categoryOf(kind: number): TraceCategory {
   return 'step';
 }
 
-export const KIND_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(TK).map(([name, value]) => [value, name]),
-);
+/** Kind names (RingAdd, MsgRequest, ...), for exports and the UI. */
+export const KINDS = vocabulary(TK);
+export const KIND_NAMES = KINDS.byCode;
 
 /** Device-side delivery result of one interrupt event (the seed-000 vocabulary). */
 export const DeliveryResult = { Delivered: 0, Coalesced: 1, Masked: 2 } as const;
 export type DeliveryResult = (typeof DeliveryResult)[keyof typeof DeliveryResult];
-export const DELIVERY_NAMES = ['delivered', 'coalesced', 'masked'] as const;
+export const DELIVERY = namesOf(DeliveryResult, 'kebab');
+export const DELIVERY_NAMES = DELIVERY.byCode;
 
 /** What a source could learn by querying the sink (Paul Brook's proposal in seed 000). */
 export const SinkState = { Normal: 0, Latched: 1, Masked: 2 } as const;
 export type SinkState = (typeof SinkState)[keyof typeof SinkState];
-export const SINK_NAMES = ['normal', 'latched', 'masked'] as const;
+export const SINK = namesOf(SinkState, 'kebab');
+export const SINK_NAMES = SINK.byCode;
 
 /** What made a device-side interrupt event. */
 export const EventCause = { Rising: 1, Falling: 2, LevelActive: 3 } as const;
+export const EVENT_CAUSE = namesOf(EventCause, 'kebab');
 
 /** Why a line level changed. */
 export const LevelCause = { World: 0, DeviceOutput: 1, Pull: 2 } as const;
+export const LEVEL_CAUSE = namesOf(LevelCause, 'kebab');
 
+/** What the oracle concluded about a handler call or an owed interrupt. */
 export const OracleLabel = { Delivered: 0, Coalesced: 1, Spurious: 2, Lost: 3 } as const;
 export type OracleLabel = (typeof OracleLabel)[keyof typeof OracleLabel];
-export const ORACLE_NAMES = ['delivered', 'coalesced', 'spurious', 'lost'] as const;
+export const ORACLE = namesOf(OracleLabel, 'kebab');
+export const ORACLE_NAMES = ORACLE.byCode;

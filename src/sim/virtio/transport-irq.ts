@@ -1,6 +1,6 @@
 import { EV, type SimContext } from '../sim-context';
 import { DeliveryResult, TK } from '../trace/kinds';
-import type { LatencyRange } from '../gpio/policies';
+import type { LatencyRange } from '../clock/time';
 
 /** The guest side that runs when an interrupt is taken. */
 export interface GuestInterruptSink {

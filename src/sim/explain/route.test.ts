@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { machineFor } from './testing/build';
+import { machineFor } from '../testing/build';
 import { irqRoute } from './route';
 
 test('the route shows each layer and its mask state as the interrupt moves', () => {
@@ -18,7 +18,7 @@ test('the route shows each layer and its mask state as the interrupt moves', () 
     'transport: MSI-X vector 2',
   ]);
   expect(armed[0]!.state).toBe('edge-rising, buffer held (armed), sink normal');
-  m.applyLive({ do: 'drive', line: 0, level: 1 });
+  m.apply({ do: 'drive', line: 0, level: 1 });
   m.runUntil(1_020_000); // Inside the 50 us handler.
   const inHandler = irqRoute(m, 0);
   expect(inHandler[0]).toMatchObject({ masked: true, state: 'edge-rising, no buffer, sink normal' });

@@ -1,36 +1,32 @@
-import { DIRECTION_NAMES, IRQ_TYPE_NAMES, MSG_NAMES } from '../gpio/constants';
+import { ACTION_KINDS } from '../actions';
+import { RULES } from '../check/rules';
+import { DIRECTION_NAMES, IRQ_STATUSES, IRQ_TYPE_NAMES, MSG_NAMES, STATUSES } from '../gpio/constants';
 import { MALFORMED_TEXT } from '../gpio/device';
+import { CALLBACK_NAMES, flagNames } from '../guest/gpio-driver';
+import { WARNING_TEXT } from '../guest/warnings';
+import { DELIVERY_NAMES, EventCause, LevelCause, ORACLE_NAMES, OracleLabel, SINK_NAMES, TK, categoryOf, KIND_NAMES } from '../trace/kinds';
+import type { TraceEvent } from '../trace/trace';
 import { RING_FAULT_TEXT } from '../virtio/device-queue';
 import { describeStatus } from '../virtio/device-status';
-import { RULES } from '../check/rules';
-import { WARNING_TEXT } from '../guest/warnings';
-import { DELIVERY_NAMES, EventCause, LevelCause, ORACLE_NAMES, SINK_NAMES, TK, categoryOf, KIND_NAMES } from './kinds';
-import type { TraceEvent } from './trace';
+import { TransportInterrupt } from '../virtio/transport-irq';
+
+/**
+ * Words for trace events: one line of plain text per event (never HTML), for
+ * the trace list, the JSONL export and the CLI. Display only: nothing in the
+ * simulation reads these.
+ */
 
 const Q = ['requestq', 'eventq'];
 const queueName = (q: number): string => (q < 0 ? 'config' : (Q[q] ?? `queue ${q}`));
 const msgName = (t: number): string => MSG_NAMES[t] ?? `unknown type ${t}`;
 const typeName = (t: number): string => IRQ_TYPE_NAMES[t] ?? `type ${t}`;
-const irqStatus = (s: number): string => (s === 1 ? 'VALID' : s === 0 ? 'INVALID' : `status ${s}`);
+const irqStatus = (s: number): string => IRQ_STATUSES.name(s) ?? `status ${s}`;
 const hex = (n: number, w: number): string => (n >>> 0).toString(16).padStart(w, '0');
 
 /** Bytes of a request struct (le16 type, le16 gpio, le32 value) as hex. */
 export function requestBytes(type: number, gpio: number, value: number): string {
   const b = [type & 0xff, type >> 8, gpio & 0xff, gpio >> 8, value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24];
   return b.map((x) => hex(x, 2)).join(' ');
-}
-
-const STEP_NAMES = ['', 'drive', 'release', 'pulse', 'press', 'clock', 'assert', 'irq-type', 'irq-disable', 'irq-enable', 'set-output', 'shell', 'pause'];
-const CALLBACK_NAMES = ['', 'irq_enable', 'irq_disable', 'irq_mask', 'irq_unmask', 'irq_set_type', 'irq_ack', 'irq_eoi', 'eventq callback', 'bus_sync_unlock', 'prepare (queue buffer)'];
-
-export function flagNames(bits: number): string {
-  const f: string[] = [];
-  if (bits & 1) f.push('disabled');
-  if (bits & 2) f.push('masked');
-  if (bits & 4) f.push('queued');
-  if (bits & 8) f.push('update_pending');
-  if (bits & 16) f.push('queue_pending');
-  return f.length ? f.join(' ') : '-';
 }
 
 /** One line of text for a trace event (plain text, never HTML). */
@@ -50,7 +46,7 @@ export function describeEvent(e: TraceEvent): string {
     case TK.RingFault:
       return `device: ${queueName(a)} is broken: ${RING_FAULT_TEXT[b as 0] ?? b}`;
     case TK.IrqRaise:
-      return `device raises the ${queueName(a)} interrupt (${a >= -1 && c >= 0 ? (b === 11 ? 'INTx GSI 11' : `MSI-X vector ${b}`) : b}): ${DELIVERY_NAMES[c] ?? c}`;
+      return `device raises the ${queueName(a)} interrupt (${a >= -1 && c >= 0 ? (b === TransportInterrupt.INTX_GSI ? `INTx GSI ${b}` : `MSI-X vector ${b}`) : b}): ${DELIVERY_NAMES[c] ?? c}`;
     case TK.IrqEntry:
       return a < 0 ? `guest takes INTx, reads ISR = 0x${hex(b, 2)} (line deasserted)` : `guest takes MSI-X vector ${a}`;
     case TK.IrqVqCallback:
@@ -58,7 +54,7 @@ export function describeEvent(e: TraceEvent): string {
     case TK.MsgRequest:
       return `${msgName(a)} gpio ${e.line} value ${b} [${requestBytes(a, e.line & 0xffff, b)}]`;
     case TK.MsgResponse:
-      return `device answers ${msgName(a)} gpio ${e.line}: ${b & 0xff ? 'ERR' : 'OK'} value ${b >> 8} [${hex(b & 0xff, 2)} ${hex(b >> 8, 2)}], used length ${c}`;
+      return `device answers ${msgName(a)} gpio ${e.line}: ${STATUSES.name(b & 0xff) ?? `status ${b & 0xff}`} value ${b >> 8} [${hex(b & 0xff, 2)} ${hex(b >> 8, 2)}], used length ${c}`;
     case TK.MsgDone:
       return `driver reads ${msgName(a)} gpio ${e.line}: status ${b & 0xff} value ${b >> 8}, rx length ${c}`;
     case TK.MsgMalformed:
@@ -105,7 +101,7 @@ export function describeEvent(e: TraceEvent): string {
     case TK.GpiomonEvent:
       return `gpiomon: ${a === 1 ? 'rising' : 'falling'} edge on gpio ${e.line}`;
     case TK.OracleLabel:
-      return a === 3
+      return a === OracleLabel.Lost
         ? `oracle: ${b} owed interrupt${b === 1 ? '' : 's'} on gpio ${e.line} LOST`
         : `oracle: call ${c} on gpio ${e.line} ${ORACLE_NAMES[a]?.toUpperCase()}${b > 1 ? ` (covers ${b})` : ''}`;
     case TK.Violation: {
@@ -113,7 +109,7 @@ export function describeEvent(e: TraceEvent): string {
       return r ? `${c ? 'VIOLATION' : 'advisory'} ${r.id} (virtio 1.2 ${r.section}): ${r.text}` : `violation ${a}`;
     }
     case TK.Step:
-      return `step ${a >= 0 ? a : '(live)'}: ${STEP_NAMES[b] ?? b}`;
+      return `step ${a >= 0 ? a : '(live)'}: ${ACTION_KINDS.name(b) ?? b}`;
     case TK.ShellCommand:
       return `shell command ${a}`;
     default:

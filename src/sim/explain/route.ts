@@ -1,8 +1,8 @@
-import { EVENTQ, IRQ_TYPE_NAMES } from './gpio/constants';
-import type { Machine } from './machine';
-import { SINK_NAMES } from './trace/kinds';
-import { flagNames } from './trace/describe';
-import { TransportInterrupt } from './virtio/transport-irq';
+import { EVENTQ, IRQ_TYPE_NAMES } from '../gpio/constants';
+import { Flag, flagNames } from '../guest/gpio-driver';
+import type { Machine } from '../machine';
+import { SINK_NAMES } from '../trace/kinds';
+import { TransportInterrupt } from '../virtio/transport-irq';
 
 /** One layer of an interrupt's path from the wire to the CPU, with its own mask state. */
 export interface RouteLayer {
@@ -39,7 +39,7 @@ export function irqRoute(m: Machine, line: number): RouteLayer[] {
   ];
   if (chip.ready && chip.hasIrq) {
     const flags = chip.flagBits(line);
-    layers.push({ layer: 'gpio irq_chip', id: `hwirq ${line}`, masked: (flags & 3) !== 0, state: flagNames(flags) });
+    layers.push({ layer: 'gpio irq_chip', id: `hwirq ${line}`, masked: (flags & (Flag.Disabled | Flag.Masked)) !== 0, state: flagNames(flags) });
     const action = m.irq.action[line];
     layers.push({
       layer: 'line irq',

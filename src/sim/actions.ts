@@ -1,0 +1,124 @@
+import { vocabulary } from './vocabulary';
+
+/**
+ * Everything that can happen to a run from outside the simulated system: a
+ * person driving a line or pressing a button, a client driver asked to change
+ * its interrupt, a command typed in the guest's shell, a pause. The loader
+ * (file -> action), the shell's simulator verbs (text -> action), the UI's
+ * controls and anything else that steers a run produce these; Machine.apply()
+ * is the only place that carries them out. Lines and clients are indices.
+ */
+export type Action =
+  | { do: 'drive'; line: number; level: 0 | 1 }
+  | { do: 'release'; line: number }
+  | { do: 'pulse'; line: number; level: 0 | 1; widthNs: number }
+  | { do: 'press'; line: number; pressed: boolean }
+  | { do: 'clock'; line: number; periodNs: number; highNs: number; count: number | null }
+  | { do: 'assert'; line: number }
+  | { do: 'irq-type'; client: number; trigger: number }
+  | { do: 'irq-disable'; client: number }
+  | { do: 'irq-enable'; client: number }
+  | { do: 'set-output'; client: number; value: 0 | 1 }
+  | { do: 'shell'; command: string }
+  | { do: 'pause' };
+
+export type ActionKind = Action['do'];
+
+/** Each kind's code, as traced in Step events (stable: trace hashes depend on them). */
+export const ACTION_KINDS = vocabulary({
+  drive: 1,
+  release: 2,
+  pulse: 3,
+  press: 4,
+  clock: 5,
+  assert: 6,
+  'irq-type': 7,
+  'irq-disable': 8,
+  'irq-enable': 9,
+  'set-output': 10,
+  shell: 11,
+  pause: 12,
+} satisfies Record<ActionKind, number>);
+
+/**
+ * An action at simulated time `at`. With `event`, it applies exactly after
+ * that many processed events (how live actions are recorded, so a replay lands
+ * them at the same place in the event order, not merely at the same time).
+ */
+export interface TimedAction {
+  at: number;
+  event?: number;
+  action: Action;
+}
+
+/** Where an action came from; it decides how the action is traced. */
+export const ActionOrigin = {
+  /** A timeline step of the scenario, traced with its index. */
+  Timeline: 0,
+  /** Done live (the UI, a recorded step replayed at its exact event), traced as such. */
+  Live: 1,
+  /** A simulator verb typed in the shell: the shell traces the command line itself. */
+  Shell: 2,
+} as const;
+export type ActionOrigin = (typeof ActionOrigin)[keyof typeof ActionOrigin];
+
+/** What an action is checked against: the board as it is built. */
+export interface ActionBoard {
+  readonly ngpio: number;
+  readonly clientCount: number;
+  /** The kind of the world source wired to a line ('none', 'button', 'level-source', ...). */
+  sourceKind(line: number): string;
+  /** The kind of a client driver ('irq-consumer', 'output', ...). */
+  clientKind(client: number): string;
+}
+
+/** Why an action cannot be carried out: the field at fault and a sentence without it. */
+export interface ActionError {
+  field: 'line' | 'client';
+  message: string;
+}
+
+/**
+ * The one validator: an action names an existing line or client, a press
+ * needs a button, an assert a level source, an interrupt change an
+ * irq-consumer, set-output an output client. Null when the action is fine.
+ */
+export function checkAction(a: Action, board: ActionBoard): ActionError | null {
+  switch (a.do) {
+    case 'drive':
+    case 'release':
+    case 'pulse':
+    case 'clock':
+      return checkLine(a.line, board);
+    case 'press':
+      return checkLine(a.line, board) ?? wiredTo(a.line, 'button', 'a button', board);
+    case 'assert':
+      return checkLine(a.line, board) ?? wiredTo(a.line, 'level-source', 'a level source', board);
+    case 'irq-type':
+    case 'irq-disable':
+    case 'irq-enable':
+      return checkClient(a.client, 'irq-consumer', 'an irq-consumer', board);
+    case 'set-output':
+      return checkClient(a.client, 'output', 'an output client', board);
+    case 'shell':
+    case 'pause':
+      return null;
+  }
+}
+
+function checkLine(line: number, board: ActionBoard): ActionError | null {
+  if (Number.isInteger(line) && line >= 0 && line < board.ngpio) return null;
+  return { field: 'line', message: `line ${line} does not exist (the device has ${board.ngpio} lines)` };
+}
+
+function wiredTo(line: number, kind: string, what: string, board: ActionBoard): ActionError | null {
+  const k = board.sourceKind(line);
+  return k === kind ? null : { field: 'line', message: `line ${line} is not wired to ${what} (its source is '${k}')` };
+}
+
+function checkClient(client: number, kind: string, what: string, board: ActionBoard): ActionError | null {
+  if (!Number.isInteger(client) || client < 0 || client >= board.clientCount) {
+    return { field: 'client', message: `client ${client} does not exist (${board.clientCount} clients)` };
+  }
+  return board.clientKind(client) === kind ? null : { field: 'client', message: `client ${client} is not ${what}` };
+}

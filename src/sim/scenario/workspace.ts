@@ -1,0 +1,118 @@
+import type { TimedAction } from '../actions';
+import type { DevicePolicy, PolicyPreset } from '../gpio/policies';
+import type { InterruptMode } from '../virtio/transport-irq';
+import { validateScenario, type Result } from './load';
+import type { Scenario, ScenarioInput } from './schema';
+import { actionStep, type StepInput } from './steps';
+
+/** Scenario settings a person may change between runs (the settings panel; a restart applies them). */
+export interface SettingsPatch {
+  seed?: number;
+  spec?: 'v1.2' | 'v8';
+  preset?: PolicyPreset;
+  /** Policy fields as the scenario format writes them (edgeLatch as "single" or "queue:N"). */
+  policy?: Partial<Record<keyof DevicePolicy, string | boolean>>;
+  driver?: Partial<Record<'flow' | 'requeue' | 'mask' | 'typeChange' | 'eventIdx', string | boolean>>;
+  transport?: InterruptMode;
+  latency?: Partial<Record<'notify' | 'request' | 'event' | 'interrupt', [number, number]>>;
+}
+
+/**
+ * What a person is working on: the scenario as loaded (file form), the
+ * settings they changed, and every action they took live, in order, as
+ * timeline steps. Composed, it is a scenario file that replays the session:
+ * what a restart rebuilds, what a share link carries, what survives the
+ * worker dying. Immutable except for recording.
+ */
+export class Workspace {
+  /** The scenario as loaded, settings applied (file form). */
+  readonly base: ScenarioInput;
+  /** The built-in id it came from, if any. */
+  readonly id: string | null;
+  readonly fromLink: boolean;
+  /** Actions taken live, as steps (exact event positions kept). */
+  private readonly _recorded: StepInput[];
+
+  private constructor(base: ScenarioInput, id: string | null, fromLink: boolean, recorded: StepInput[]) {
+    this.base = base;
+    this.id = id;
+    this.fromLink = fromLink;
+    this._recorded = recorded;
+  }
+
+  /** A workspace for a scenario file; null with the reason when the file is not a valid scenario. */
+  static open(json: unknown, id: string | null = null, fromLink = false): Result<Workspace> {
+    const v = validateScenario(json);
+    if (!v.ok) return v;
+    return { ok: true, value: new Workspace(cloneJson(json as ScenarioInput), id, fromLink, []) };
+  }
+
+  get recorded(): readonly StepInput[] {
+    return this._recorded;
+  }
+
+  /** Records an action taken live at this exact place in the run. */
+  record(t: TimedAction): void {
+    this._recorded.push(actionStep(t));
+  }
+
+  /** The same workspace with these steps recorded instead (restored after the worker restarted). */
+  withRecorded(steps: readonly StepInput[]): Workspace {
+    return new Workspace(this.base, this.id, this.fromLink, [...steps]);
+  }
+
+  /**
+   * The base with the recorded steps (and `extra` ones) appended, the run made
+   * long enough to hold them: a scenario file that replays the session.
+   */
+  compose(extra: readonly StepInput[] = []): ScenarioInput {
+    const base = cloneJson(this.base);
+    const added = [...this._recorded, ...extra];
+    if (added.length === 0) return base;
+    base.timeline = [...(base.timeline ?? []), ...added];
+    const duration = validateScenario(this.base);
+    const lastAt = Math.max(...added.map((s) => (typeof s.at === 'number' ? s.at : 0)));
+    if (duration.ok && lastAt > duration.value.duration) base.duration = lastAt;
+    return base;
+  }
+
+  /** The composed scenario, validated. */
+  scenario(): Result<Scenario> {
+    return validateScenario(this.compose());
+  }
+
+  /**
+   * The scenario with every live step and a pause at exactly this event:
+   * opening it replays the same events and stops where its author was.
+   */
+  share(at: number, event: number): ScenarioInput {
+    return this.compose([{ at, event, do: 'pause' }]);
+  }
+
+  /**
+   * The settings applied to the base. Another configuration gives another
+   * event order, so recorded steps keep their times and lose their event
+   * numbers. The reason, naming the field, when the result is not valid.
+   */
+  withSettings(p: SettingsPatch): Result<Workspace> {
+    const base = cloneJson(this.base);
+    const device = { ...base.device };
+    if (p.seed !== undefined) base.seed = p.seed;
+    if (p.spec) device.spec = p.spec;
+    if (p.preset) device.preset = p.preset;
+    if (p.transport) device.transport = p.transport;
+    if (p.policy) device.policy = { ...(device.policy ?? {}), ...p.policy } as typeof device.policy;
+    if (p.latency) device.latency = { ...(device.latency ?? {}), ...p.latency };
+    base.device = device;
+    if (p.driver) base.driver = { ...(base.driver ?? {}), ...p.driver } as typeof base.driver;
+    const v = validateScenario(base);
+    if (!v.ok) return v;
+    const recorded = this._recorded.map(({ event: _event, ...rest }) => rest as StepInput);
+    return { ok: true, value: new Workspace(base, this.id, this.fromLink, recorded) };
+  }
+}
+
+/** A deep copy of plain JSON data (a scenario file holds nothing else). */
+function cloneJson<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x)) as T;
+}
