@@ -1,6 +1,7 @@
 // One-way imports: ui -> worker -> sim, cli -> sim, and sim imports nothing
 // outside sim. Enforced here rather than by convention so a stray import fails CI.
 import tseslint from 'typescript-eslint';
+import { floorsPlugin } from './eslint-floors.js';
 
 const layer = (name) => ({ regex: `(^|/)(\\.\\./)+${name}(/|$)`, message: `this layer may not import from ${name}/` });
 const nodeBuiltins = { regex: '^node:', message: 'the simulation core runs in the browser too: no Node built-ins' };
@@ -16,6 +17,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'use the seeded PRNG' }],
     },
+  },
+  {
+    // Inside the core, the floors: clock/trace/actions < virtio < gpio < guest < check < machine < explain < observe < export < scenario.
+    files: ['src/sim/**/*.ts'],
+    ignores: ['src/sim/**/*.test.ts'],
+    plugins: { house: floorsPlugin },
+    rules: { 'house/floors': 'error' },
   },
   {
     files: ['src/sim/**/*.ts'],
