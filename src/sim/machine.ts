@@ -16,6 +16,7 @@ import { GuestMemory } from './memory';
 import { EV, SimCore } from './sim-context';
 import { TK } from './trace/kinds';
 import type { Trace } from './trace/trace';
+import { AVAIL_ENTRY_SIZE, AVAIL_RING, DESC_SIZE, USED_ELEM_SIZE, USED_RING } from './virtio/constants';
 import { TransportInterrupt, type InterruptMode } from './virtio/transport-irq';
 
 /** Everything needed to build a machine; the scenario loader produces it. */
@@ -39,12 +40,17 @@ export interface MachineConfig {
 /** Why a run call returned. */
 export type RunStop = 'time' | 'paused' | 'idle' | 'event-limit' | 'predicate';
 
-/** Memory big enough for both rings, every per-line buffer and the names block. */
+/** A page: guest memory starts with a null page (address 0 is never a buffer) and ends with a spare one. */
+const PAGE = 0x1000;
+/** Alignment slack per allocation: the driver aligns every buffer to a 64-byte cache line. */
+const SLACK = 64;
+
+/** Memory big enough for both rings, every per-line buffer (request, response, irq pair) and the names block. */
 function memorySize(cfg: MachineConfig): number {
   const q = cfg.queueSize;
-  const ring = 16 * q + (6 + 2 * q) + (6 + 8 * q) + 64;
+  const ring = DESC_SIZE * q + (AVAIL_RING + AVAIL_ENTRY_SIZE * q + 2) + (USED_RING + USED_ELEM_SIZE * q + 2) + SLACK;
   const names = cfg.device.names ? cfg.device.names.reduce((n, s) => n + s.length + 1, 0) : 0;
-  return 0x1000 + 2 * ring + cfg.device.ngpio * 4 * 64 + names + 64 + 0x1000;
+  return PAGE + 2 * ring + cfg.device.ngpio * 4 * SLACK + names + SLACK + PAGE;
 }
 
 /** Client timer action that starts a client driver at its start time (after the chip is registered). */

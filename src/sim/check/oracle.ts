@@ -18,7 +18,7 @@ export interface Outcome {
   lost: number;
 }
 
-export function emptyOutcome(): Outcome {
+function emptyOutcome(): Outcome {
   return { delivered: 0, coalesced: 0, spurious: 0, lost: 0 };
 }
 

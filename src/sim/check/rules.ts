@@ -444,7 +444,7 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-export const RULE_INDEX: Readonly<Record<string, number>> = Object.fromEntries(RULES.map((r, i) => [r.id, i]));
+const RULE_INDEX: Readonly<Record<string, number>> = Object.fromEntries(RULES.map((r, i) => [r.id, i]));
 
 export function ruleIndex(id: string): number {
   const i = RULE_INDEX[id];

@@ -45,7 +45,7 @@ import { namesOf } from '../vocabulary';
 import { DriverWarning, EINVAL, ENOSPC } from './warnings';
 
 /** Who asked for a request; completions go back to them. */
-export const Owner = { Probe: 1, Bus: 2, MaskType: 3, Gpiolib: 4 } as const;
+const Owner = { Probe: 1, Bus: 2, MaskType: 3, Gpiolib: 4 } as const;
 
 /** The irq_chip callback that changed the flags (traced with DrvFlags). */
 export const Callback = { Enable: 1, Disable: 2, Mask: 3, Unmask: 4, SetType: 5, Ack: 6, Eoi: 7, EventqCallback: 8, SyncUnlock: 9, Prepare: 10 } as const;
@@ -127,6 +127,8 @@ interface PendingCall {
 }
 
 const PROBE_NAMES = -1;
+/** Linux keeps each line's request and response ____cacheline_aligned (DMA safety): so does the model. */
+const CACHELINE = 64;
 
 /**
  * The toy guest driver, after Linux drivers/gpio/gpio-virtio.c. Per line it
@@ -220,10 +222,9 @@ export class VirtioGpioDriver implements GuestInterruptSink {
     const mem = this._mem;
     this._reqAddr = new Float64Array(n);
     this._resAddr = new Float64Array(n);
-    // ____cacheline_aligned request and response, as in struct virtio_gpio_line.
     for (let i = 0; i < n; i++) {
-      this._reqAddr[i] = mem.alloc(REQUEST_SIZE, 64);
-      this._resAddr[i] = mem.alloc(RESPONSE_SIZE, 64);
+      this._reqAddr[i] = mem.alloc(REQUEST_SIZE, CACHELINE);
+      this._resAddr[i] = mem.alloc(RESPONSE_SIZE, CACHELINE);
     }
     this._busy = new Uint8Array(n);
     this._curMsg = new Uint16Array(n);
@@ -245,8 +246,8 @@ export class VirtioGpioDriver implements GuestInterruptSink {
       this._ireq = new Float64Array(n);
       this._ires = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        this._ireq[i] = mem.alloc(IRQ_REQUEST_SIZE, 64);
-        this._ires[i] = mem.alloc(IRQ_RESPONSE_SIZE, 64);
+        this._ireq[i] = mem.alloc(IRQ_REQUEST_SIZE, CACHELINE);
+        this._ires[i] = mem.alloc(IRQ_RESPONSE_SIZE, CACHELINE);
       }
       this.eventq = new DriverQueue(mem, allocRing(mem, this._queueSize), this.eventIdx);
       dev.setupQueue(EVENTQ, this.eventq.layout);
@@ -254,7 +255,7 @@ export class VirtioGpioDriver implements GuestInterruptSink {
     dev.writeStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK);
 
     if (this.namesSize > 0) {
-      this._namesRes = mem.alloc(1 + this.namesSize, 64);
+      this._namesRes = mem.alloc(1 + this.namesSize, CACHELINE);
       this._enqueue(0, MSG_GET_LINE_NAMES, 0, 1 + this.namesSize, Owner.Probe, PROBE_NAMES);
     } else {
       this._probeDirections();

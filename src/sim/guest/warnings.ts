@@ -36,11 +36,6 @@ export const WARNING_TEXT: Record<number, string> = {
   14: 'Failed to get GPIO names',
 };
 
-/** The warnings that are WARN() splats (a backtrace in a real kernel), as opposed to dev_err lines. */
-export function isWarnSplat(w: number): boolean {
-  return w === DriverWarning.PrepareWarn || w === DriverWarning.IrqBadStatus;
-}
-
 export const EINVAL = -22;
 export const ENOSPC = -28;
 export const EIO = -5;

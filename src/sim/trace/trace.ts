@@ -1,5 +1,8 @@
 import { TK, categoryOf, TRACE_CATEGORIES, type TraceCategory } from './kinds';
 
+/** Trace kinds are stored in a byte. */
+const KIND_CODES = 256;
+
 /** One decoded trace record. */
 export interface TraceEvent {
   seq: number;
@@ -27,7 +30,8 @@ export class Trace {
   private readonly _c: Int32Array;
   /** Total events recorded (also the next event's seq). */
   total = 0;
-  readonly perKind = new Float64Array(256);
+  /** Exact count per kind (a kind is a u8). */
+  readonly perKind = new Float64Array(KIND_CODES);
   private _h1 = 0x811c9dc5;
   private _h2 = 0x9747b28c;
   /** When false nothing is stored or hashed; counters still run. */
@@ -162,7 +166,7 @@ export class Trace {
   /** Exact count of recorded events per category (including those no longer in the ring). */
   countsByCategory(): Record<TraceCategory, number> {
     const out = Object.fromEntries(TRACE_CATEGORIES.map((c) => [c, 0])) as Record<TraceCategory, number>;
-    for (let k = 0; k < 256; k++) {
+    for (let k = 0; k < KIND_CODES; k++) {
       const n = this.perKind[k] as number;
       if (n > 0) out[categoryOf(k)] += n;
     }

@@ -16,6 +16,9 @@ export const ISR_CONFIG = 2;
 
 export type InterruptMode = 'msi' | 'intx';
 
+/** MSI-X vectors: 0 for configuration changes, then one per queue (requestq, eventq). */
+const VECTORS = 3;
+
 /**
  * How the device's interrupts reach the guest (seeds 001, 002):
  *  - `msi`: an MSI-X-like edge message per vector (0 config, 1 + queue index);
@@ -33,19 +36,19 @@ export class TransportInterrupt {
   sink: GuestInterruptSink | null = null;
 
   /** MSI-X: per-vector mask bit, pending bit (PBA), and "message in flight to the CPU". */
-  readonly vectorMasked = new Uint8Array(3);
-  readonly vectorPending = new Uint8Array(3);
-  private readonly _vectorInFlight = new Uint8Array(3);
+  readonly vectorMasked = new Uint8Array(VECTORS);
+  readonly vectorPending = new Uint8Array(VECTORS);
+  private readonly _vectorInFlight = new Uint8Array(VECTORS);
 
   /** INTx: ISR status and the line level. */
   isr = 0;
   asserted = false;
   private _entryScheduled = false;
 
-  readonly raised = new Uint32Array(3);
-  readonly delivered = new Uint32Array(3);
-  readonly coalesced = new Uint32Array(3);
-  readonly masked = new Uint32Array(3);
+  readonly raised = new Uint32Array(VECTORS);
+  readonly delivered = new Uint32Array(VECTORS);
+  readonly coalesced = new Uint32Array(VECTORS);
+  readonly masked = new Uint32Array(VECTORS);
 
   /** The GSI a guest would see for the INTx line, and the MSI-X vector numbers: for display only. */
   static readonly INTX_GSI = 11;
