@@ -1,7 +1,7 @@
 /**
  * The typed trace events. Each event is (time, kind, line, a, b, c) with small
  * integer fields; the meaning of a/b/c per kind is documented here and decoded
- * for people by describe.ts. Numbers never change once released: trace hashes
+ * for people by explain/describe.ts. Numbers never change once released: trace hashes
  * and exported JSONL depend on them.
  */
 import { namesOf, vocabulary } from '../vocabulary';
