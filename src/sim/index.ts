@@ -36,6 +36,8 @@ export { describeEvent, eventRecord, requestBytes } from './explain/describe';
 export { toVcd, vcdChunks } from './export/vcd';
 export type { VcdMode, VcdTimescale } from './export/vcd';
 export { toJsonl, jsonlChunks } from './export/jsonl';
+export { exportRun } from './export/file';
+export type { ExportFormat, ExportFile } from './export/file';
 
 // The shell's terminal side.
 export { LineEditor, sanitizeForTerminal } from './guest/line-editor';

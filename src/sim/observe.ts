@@ -133,8 +133,8 @@ export function linesView(m: Machine): LinesView {
     coalesced: new Uint32Array(n),
     spurious: new Uint32Array(n),
     lost: new Uint32Array(n),
-    handlerCalls: m.irq.calls.slice(),
-    invalid: m.pipeline.invalidConsumed.slice(),
+    handlerCalls: new Uint32Array(n),
+    invalid: new Uint32Array(n),
     source: new Uint8Array(n),
     contended: m.wire.contended.slice(),
   };
@@ -145,11 +145,14 @@ export function linesView(m: Machine): LinesView {
     v.sink[i] = dev.sinkState(i);
     v.driverFlags[i] = chipFlags ? m.chip.flagBits(i) : 0;
     v.inHandler[i] = m.irq.inProgress[i] || m.irq.threadActive[i] ? 1 : 0;
-    const o = m.oracle.lines[i]!;
-    v.delivered[i] = o.delivered;
-    v.coalesced[i] = o.coalesced;
-    v.spurious[i] = o.spurious;
-    v.lost[i] = o.lost;
+    // The same counts the CLI report prints, read in one place.
+    const c = lineCounts(m, i);
+    v.delivered[i] = c.delivered;
+    v.coalesced[i] = c.coalesced;
+    v.spurious[i] = c.spurious;
+    v.lost[i] = c.lost;
+    v.handlerCalls[i] = c.handlerCalls;
+    v.invalid[i] = c.invalid;
     const spec = m.world.specs[i];
     const kind = spec?.kind === 'button' && !spec.activeLow ? 'button-active-high' : (spec?.kind ?? 'none');
     v.source[i] = LINE_SOURCES.codeOf(kind) ?? LINE_SOURCES.code.none;

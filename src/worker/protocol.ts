@@ -4,7 +4,7 @@
  * High-rate data travels as typed arrays in at most one `batch` per animation
  * frame (the UI asks for the next one with `frame`), never one message per event.
  */
-import type { Action, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
+import type { Action, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
 
 export type { LinesView, QueueView, TransportView, Totals, View, SettingsPatch } from '../sim/index';
 
@@ -44,7 +44,7 @@ export type Command =
   | { type: 'inspect'; line: number | null }
   /** Whether views carry the virtqueue state (only while the inspector shows it). */
   | { type: 'detail'; queues: boolean }
-  | { type: 'export'; format: 'vcd-wires' | 'vcd-rich' | 'jsonl' }
+  | { type: 'export'; format: ExportFormat }
   /** The scenario with every recorded step, ready to encode as a link. */
   | { type: 'share' };
 

@@ -8,10 +8,10 @@ import {
   libraryEntry,
   makeView,
   resolveScenario,
-  toJsonl,
-  toVcd,
+  exportRun,
   type Action,
   type EditorAction,
+  type ExportFormat,
   type Scenario,
   type SettingsPatch,
   type TraceColumns,
@@ -50,6 +50,8 @@ const MAX_EVENTS_PER_BATCH = 40_000;
 const MAX_BACKLOG = TRACE_CAPACITY / 2;
 /** A generous bound on the trace events one simulation event emits, to size run slices against the room left. */
 const TRACE_PER_EVENT_MAX = 16;
+/** The version stamped into exported files. */
+const APP_VERSION = '0.1.0';
 /** Events a time-travel replay may run before it stops (the CLI's cap too). */
 const SEEK_MAX_EVENTS = 50_000_000;
 /** How long "Next IRQ" / "Next flag" may look (wall time) before giving up. */
@@ -515,32 +517,21 @@ export class SimHost {
     this._stepsSent = recorded.length;
   }
 
-  /** Time travel: rebuild the run up to t in a scratch machine and show that instant. */
+  /** Time travel: the workspace replays the run up to t in a scratch machine; that instant is shown. */
   private _seek(t: number | null): void {
-    const v = this._ws?.scenario();
-    if (t === null || !v?.ok) return this._touch();
-    const cfg = resolveScenario(v.value, { traceEnabled: false, traceCapacity: 1 });
-    if (!cfg.ok) return;
-    const scratch = new Machine(cfg.value);
-    scratch.runUntil(t, SEEK_MAX_EVENTS);
+    const scratch = t === null ? null : this._ws?.replayTo(t, SEEK_MAX_EVENTS);
+    if (t === null || !scratch) return this._touch();
     this._io.post({ type: 'snapshot', t, view: makeView(scratch, this._inspect, this._wantQueues) });
   }
 
   // ---- exports --------------------------------------------------------------------
 
-  private _export(format: 'vcd-wires' | 'vcd-rich' | 'jsonl'): void {
+  private _export(format: ExportFormat): void {
     const m = this._m;
     const s = this._scenario;
     if (!m || !s) return;
-    const base = (this._ws?.id ?? 'scenario').replace(/[^A-Za-z0-9._-]/g, '_');
-    if (format === 'jsonl') {
-      const text = toJsonl(m, { title: s.title, seed: s.seed });
-      this._io.post({ type: 'file', filename: `${base}.jsonl`, mime: 'application/x-ndjson', text });
-      return;
-    }
-    const mode = format === 'vcd-rich' ? 'rich' : 'wires';
-    const text = toVcd(m, { mode, date: this._io.isoDate(), version: '0.1.0' });
-    this._io.post({ type: 'file', filename: `${base}${mode === 'rich' ? '-rich' : ''}.vcd`, mime: 'text/plain', text });
+    const file = exportRun(m, format, { name: this._ws?.id ?? null, title: s.title, seed: s.seed, date: this._io.isoDate(), version: APP_VERSION });
+    this._io.post({ type: 'file', ...file });
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { TimedAction } from '../actions';
 import type { DevicePolicy, PolicyPreset } from '../gpio/policies';
 import type { InterruptMode } from '../virtio/transport-irq';
-import { validateScenario, type Result } from './load';
+import { Machine } from '../machine';
+import { resolveScenario, validateScenario, type Result } from './load';
 import type { Scenario, ScenarioInput } from './schema';
 import { actionStep, type StepInput } from './steps';
 
@@ -87,6 +88,21 @@ export class Workspace {
    */
   share(at: number, event: number): ScenarioInput {
     return this.compose([{ at, event, do: 'pause' }]);
+  }
+
+  /**
+   * The session replayed, untraced, in a scratch machine up to simulated time
+   * `t` (time travel): what every panel shows for that instant. Null when the
+   * composed scenario is not valid.
+   */
+  replayTo(t: number, maxEvents: number): Machine | null {
+    const v = this.scenario();
+    if (!v.ok) return null;
+    const cfg = resolveScenario(v.value, { traceEnabled: false, traceCapacity: 1 });
+    if (!cfg.ok) return null;
+    const m = new Machine(cfg.value);
+    m.runUntil(t, maxEvents);
+    return m;
   }
 
   /**
