@@ -377,7 +377,10 @@ export class GpioDevice {
         status = STATUS_ERR;
     }
     this._mem.setU8(resp, status);
-    this._mem.setU8(resp + 1, status === STATUS_OK ? out : 0);
+    // A device never writes past the buffer it was given: a 1-byte response
+    // buffer (accepted for GET_LINE_NAMES) takes the status alone.
+    if (respLen >= RESPONSE_SIZE) this._mem.setU8(resp + 1, status === STATUS_OK ? out : 0);
+    else usedLen = respLen;
     this._finishRequest(head, gpio, type, status, out, usedLen, respLen);
   }
 
