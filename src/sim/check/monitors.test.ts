@@ -220,6 +220,19 @@ const BREACHES: Record<string, () => DeviceHarness> = {
     corrupt(h, (desc) => h.mem.setLe16(desc + DESC_FLAGS, VIRTQ_DESC_F_INDIRECT));
     return h;
   },
+  'vq.avail.head-in-flight': () => {
+    // A request the device is still processing, then the same head published again in the avail ring.
+    const h = new DeviceHarness({ latency: 50_000 });
+    h.post(MSG_GET_VALUE, 0, 0);
+    h.run(60_000); // The device took the chain (notify latency) and works on it (request latency).
+    const avail = h.rq.layout.avail;
+    const idx = h.mem.le16(avail + AVAIL_IDX);
+    h.mem.setLe16(avail + AVAIL_RING + 2 * (idx & (h.rq.layout.size - 1)), h.rq.lastHead);
+    h.mem.setLe16(avail + AVAIL_IDX, (idx + 1) & 0xffff);
+    h.dev.wake(0); // The device looks at once, while the first request is still with it.
+    h.run();
+    return h;
+  },
   'vq.avail.monotonic': () => {
     const h = new DeviceHarness();
     corrupt(h, (_desc, avail) => h.mem.setLe16(avail + AVAIL_IDX, 0x8000));

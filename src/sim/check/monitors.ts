@@ -71,6 +71,7 @@ const R = {
   inRange: ruleIndex('vq.desc.in-range'),
   indirect: ruleIndex('vq.desc.indirect-negotiated'),
   availMonotonic: ruleIndex('vq.avail.monotonic'),
+  headInFlight: ruleIndex('vq.avail.head-in-flight'),
   usedLen: ruleIndex('vq.used.len-written'),
   driverOk: ruleIndex('vq.init.driver-ok'),
 };
@@ -211,6 +212,8 @@ export class Monitors implements DeviceObserver {
         return this._flag(R.availMonotonic, -1, seq, `${q}: avail index moved by more than the queue size`);
       case RingFault.IndirectNotNegotiated:
         return this._flag(R.indirect, -1, seq, `${q}: indirect descriptor without the feature`);
+      case RingFault.HeadInFlight:
+        return this._flag(R.headInFlight, -1, seq, `${q}: a chain made available again while the device still holds it`);
       default:
         return this._flag(R.inRange, -1, seq, `${q}: index or buffer out of range`);
     }

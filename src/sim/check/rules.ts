@@ -442,6 +442,17 @@ export const RULES: readonly Rule[] = [
     text: 'The driver does not notify the device before DRIVER_OK, and the device is not used once it has failed.',
     check: 'live',
   },
+  // New rules go last: a rule's index is traced in Violation events, so moving one changes trace hashes.
+  {
+    id: 'vq.avail.head-in-flight',
+    side: 'driver',
+    level: 'must',
+    revisions: BOTH,
+    section: '2.7.13',
+    label: 'Basic Facilities / Supplying Buffers to The Device',
+    text: 'A chain is built from free descriptors: a head the device still holds (taken, not yet in the used ring) is never made available again.',
+    check: 'live',
+  },
 ];
 
 const RULE_INDEX: Readonly<Record<string, number>> = Object.fromEntries(RULES.map((r, i) => [r.id, i]));

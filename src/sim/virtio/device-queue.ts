@@ -40,6 +40,8 @@ export const RingFault = {
   BufferOutOfRange: 5,
   /** VIRTQ_DESC_F_INDIRECT without the feature negotiated. */
   IndirectNotNegotiated: 6,
+  /** A head made available again while the device still holds its chain (not yet in the used ring). */
+  HeadInFlight: 7,
 } as const;
 export type RingFault = (typeof RingFault)[keyof typeof RingFault];
 
@@ -51,6 +53,7 @@ export const RING_FAULT_TEXT: Record<RingFault, string> = {
   [RingFault.DescriptorLoop]: 'descriptor chain loops (longer than the queue)',
   [RingFault.BufferOutOfRange]: 'buffer lies outside guest memory',
   [RingFault.IndirectNotNegotiated]: 'indirect descriptor without VIRTIO_F_INDIRECT_DESC',
+  [RingFault.HeadInFlight]: 'a chain made available again while the device still holds it',
 };
 
 /** A chain the device popped, reusable so popping allocates nothing. */
@@ -99,10 +102,13 @@ export class DeviceQueue {
   eventIdx = false;
   /** Set once the ring was found broken; the device stops touching it. */
   fault: RingFault = RingFault.None;
+  /** Heads the device took and has not returned: a head made available again meanwhile is a broken ring. */
+  private readonly _held: Uint8Array;
 
   constructor(mem: GuestMemory, layout: RingLayout) {
     this._mem = mem;
     this.layout = layout;
+    this._held = new Uint8Array(layout.size);
     mem.setLe16(layout.used + USED_FLAGS, 0);
     mem.setLe16(layout.used + USED_IDX, 0);
   }
@@ -131,6 +137,8 @@ export class DeviceQueue {
     chain.count = 0;
     chain.writeBeforeRead = false;
     if (head >= size) return (this.fault = RingFault.HeadOutOfRange);
+    // The driver reused descriptors the device still owns: taking them would hand out one chain twice.
+    if (this._held[head]) return (this.fault = RingFault.HeadInFlight);
     let idx = head;
     let ttl = size;
     let sawWrite = false;
@@ -148,7 +156,10 @@ export class DeviceQueue {
       chain.addr[i] = addr;
       chain.len[i] = len;
       chain.write[i] = w;
-      if ((flags & VIRTQ_DESC_F_NEXT) === 0) return RingFault.None;
+      if ((flags & VIRTQ_DESC_F_NEXT) === 0) {
+        this._held[head] = 1;
+        return RingFault.None;
+      }
       idx = this._mem.le16(d + DESC_NEXT);
       if (idx >= size) return (this.fault = RingFault.NextOutOfRange);
       if (--ttl === 0) return (this.fault = RingFault.DescriptorLoop);
@@ -157,6 +168,7 @@ export class DeviceQueue {
 
   /** Returns a chain to the driver: element first, then the index (2.7.8). */
   pushUsed(head: number, len: number): void {
+    this._held[head] = 0;
     const slot = this.nextUsed & (this.layout.size - 1);
     const elem = this.layout.used + USED_RING + slot * USED_ELEM_SIZE;
     this._mem.setLe32(elem + USED_ELEM_ID, head);
