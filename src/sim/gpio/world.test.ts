@@ -293,10 +293,9 @@ describe('World: a level source', () => {
 });
 
 describe('World: a person overriding a level source', () => {
-  // BUG (world.ts `set`/`release` -> `_cancel`): overriding a level source's line by hand cancels its
-  // pending ack but leaves `asserted` set, so the source believes it still holds the line: every
-  // later `assert` is silently ignored (no drive, no episode) although the line sits inactive.
-  test.fails('after a person drives an asserted level source inactive, the next assert asserts again', () => {
+  // Overriding a level source's line by hand ends its assertion: a later assert must assert again
+  // (it used to be ignored silently, the source believing it still held the line).
+  test('after a person drives an asserted level source inactive, the next assert asserts again', () => {
     const h = harness([levelSource()]);
     h.world.start();
     h.world.assert(0);

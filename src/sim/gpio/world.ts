@@ -153,7 +153,7 @@ export class World {
       this._drive(line, target);
       return;
     }
-    // Contact bounce: an odd number of extra toggles ending on the target level.
+    // Contact bounce: an even number of extra toggles, so it ends on the target level.
     const flips = 2 * this._ctx.draw(s.bounce.count);
     this._bounceTarget[line] = target;
     this._bounceLeft[line] = flips;
@@ -251,8 +251,10 @@ export class World {
     this._wire.setWorld(line, level);
   }
 
+  /** Someone else takes over the line: its scheduled actions stop, and a level source's assertion ends with them. */
   private _cancel(line: number): void {
     this._gen[line]!++;
     this._ackPending[line] = 0;
+    this.asserted[line] = 0;
   }
 }
