@@ -1,5 +1,6 @@
 import { formatNs } from '../sim/clock/time';
 import type { LineReport, Report } from '../sim/scenario/runner';
+import { terminalLine } from './safe';
 
 /** Right-aligned columns; the first column left-aligned. */
 export function table(rows: string[][]): string[] {
@@ -17,7 +18,12 @@ function active(l: LineReport): boolean {
   return COLUMNS.some((k) => l[k] > 0) || l.deviceDelivered + l.deviceCoalesced + l.deviceMasked > 0;
 }
 
-/** The human summary of a run (plain text, one trailing newline). */
+/**
+ * The human summary of a run (plain text, one trailing newline). Its output
+ * boundary: each line goes through {@link terminalLine}, so nothing from the
+ * scenario (title, names, keys, messages) reaches the terminal as control
+ * characters or starts a line of its own.
+ */
 export function formatReport(r: Report): string {
   const out: string[] = [];
   out.push(r.title);
@@ -68,5 +74,5 @@ export function formatReport(r: Report): string {
   }
   const failed = r.expectations.filter((e) => !e.ok).length;
   out.push('', failed === 0 ? 'result: ok' : `result: FAILED (${failed} of ${r.expectations.length} expectations not met)`);
-  return out.join('\n') + '\n';
+  return out.map(terminalLine).join('\n') + '\n';
 }

@@ -11,6 +11,7 @@ import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './arg
 import { runBench, formatBench } from './bench';
 import { checkOutputPath, writeAtomically } from './files';
 import { formatReport, table } from './format';
+import { terminalJson, terminalLine, terminalText } from './safe';
 import { loadSource, validateSource, type Source } from './source';
 
 /** Exit codes: the contract of DESIGN.md §4. */
@@ -28,8 +29,12 @@ const attachShell: RunOptions['attachShell'] = (m) => {
   m.shell = new Shell(m);
 };
 
-const out = (s: string): void => void process.stdout.write(s);
-const err = (s: string): void => void process.stderr.write(s);
+// Every text the CLI prints passes through the one sanitizer (./safe.ts); JSON through its JSON form.
+const out = (s: string): void => void process.stdout.write(terminalText(s));
+const outJson = (v: unknown): void => void process.stdout.write(terminalJson(v) + '\n');
+const err = (s: string): void => void process.stderr.write(terminalText(s));
+/** A one-line message on stderr: a newline inside it is shown as `\n`, so it cannot fake a line of its own. */
+const errLine = (s: string): void => err(terminalLine(s) + '\n');
 
 const USAGE = `vgpio ${VERSION}: run vgpio-lab scenarios (virtio-gpio with interrupts) headless
 
@@ -141,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_INVALID;
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`vgpio ${cmd}: ${e.message}\n\n${HELP[cmd]}`);
+      err(`vgpio ${cmd}: ${terminalLine(e.message)}\n\n${HELP[cmd]}`);
       return EXIT_INVALID;
     }
     err(`vgpio: internal error (a bug in vgpio-lab, please report it): ${(e as Error).stack ?? String(e)}\n`);
@@ -164,7 +169,7 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   for (const p of [vcdPath, tracePath]) {
     const problem = p === undefined ? null : checkOutputPath(p);
     if (problem) {
-      err(`vgpio: ${problem}\n`);
+      errLine(`vgpio: ${problem}`);
       return EXIT_INVALID;
     }
   }
@@ -184,7 +189,7 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     result = runScenario(scenario, { traceEnabled: true, traceCapacity: needed, maxEvents, attachShell });
   }
   if (!result.ok) {
-    err(`vgpio: ${src.label}: invalid scenario: ${result.error}\n`);
+    errLine(`vgpio: ${src.label}: invalid scenario: ${result.error}`);
     return EXIT_INVALID;
   }
   const { report, machine } = result.value;
@@ -207,11 +212,11 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
       notes.push(`wrote ${tracePath} (JSON Lines, ${machine.trace.total - machine.trace.dropped} events, ${bytes} bytes)`);
     }
   } catch (e) {
-    err(`vgpio: cannot write the output: ${(e as Error).message}\n`);
+    errLine(`vgpio: cannot write the output: ${(e as Error).message}`);
     return EXIT_INVALID;
   }
-  if (json) out(JSON.stringify(report) + '\n');
-  else out(formatReport(report) + (notes.length ? '\n' + notes.join('\n') + '\n' : ''));
+  if (json) outJson(report);
+  else out(formatReport(report) + (notes.length ? '\n' + notes.map(terminalLine).join('\n') + '\n' : ''));
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }
 
@@ -231,7 +236,7 @@ function listCommand(json: boolean): number {
     return { id: e.id, title: typeof s.title === 'string' ? s.title : '', summary: summaryOf(s.description) };
   });
   if (json) {
-    out(JSON.stringify({ scenarios: items }) + '\n');
+    outJson({ scenarios: items });
     return EXIT_OK;
   }
   const lines: string[] = [];
@@ -240,7 +245,7 @@ function listCommand(json: boolean): number {
     lines.push(`${i.id.padEnd(width)}  ${i.title}`);
     if (i.summary) lines.push(`${' '.repeat(width)}  ${i.summary}`);
   }
-  out(lines.join('\n') + `\n\nRun one with: vgpio run <id>\n`);
+  out(lines.map(terminalLine).join('\n') + `\n\nRun one with: vgpio run <id>\n`);
   return EXIT_OK;
 }
 
@@ -250,12 +255,12 @@ function listCommand(json: boolean): number {
 async function loadValidScenario(ref: string): Promise<{ src: Source; scenario: Scenario } | null> {
   const src = await loadSource(ref);
   if (!src.ok) {
-    err(`vgpio: ${src.error}\n`);
+    errLine(`vgpio: ${src.error}`);
     return null;
   }
   const valid = validateSource(src.value);
   if (!valid.ok) {
-    err(`vgpio: ${valid.error}\n`);
+    errLine(`vgpio: ${valid.error}`);
     return null;
   }
   return { src: src.value, scenario: valid.value };
@@ -276,12 +281,12 @@ async function linkCommand(ref: string, base: string): Promise<number> {
   try {
     payload = await encodeLink(src.json);
   } catch (e) {
-    err(`vgpio: ${src.label}: ${(e as Error).message}\n`);
+    errLine(`vgpio: ${src.label}: ${(e as Error).message}`);
     return EXIT_INVALID;
   }
   const link = `${url.href}#${payload}`;
   if (link.length > MAX_LINK_CHARS) {
-    err(`vgpio: ${src.label}: the scenario is too large for a link: ${link.length} characters with this base, the limit is ${MAX_LINK_CHARS}\n`);
+    errLine(`vgpio: ${src.label}: the scenario is too large for a link: ${link.length} characters with this base, the limit is ${MAX_LINK_CHARS}`);
     return EXIT_INVALID;
   }
   out(link + '\n');
@@ -293,7 +298,7 @@ async function linkCommand(ref: string, base: string): Promise<number> {
 function benchCommand(json: boolean, quick: boolean): number {
   const progress = json ? undefined : (s: string): void => err(s);
   const result = runBench({ quick, progress });
-  if (json) out(JSON.stringify(result) + '\n');
+  if (json) outJson(result);
   else out(formatBench(result, table));
   return result.problems.length === 0 ? EXIT_OK : EXIT_FAILED;
 }
