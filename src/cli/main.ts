@@ -9,7 +9,7 @@ import { DEFAULT_MAX_EVENTS, runScenario, type RunOptions } from '../sim/scenari
 import type { Scenario } from '../sim/scenario/schema';
 import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './args';
 import { runBench, formatBench } from './bench';
-import { checkOutputPath, writeAtomically } from './files';
+import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
 import { terminalJson, terminalLine, terminalText } from './safe';
 import { loadSource, validateSource, type Source } from './source';
@@ -39,8 +39,8 @@ const errLine = (s: string): void => err(terminalLine(s) + '\n');
 const USAGE = `vgpio ${VERSION}: run vgpio-lab scenarios (virtio-gpio with interrupts) headless
 
 Usage:
-  vgpio run <file.json | link | id> [--json] [--vcd out.vcd] [--vcd-mode wires|rich]
-            [--vcd-timescale auto|1us|1ns] [--trace out.jsonl] [--seed N] [--max-events N]
+  vgpio run <file.json | link | id> [--json] [--vcd out.vcd|-] [--vcd-mode wires|rich]
+            [--vcd-timescale auto|1us|1ns] [--trace out.jsonl|-] [--seed N] [--max-events N]
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
@@ -62,11 +62,12 @@ built-in scenario (\`vgpio list\`).
 
 Options:
   --json                 print exactly one JSON object: the run report
-  --vcd <out.vcd>        write the waveforms as a Value Change Dump (PulseView, GTKWave)
+  --vcd <out.vcd>        write the waveforms as a Value Change Dump (PulseView, GTKWave);
+                         - writes to stdout (the summary then goes to stderr)
   --vcd-mode <mode>      wires (default; PulseView-safe, 1-bit signals only)
                          or rich (adds string lanes for GTKWave / Surfer)
   --vcd-timescale <ts>   auto (default: 1 us when exact, else 1 ns), 1us (round down), 1ns
-  --trace <out.jsonl>    write the event trace as JSON Lines
+  --trace <out.jsonl>    write the event trace as JSON Lines (- for stdout)
   --seed <N>             override the scenario's seed (0 to 4294967295)
   --max-events <N>       stop after N events (default ${DEFAULT_MAX_EVENTS}); counts as a failure
 
@@ -165,7 +166,13 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   if (!vcdPath && (args.values.has('--vcd-mode') || args.values.has('--vcd-timescale'))) throw new UsageError('--vcd-mode and --vcd-timescale need --vcd');
   const seed = intFlag(args, '--seed', 0, 0xffffffff);
   const maxEvents = intFlag(args, '--max-events', 1, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_EVENTS;
-  if (vcdPath && tracePath && vcdPath === tracePath) throw new UsageError('--vcd and --trace name the same file');
+  if (vcdPath && tracePath && (vcdPath === tracePath || (vcdPath !== STDOUT && safeResolve(vcdPath) === safeResolve(tracePath)))) {
+    throw new UsageError('--vcd and --trace name the same file');
+  }
+  // `-` is stdout: the export owns it, so the text report goes to stderr, and --json (whose whole point is
+  // one object on stdout) cannot share it.
+  const toStdout = vcdPath === STDOUT || tracePath === STDOUT;
+  if (toStdout && json) throw new UsageError(`--json cannot be combined with ${vcdPath === STDOUT ? '--vcd' : '--trace'} - (both would go to stdout)`);
   for (const p of [vcdPath, tracePath]) {
     const problem = p === undefined ? null : checkOutputPath(p);
     if (problem) {
@@ -204,20 +211,30 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   try {
     if (vcdPath) {
       const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const bytes = writeAtomically(vcdPath, vcdChunks(machine, { mode: vcdMode, date, version: VERSION, timescale, title: scenario.title, lineNames }));
-      notes.push(`wrote ${vcdPath} (VCD, ${vcdMode}, ${bytes} bytes)`);
+      const bytes = writeOutput(vcdPath, vcdChunks(machine, { mode: vcdMode, date, version: VERSION, timescale, title: scenario.title, lineNames }));
+      notes.push(`wrote ${vcdPath === STDOUT ? 'stdout' : vcdPath} (VCD, ${vcdMode}, ${bytes} bytes)`);
     }
     if (tracePath) {
-      const bytes = writeAtomically(tracePath, jsonlChunks(machine, { title: scenario.title, seed: scenario.seed }));
-      notes.push(`wrote ${tracePath} (JSON Lines, ${machine.trace.total - machine.trace.dropped} events, ${bytes} bytes)`);
+      const bytes = writeOutput(tracePath, jsonlChunks(machine, { title: scenario.title, seed: scenario.seed }));
+      notes.push(`wrote ${tracePath === STDOUT ? 'stdout' : tracePath} (JSON Lines, ${machine.trace.total - machine.trace.dropped} events, ${bytes} bytes)`);
     }
   } catch (e) {
     errLine(`vgpio: cannot write the output: ${(e as Error).message}`);
     return EXIT_INVALID;
   }
+  const text = formatReport(report) + (notes.length ? '\n' + notes.map(terminalLine).join('\n') + '\n' : '');
   if (json) outJson(report);
-  else out(formatReport(report) + (notes.length ? '\n' + notes.map(terminalLine).join('\n') + '\n' : ''));
+  else if (toStdout) err(text);
+  else out(text);
   return report.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+function safeResolve(p: string): string {
+  try {
+    return resolveOutput(p);
+  } catch {
+    return p;
+  }
 }
 
 // ---- list --------------------------------------------------------------------------
