@@ -1,6 +1,6 @@
 import { version as VERSION } from '../../package.json';
 import { Shell } from '../sim/guest/shell';
-import { vcdChunks, type VcdMode, type VcdTimescale } from '../sim/export/vcd';
+import { vcdChunks, vcdShortStatesAt1us, type VcdMode, type VcdTimescale } from '../sim/export/vcd';
 import { jsonlChunks } from '../sim/export/jsonl';
 import { LIBRARY } from '../sim/scenario/library/index';
 import { DEFAULT_LINK_BASE, encodeLink, MAX_LINK_CHARS } from '../sim/scenario/link';
@@ -40,7 +40,7 @@ const USAGE = `vgpio ${VERSION}: run vgpio-lab scenarios (virtio-gpio with inter
 
 Usage:
   vgpio run <file.json | link | id> [--json] [--vcd out.vcd|-] [--vcd-mode wires|rich]
-            [--vcd-timescale auto|1us|1ns] [--trace out.jsonl|-] [--seed N] [--max-events N]
+            [--vcd-timescale auto|1us|1ns [--lossy]] [--trace out.jsonl|-] [--seed N] [--max-events N]
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
@@ -67,6 +67,8 @@ Options:
   --vcd-mode <mode>      wires (default; PulseView-safe, 1-bit signals only)
                          or rich (adds string lanes for GTKWave / Surfer)
   --vcd-timescale <ts>   auto (default: 1 us when exact, else 1 ns), 1us (round down), 1ns
+  --lossy                with --vcd-timescale 1us: write it even if states shorter
+                         than 1 us vanish or widen (refused otherwise, exit 2)
   --trace <out.jsonl>    write the event trace as JSON Lines (- for stdout)
   --seed <N>             override the scenario's seed (0 to 4294967295)
   --max-events <N>       stop after N events (default ${DEFAULT_MAX_EVENTS}); counts as a failure
@@ -100,7 +102,7 @@ Takes about 15 seconds.
 const SPECS: Record<string, FlagSpec> = {
   run: {
     values: ['--vcd', '--vcd-mode', '--vcd-timescale', '--trace', '--seed', '--max-events'],
-    switches: ['--json', '--help', '-h'],
+    switches: ['--json', '--lossy', '--help', '-h'],
     positional: [1, 1],
   },
   list: { values: [], switches: ['--json', '--help', '-h'], positional: [0, 0] },
@@ -164,6 +166,8 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   const vcdMode = choiceFlag<VcdMode>(args, '--vcd-mode', ['wires', 'rich'], 'wires');
   const timescale = choiceFlag<VcdTimescale>(args, '--vcd-timescale', ['auto', '1us', '1ns'], 'auto');
   if (!vcdPath && (args.values.has('--vcd-mode') || args.values.has('--vcd-timescale'))) throw new UsageError('--vcd-mode and --vcd-timescale need --vcd');
+  const lossy = args.switches.has('--lossy');
+  if (lossy && timescale !== '1us') throw new UsageError('--lossy only applies to --vcd-timescale 1us');
   const seed = intFlag(args, '--seed', 0, 0xffffffff);
   const maxEvents = intFlag(args, '--max-events', 1, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_EVENTS;
   if (vcdPath && tracePath && (vcdPath === tracePath || (vcdPath !== STDOUT && safeResolve(vcdPath) === safeResolve(tracePath)))) {
@@ -208,10 +212,21 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     );
   }
   const lineNames = scenario.device.lines.map((l) => l.name);
+  const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const vcdOpts = { mode: vcdMode, date, version: VERSION, timescale, title: scenario.title, lineNames };
+  if (vcdPath && timescale === '1us') {
+    // Microseconds round times down: a state shorter than 1 us vanishes or becomes 1 us wide. Say how many, before writing anything.
+    const short = vcdShortStatesAt1us(machine, vcdOpts);
+    const what = `${short} state${short === 1 ? '' : 's'} (pulses) shorter than 1 us`;
+    if (short > 0 && !lossy) {
+      errLine(`vgpio: --vcd-timescale 1us would drop or widen ${what}; use --vcd-timescale auto or 1ns for exact times, or add --lossy to write it anyway`);
+      return EXIT_INVALID;
+    }
+    if (short > 0) errLine(`vgpio: warning: --vcd-timescale 1us --lossy: ${what} dropped or widened to 1 us in ${vcdPath === STDOUT ? 'stdout' : vcdPath}`);
+  }
   try {
     if (vcdPath) {
-      const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const bytes = writeOutput(vcdPath, vcdChunks(machine, { mode: vcdMode, date, version: VERSION, timescale, title: scenario.title, lineNames }));
+      const bytes = writeOutput(vcdPath, vcdChunks(machine, vcdOpts));
       notes.push(`wrote ${vcdPath === STDOUT ? 'stdout' : vcdPath} (VCD, ${vcdMode}, ${bytes} bytes)`);
     }
     if (tracePath) {
