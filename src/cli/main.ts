@@ -2,6 +2,8 @@ import { version as VERSION } from '../../package.json';
 import { Shell } from '../sim/guest/shell';
 import { vcdChunks, vcdShortStatesAt1us, type VcdMode, type VcdTimescale } from '../sim/export/vcd';
 import { jsonlChunks } from '../sim/export/jsonl';
+import { toWaveJson, waveJsonText } from '../sim/export/wavejson';
+import { formatNs, parseDuration } from '../sim/clock/time';
 import { LIBRARY } from '../sim/scenario/library/index';
 import { DEFAULT_LINK_BASE, encodeLink, MAX_LINK_CHARS } from '../sim/scenario/link';
 import { DEFAULT_TRACE_CAPACITY } from '../sim/scenario/load';
@@ -40,7 +42,8 @@ const USAGE = `vgpio ${VERSION}: run vgpio-lab scenarios (virtio-gpio with inter
 
 Usage:
   vgpio run <file.json | link | id> [--json] [--vcd out.vcd|-] [--vcd-mode wires|rich]
-            [--vcd-timescale auto|1us|1ns [--lossy]] [--trace out.jsonl|-] [--seed N] [--max-events N]
+            [--vcd-timescale auto|1us|1ns [--lossy]] [--trace out.jsonl|-]
+            [--wavejson out.json|- [--window 1ms..2ms]] [--seed N] [--max-events N]
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
@@ -70,6 +73,8 @@ Options:
   --lossy                with --vcd-timescale 1us: write it even if states shorter
                          than 1 us vanish or widen (refused otherwise, exit 2)
   --trace <out.jsonl>    write the event trace as JSON Lines (- for stdout)
+  --wavejson <out.json>  write a WaveDrom (WaveJSON) diagram of the lines (- for stdout)
+  --window <A..B>        the time window of --wavejson, e.g. 1ms..2ms (default: the whole run)
   --seed <N>             override the scenario's seed (0 to 4294967295)
   --max-events <N>       stop after N events (default ${DEFAULT_MAX_EVENTS}); counts as a failure
 
@@ -101,7 +106,7 @@ Takes about 15 seconds.
 
 const SPECS: Record<string, FlagSpec> = {
   run: {
-    values: ['--vcd', '--vcd-mode', '--vcd-timescale', '--trace', '--seed', '--max-events'],
+    values: ['--vcd', '--vcd-mode', '--vcd-timescale', '--trace', '--wavejson', '--window', '--seed', '--max-events'],
     switches: ['--json', '--lossy', '--help', '-h'],
     positional: [1, 1],
   },
@@ -170,14 +175,25 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   if (lossy && timescale !== '1us') throw new UsageError('--lossy only applies to --vcd-timescale 1us');
   const seed = intFlag(args, '--seed', 0, 0xffffffff);
   const maxEvents = intFlag(args, '--max-events', 1, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_EVENTS;
-  if (vcdPath && tracePath && (vcdPath === tracePath || (vcdPath !== STDOUT && safeResolve(vcdPath) === safeResolve(tracePath)))) {
-    throw new UsageError('--vcd and --trace name the same file');
+  const wavePath = args.values.get('--wavejson');
+  const windowText = args.values.get('--window');
+  if (windowText !== undefined && !wavePath) throw new UsageError('--window needs --wavejson');
+  const window = windowText === undefined ? null : parseWindow(windowText);
+  const outputs: [string, string][] = [];
+  for (const [flag, p] of [['--vcd', vcdPath], ['--trace', tracePath], ['--wavejson', wavePath]] as const) if (p !== undefined) outputs.push([flag, p]);
+  for (let i = 0; i < outputs.length; i++) {
+    for (let j = i + 1; j < outputs.length; j++) {
+      const [fa, a] = outputs[i] as [string, string];
+      const [fb, b] = outputs[j] as [string, string];
+      if (a === b || (a !== STDOUT && b !== STDOUT && safeResolve(a) === safeResolve(b))) throw new UsageError(`${fa} and ${fb} name the same file`);
+    }
   }
   // `-` is stdout: the export owns it, so the text report goes to stderr, and --json (whose whole point is
   // one object on stdout) cannot share it.
-  const toStdout = vcdPath === STDOUT || tracePath === STDOUT;
-  if (toStdout && json) throw new UsageError(`--json cannot be combined with ${vcdPath === STDOUT ? '--vcd' : '--trace'} - (both would go to stdout)`);
-  for (const p of [vcdPath, tracePath]) {
+  const toStdout = outputs.some(([, p]) => p === STDOUT);
+  const stdoutFlag = outputs.find(([, p]) => p === STDOUT)?.[0];
+  if (toStdout && json) throw new UsageError(`--json cannot be combined with ${stdoutFlag} - (both would go to stdout)`);
+  for (const p of [vcdPath, tracePath, wavePath]) {
     const problem = p === undefined ? null : checkOutputPath(p);
     if (problem) {
       errLine(`vgpio: ${problem}`);
@@ -189,7 +205,7 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   if (!loaded) return EXIT_INVALID;
   const scenario: Scenario = seed === undefined ? loaded.scenario : { ...loaded.scenario, seed };
   const src = loaded.src;
-  const exporting = vcdPath !== undefined || tracePath !== undefined;
+  const exporting = vcdPath !== undefined || tracePath !== undefined || wavePath !== undefined;
 
   // The ring keeps the scenario's capacity; to export, the whole run when it fits in MAX_EXPORT_TRACE.
   const base = scenario.trace.capacity ?? DEFAULT_TRACE_CAPACITY;
@@ -224,6 +240,21 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     }
     if (short > 0) errLine(`vgpio: warning: --vcd-timescale 1us --lossy: ${what} dropped or widened to 1 us in ${vcdPath === STDOUT ? 'stdout' : vcdPath}`);
   }
+  let wave: ReturnType<typeof toWaveJson> | null = null;
+  if (wavePath) {
+    const endNs = machine.now;
+    const [fromNs, toNs] = window ?? [0, endNs];
+    if (fromNs >= endNs) {
+      errLine(`vgpio: --window ${windowText}: the run ended at ${formatNs(endNs)}, before the window starts`);
+      return EXIT_INVALID;
+    }
+    try {
+      wave = toWaveJson(machine, { fromNs, toNs: Math.min(toNs, endNs), lineNames, title: scenario.title });
+    } catch (e) {
+      errLine(`vgpio: --window ${windowText ?? ''}: ${(e as Error).message}`);
+      return EXIT_INVALID;
+    }
+  }
   try {
     if (vcdPath) {
       const bytes = writeOutput(vcdPath, vcdChunks(machine, vcdOpts));
@@ -232,6 +263,12 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     if (tracePath) {
       const bytes = writeOutput(tracePath, jsonlChunks(machine, { title: scenario.title, seed: scenario.seed }));
       notes.push(`wrote ${tracePath === STDOUT ? 'stdout' : tracePath} (JSON Lines, ${machine.trace.total - machine.trace.dropped} events, ${bytes} bytes)`);
+    }
+    if (wavePath && wave) {
+      const bytes = writeOutput(wavePath, [waveJsonText(wave.wavejson)]);
+      notes.push(
+        `wrote ${wavePath === STDOUT ? 'stdout' : wavePath} (WaveJSON, ${wave.wavejson.foot.text}; ${wave.samples} columns, ${bytes} bytes)`,
+      );
     }
   } catch (e) {
     errLine(`vgpio: cannot write the output: ${(e as Error).message}`);
@@ -242,6 +279,16 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   else if (toStdout) err(text);
   else out(text);
   return report.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+/** `A..B` (durations such as `1ms..2ms`, `500us..1.5ms`), from < to. */
+function parseWindow(text: string): [number, number] {
+  const m = /^(.+?)\.\.(.+)$/.exec(text);
+  const from = m ? parseDuration(m[1] as string) : null;
+  const to = m ? parseDuration(m[2] as string) : null;
+  if (from === null || to === null) throw new UsageError(`--window expects FROM..TO durations such as 1ms..2ms, got ${JSON.stringify(text)}`);
+  if (to <= from) throw new UsageError(`--window ${text}: the end must come after the start`);
+  return [from, to];
 }
 
 function safeResolve(p: string): string {
