@@ -13,7 +13,7 @@ import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './arg
 import { runBench, formatBench } from './bench';
 import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
-import { terminalJson, terminalLine, terminalText } from './safe';
+import { jsonTextForTerminal, terminalJson, terminalLine, terminalText } from './safe';
 import { loadSource, validateSource, type Source } from './source';
 
 /** Exit codes: the contract of DESIGN.md §4. */
@@ -251,7 +251,7 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     try {
       wave = toWaveJson(machine, { fromNs, toNs: Math.min(toNs, endNs), lineNames, title: scenario.title });
     } catch (e) {
-      errLine(`vgpio: --window ${windowText ?? ''}: ${(e as Error).message}`);
+      errLine(`vgpio: ${windowText === undefined ? '--wavejson' : `--window ${windowText}`}: ${(e as Error).message}`);
       return EXIT_INVALID;
     }
   }
@@ -261,11 +261,11 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
       notes.push(`wrote ${vcdPath === STDOUT ? 'stdout' : vcdPath} (VCD, ${vcdMode}, ${bytes} bytes)`);
     }
     if (tracePath) {
-      const bytes = writeOutput(tracePath, jsonlChunks(machine, { title: scenario.title, seed: scenario.seed }));
+      const bytes = writeOutput(tracePath, mapChunks(jsonlChunks(machine, { title: scenario.title, seed: scenario.seed }), jsonTextForTerminal));
       notes.push(`wrote ${tracePath === STDOUT ? 'stdout' : tracePath} (JSON Lines, ${machine.trace.total - machine.trace.dropped} events, ${bytes} bytes)`);
     }
     if (wavePath && wave) {
-      const bytes = writeOutput(wavePath, [waveJsonText(wave.wavejson)]);
+      const bytes = writeOutput(wavePath, [jsonTextForTerminal(waveJsonText(wave.wavejson))]);
       notes.push(
         `wrote ${wavePath === STDOUT ? 'stdout' : wavePath} (WaveJSON, ${wave.wavejson.foot.text}; ${wave.samples} columns, ${bytes} bytes)`,
       );
@@ -289,6 +289,10 @@ function parseWindow(text: string): [number, number] {
   if (from === null || to === null) throw new UsageError(`--window expects FROM..TO durations such as 1ms..2ms, got ${JSON.stringify(text)}`);
   if (to <= from) throw new UsageError(`--window ${text}: the end must come after the start`);
   return [from, to];
+}
+
+function* mapChunks(chunks: Iterable<string>, f: (s: string) => string): Generator<string, void, undefined> {
+  for (const c of chunks) yield f(c);
 }
 
 function safeResolve(p: string): string {

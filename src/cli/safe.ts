@@ -48,8 +48,16 @@ export function terminalLine(text: string): string {
  * `\uXXXX` too. The result is still exact JSON: it parses to the same value.
  */
 export function terminalJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return jsonTextForTerminal(JSON.stringify(value));
+}
+
+/**
+ * JSON text (from `JSON.stringify`, so C0 controls are already escaped) with
+ * DEL, C1 controls, U+2028 / U+2029 and bidi / zero-width characters written
+ * as `\uXXXX`. In JSON text they can only occur inside strings, so the result
+ * parses to the same value; used for the JSON exports too (JSON Lines,
+ * WaveJSON), which may go to a terminal (`-`, `cat`).
+ */
+export function jsonTextForTerminal(text: string): string {
+  return text.replace(/[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

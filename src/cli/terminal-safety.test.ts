@@ -79,6 +79,20 @@ describe('no escape sequence from user data reaches the terminal', () => {
     expect(report.expectations[1].what).toBe(`lines.${KEY}`);
   });
 
+  test('JSON exports to stdout (--trace -, --wavejson -) carry no raw C1 or bidi character and parse to the same title', async () => {
+    const title = `t \x9b2J \u202e \u2028 ${ESC}]0;x\x07`;
+    const file = write('evil-export.json', { ...EVIL, title, expect: {} });
+    const trace = await cli('run', file, '--trace', '-');
+    expect(trace.code).toBe(0);
+    expect(trace.stdout).not.toMatch(CONTROL);
+    expect(JSON.parse(trace.stdout.split('\n')[0]!).title).toBe(title);
+    const wave = await cli('run', file, '--wavejson', '-');
+    expect(wave.code).toBe(0);
+    expect(wave.stdout).not.toMatch(CONTROL);
+    expect(JSON.parse(wave.stdout).head.text).toBe(`${title}: 0 ns to 2 ms`);
+    expect(trace.stderr + wave.stderr).not.toMatch(CONTROL);
+  });
+
   test('the sanitizer: visible escapes, newlines kept only in multi-line text, JSON round-trips', () => {
     expect(terminalLine(`a${ESC}[31mb\rc\nd\te`)).toBe('a\\x1b[31mb\\rc\\nd\te');
     expect(terminalText(`a${ESC}[31mb\nc`)).toBe('a\\x1b[31mb\nc');
