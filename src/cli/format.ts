@@ -1,4 +1,5 @@
 import { formatNs, type LineReport, type Report } from '../sim/index';
+import { terminalLine } from './safe';
 
 /** Right-aligned columns; the first column left-aligned. */
 export function table(rows: string[][]): string[] {
@@ -16,7 +17,12 @@ function active(l: LineReport): boolean {
   return COLUMNS.some((k) => l[k] > 0) || l.deviceDelivered + l.deviceCoalesced + l.deviceMasked > 0;
 }
 
-/** The human summary of a run (plain text, one trailing newline). */
+/**
+ * The human summary of a run (plain text, one trailing newline). Its output
+ * boundary: each line goes through {@link terminalLine}, so nothing from the
+ * scenario (title, names, keys, messages) reaches the terminal as control
+ * characters or starts a line of its own.
+ */
 export function formatReport(r: Report): string {
   const out: string[] = [];
   out.push(r.title);
@@ -67,5 +73,5 @@ export function formatReport(r: Report): string {
   }
   const failed = r.expectations.filter((e) => !e.ok).length;
   out.push('', failed === 0 ? 'result: ok' : `result: FAILED (${failed} of ${r.expectations.length} expectations not met)`);
-  return out.join('\n') + '\n';
+  return out.map(terminalLine).join('\n') + '\n';
 }

@@ -1,9 +1,28 @@
 import { version as VERSION } from '../../package.json';
-import { DEFAULT_LINK_BASE, DEFAULT_MAX_EVENTS, DEFAULT_TRACE_CAPACITY, encodeLink, jsonlChunks, LIBRARY, MAX_LINK_CHARS, runScenario, type Scenario, vcdChunks, type VcdMode, type VcdTimescale } from '../sim/index';
+import {
+  DEFAULT_LINK_BASE,
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_TRACE_CAPACITY,
+  encodeLink,
+  formatNs,
+  jsonlChunks,
+  LIBRARY,
+  MAX_LINK_CHARS,
+  parseDuration,
+  runScenario,
+  toWaveJson,
+  vcdChunks,
+  vcdShortStatesAt1us,
+  waveJsonText,
+  type Scenario,
+  type VcdMode,
+  type VcdTimescale,
+} from '../sim/index';
 import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './args';
 import { runBench, formatBench } from './bench';
-import { checkOutputPath, writeAtomically } from './files';
+import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
+import { jsonTextForTerminal, terminalJson, terminalLine, terminalText } from './safe';
 import { loadSource, validateSource, type Source } from './source';
 
 /** Exit codes: the contract of DESIGN.md §4. */
@@ -16,14 +35,19 @@ export const EXIT_INTERNAL = 3;
 /** Largest trace ring the CLI allocates to keep a whole run for --vcd / --trace (about 115 MB). */
 export const MAX_EXPORT_TRACE = 5_000_000;
 
-const out = (s: string): void => void process.stdout.write(s);
-const err = (s: string): void => void process.stderr.write(s);
+// Every text the CLI prints passes through the one sanitizer (./safe.ts); JSON through its JSON form.
+const out = (s: string): void => void process.stdout.write(terminalText(s));
+const outJson = (v: unknown): void => void process.stdout.write(terminalJson(v) + '\n');
+const err = (s: string): void => void process.stderr.write(terminalText(s));
+/** A one-line message on stderr: a newline inside it is shown as `\n`, so it cannot fake a line of its own. */
+const errLine = (s: string): void => err(terminalLine(s) + '\n');
 
 const USAGE = `vgpio ${VERSION}: run vgpio-lab scenarios (virtio-gpio with interrupts) headless
 
 Usage:
-  vgpio run <file.json | link | id> [--json] [--vcd out.vcd] [--vcd-mode wires|rich]
-            [--vcd-timescale auto|1us|1ns] [--trace out.jsonl] [--seed N] [--max-events N]
+  vgpio run <file.json | link | id> [--json] [--vcd out.vcd|-] [--vcd-mode wires|rich]
+            [--vcd-timescale auto|1us|1ns [--lossy]] [--trace out.jsonl|-]
+            [--wavejson out.json|- [--window 1ms..2ms]] [--seed N] [--max-events N]
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
@@ -45,11 +69,16 @@ built-in scenario (\`vgpio list\`).
 
 Options:
   --json                 print exactly one JSON object: the run report
-  --vcd <out.vcd>        write the waveforms as a Value Change Dump (PulseView, GTKWave)
+  --vcd <out.vcd>        write the waveforms as a Value Change Dump (PulseView, GTKWave);
+                         - writes to stdout (the summary then goes to stderr)
   --vcd-mode <mode>      wires (default; PulseView-safe, 1-bit signals only)
                          or rich (adds string lanes for GTKWave / Surfer)
   --vcd-timescale <ts>   auto (default: 1 us when exact, else 1 ns), 1us (round down), 1ns
-  --trace <out.jsonl>    write the event trace as JSON Lines
+  --lossy                with --vcd-timescale 1us: write it even if states shorter
+                         than 1 us vanish or widen (refused otherwise, exit 2)
+  --trace <out.jsonl>    write the event trace as JSON Lines (- for stdout)
+  --wavejson <out.json>  write a WaveDrom (WaveJSON) diagram of the lines (- for stdout)
+  --window <A..B>        the time window of --wavejson, e.g. 1ms..2ms (default: the whole run)
   --seed <N>             override the scenario's seed (0 to 4294967295)
   --max-events <N>       stop after N events (default ${DEFAULT_MAX_EVENTS}); counts as a failure
 
@@ -81,8 +110,8 @@ Takes about 15 seconds.
 
 const SPECS: Record<string, FlagSpec> = {
   run: {
-    values: ['--vcd', '--vcd-mode', '--vcd-timescale', '--trace', '--seed', '--max-events'],
-    switches: ['--json', '--help', '-h'],
+    values: ['--vcd', '--vcd-mode', '--vcd-timescale', '--trace', '--wavejson', '--window', '--seed', '--max-events'],
+    switches: ['--json', '--lossy', '--help', '-h'],
     positional: [1, 1],
   },
   list: { values: [], switches: ['--json', '--help', '-h'], positional: [0, 0] },
@@ -129,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_INVALID;
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`vgpio ${cmd}: ${e.message}\n\n${HELP[cmd]}`);
+      err(`vgpio ${cmd}: ${terminalLine(e.message)}\n\n${HELP[cmd]}`);
       return EXIT_INVALID;
     }
     err(`vgpio: internal error (a bug in vgpio-lab, please report it): ${(e as Error).stack ?? String(e)}\n`);
@@ -146,13 +175,32 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   const vcdMode = choiceFlag<VcdMode>(args, '--vcd-mode', ['wires', 'rich'], 'wires');
   const timescale = choiceFlag<VcdTimescale>(args, '--vcd-timescale', ['auto', '1us', '1ns'], 'auto');
   if (!vcdPath && (args.values.has('--vcd-mode') || args.values.has('--vcd-timescale'))) throw new UsageError('--vcd-mode and --vcd-timescale need --vcd');
+  const lossy = args.switches.has('--lossy');
+  if (lossy && timescale !== '1us') throw new UsageError('--lossy only applies to --vcd-timescale 1us');
   const seed = intFlag(args, '--seed', 0, 0xffffffff);
   const maxEvents = intFlag(args, '--max-events', 1, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_EVENTS;
-  if (vcdPath && tracePath && vcdPath === tracePath) throw new UsageError('--vcd and --trace name the same file');
-  for (const p of [vcdPath, tracePath]) {
+  const wavePath = args.values.get('--wavejson');
+  const windowText = args.values.get('--window');
+  if (windowText !== undefined && !wavePath) throw new UsageError('--window needs --wavejson');
+  const window = windowText === undefined ? null : parseWindow(windowText);
+  const outputs: [string, string][] = [];
+  for (const [flag, p] of [['--vcd', vcdPath], ['--trace', tracePath], ['--wavejson', wavePath]] as const) if (p !== undefined) outputs.push([flag, p]);
+  for (let i = 0; i < outputs.length; i++) {
+    for (let j = i + 1; j < outputs.length; j++) {
+      const [fa, a] = outputs[i] as [string, string];
+      const [fb, b] = outputs[j] as [string, string];
+      if (a === b || (a !== STDOUT && b !== STDOUT && safeResolve(a) === safeResolve(b))) throw new UsageError(`${fa} and ${fb} name the same file`);
+    }
+  }
+  // `-` is stdout: the export owns it, so the text report goes to stderr, and --json (whose whole point is
+  // one object on stdout) cannot share it.
+  const toStdout = outputs.some(([, p]) => p === STDOUT);
+  const stdoutFlag = outputs.find(([, p]) => p === STDOUT)?.[0];
+  if (toStdout && json) throw new UsageError(`--json cannot be combined with ${stdoutFlag} - (both would go to stdout)`);
+  for (const p of [vcdPath, tracePath, wavePath]) {
     const problem = p === undefined ? null : checkOutputPath(p);
     if (problem) {
-      err(`vgpio: ${problem}\n`);
+      errLine(`vgpio: ${problem}`);
       return EXIT_INVALID;
     }
   }
@@ -161,7 +209,7 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
   if (!loaded) return EXIT_INVALID;
   const scenario: Scenario = seed === undefined ? loaded.scenario : { ...loaded.scenario, seed };
   const src = loaded.src;
-  const exporting = vcdPath !== undefined || tracePath !== undefined;
+  const exporting = vcdPath !== undefined || tracePath !== undefined || wavePath !== undefined;
 
   // The ring keeps the scenario's capacity; to export, the whole run when it fits in MAX_EXPORT_TRACE.
   const base = scenario.trace.capacity ?? DEFAULT_TRACE_CAPACITY;
@@ -172,7 +220,7 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     result = runScenario(scenario, { traceEnabled: true, traceCapacity: needed, maxEvents });
   }
   if (!result.ok) {
-    err(`vgpio: ${src.label}: invalid scenario: ${result.error}\n`);
+    errLine(`vgpio: ${src.label}: invalid scenario: ${result.error}`);
     return EXIT_INVALID;
   }
   const { report, machine } = result.value;
@@ -184,23 +232,79 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
     );
   }
   const lineNames = scenario.device.lines.map((l) => l.name);
+  const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const vcdOpts = { mode: vcdMode, date, version: VERSION, timescale, title: scenario.title, lineNames };
+  if (vcdPath && timescale === '1us') {
+    // Microseconds round times down: a state shorter than 1 us vanishes or becomes 1 us wide. Say how many, before writing anything.
+    const short = vcdShortStatesAt1us(machine, vcdOpts);
+    const what = `${short} state${short === 1 ? '' : 's'} (pulses) shorter than 1 us`;
+    if (short > 0 && !lossy) {
+      errLine(`vgpio: --vcd-timescale 1us would drop or widen ${what}; use --vcd-timescale auto or 1ns for exact times, or add --lossy to write it anyway`);
+      return EXIT_INVALID;
+    }
+    if (short > 0) errLine(`vgpio: warning: --vcd-timescale 1us --lossy: ${what} dropped or widened to 1 us in ${vcdPath === STDOUT ? 'stdout' : vcdPath}`);
+  }
+  let wave: ReturnType<typeof toWaveJson> | null = null;
+  if (wavePath) {
+    const endNs = machine.now;
+    const [fromNs, toNs] = window ?? [0, endNs];
+    if (fromNs >= endNs) {
+      errLine(`vgpio: --window ${windowText}: the run ended at ${formatNs(endNs)}, before the window starts`);
+      return EXIT_INVALID;
+    }
+    try {
+      wave = toWaveJson(machine, { fromNs, toNs: Math.min(toNs, endNs), lineNames, title: scenario.title });
+    } catch (e) {
+      errLine(`vgpio: ${windowText === undefined ? '--wavejson' : `--window ${windowText}`}: ${(e as Error).message}`);
+      return EXIT_INVALID;
+    }
+  }
   try {
     if (vcdPath) {
-      const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const bytes = writeAtomically(vcdPath, vcdChunks(machine, { mode: vcdMode, date, version: VERSION, timescale, title: scenario.title, lineNames }));
-      notes.push(`wrote ${vcdPath} (VCD, ${vcdMode}, ${bytes} bytes)`);
+      const bytes = writeOutput(vcdPath, vcdChunks(machine, vcdOpts));
+      notes.push(`wrote ${vcdPath === STDOUT ? 'stdout' : vcdPath} (VCD, ${vcdMode}, ${bytes} bytes)`);
     }
     if (tracePath) {
-      const bytes = writeAtomically(tracePath, jsonlChunks(machine, { title: scenario.title, seed: scenario.seed }));
-      notes.push(`wrote ${tracePath} (JSON Lines, ${machine.trace.total - machine.trace.dropped} events, ${bytes} bytes)`);
+      const bytes = writeOutput(tracePath, mapChunks(jsonlChunks(machine, { title: scenario.title, seed: scenario.seed }), jsonTextForTerminal));
+      notes.push(`wrote ${tracePath === STDOUT ? 'stdout' : tracePath} (JSON Lines, ${machine.trace.total - machine.trace.dropped} events, ${bytes} bytes)`);
+    }
+    if (wavePath && wave) {
+      const bytes = writeOutput(wavePath, [jsonTextForTerminal(waveJsonText(wave.wavejson))]);
+      notes.push(
+        `wrote ${wavePath === STDOUT ? 'stdout' : wavePath} (WaveJSON, ${wave.wavejson.foot.text}; ${wave.samples} columns, ${bytes} bytes)`,
+      );
     }
   } catch (e) {
-    err(`vgpio: cannot write the output: ${(e as Error).message}\n`);
+    errLine(`vgpio: cannot write the output: ${(e as Error).message}`);
     return EXIT_INVALID;
   }
-  if (json) out(JSON.stringify(report) + '\n');
-  else out(formatReport(report) + (notes.length ? '\n' + notes.join('\n') + '\n' : ''));
+  const text = formatReport(report) + (notes.length ? '\n' + notes.map(terminalLine).join('\n') + '\n' : '');
+  if (json) outJson(report);
+  else if (toStdout) err(text);
+  else out(text);
   return report.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+/** `A..B` (durations such as `1ms..2ms`, `500us..1.5ms`), from < to. */
+function parseWindow(text: string): [number, number] {
+  const m = /^(.+?)\.\.(.+)$/.exec(text);
+  const from = m ? parseDuration(m[1] as string) : null;
+  const to = m ? parseDuration(m[2] as string) : null;
+  if (from === null || to === null) throw new UsageError(`--window expects FROM..TO durations such as 1ms..2ms, got ${JSON.stringify(text)}`);
+  if (to <= from) throw new UsageError(`--window ${text}: the end must come after the start`);
+  return [from, to];
+}
+
+function* mapChunks(chunks: Iterable<string>, f: (s: string) => string): Generator<string, void, undefined> {
+  for (const c of chunks) yield f(c);
+}
+
+function safeResolve(p: string): string {
+  try {
+    return resolveOutput(p);
+  } catch {
+    return p;
+  }
 }
 
 // ---- list --------------------------------------------------------------------------
@@ -219,7 +323,7 @@ function listCommand(json: boolean): number {
     return { id: e.id, title: typeof s.title === 'string' ? s.title : '', summary: summaryOf(s.description) };
   });
   if (json) {
-    out(JSON.stringify({ scenarios: items }) + '\n');
+    outJson({ scenarios: items });
     return EXIT_OK;
   }
   const lines: string[] = [];
@@ -228,7 +332,7 @@ function listCommand(json: boolean): number {
     lines.push(`${i.id.padEnd(width)}  ${i.title}`);
     if (i.summary) lines.push(`${' '.repeat(width)}  ${i.summary}`);
   }
-  out(lines.join('\n') + `\n\nRun one with: vgpio run <id>\n`);
+  out(lines.map(terminalLine).join('\n') + `\n\nRun one with: vgpio run <id>\n`);
   return EXIT_OK;
 }
 
@@ -238,12 +342,12 @@ function listCommand(json: boolean): number {
 async function loadValidScenario(ref: string): Promise<{ src: Source; scenario: Scenario } | null> {
   const src = await loadSource(ref);
   if (!src.ok) {
-    err(`vgpio: ${src.error}\n`);
+    errLine(`vgpio: ${src.error}`);
     return null;
   }
   const valid = validateSource(src.value);
   if (!valid.ok) {
-    err(`vgpio: ${valid.error}\n`);
+    errLine(`vgpio: ${valid.error}`);
     return null;
   }
   return { src: src.value, scenario: valid.value };
@@ -264,12 +368,12 @@ async function linkCommand(ref: string, base: string): Promise<number> {
   try {
     payload = await encodeLink(src.json);
   } catch (e) {
-    err(`vgpio: ${src.label}: ${(e as Error).message}\n`);
+    errLine(`vgpio: ${src.label}: ${(e as Error).message}`);
     return EXIT_INVALID;
   }
   const link = `${url.href}#${payload}`;
   if (link.length > MAX_LINK_CHARS) {
-    err(`vgpio: ${src.label}: the scenario is too large for a link: ${link.length} characters with this base, the limit is ${MAX_LINK_CHARS}\n`);
+    errLine(`vgpio: ${src.label}: the scenario is too large for a link: ${link.length} characters with this base, the limit is ${MAX_LINK_CHARS}`);
     return EXIT_INVALID;
   }
   out(link + '\n');
@@ -281,7 +385,7 @@ async function linkCommand(ref: string, base: string): Promise<number> {
 function benchCommand(json: boolean, quick: boolean): number {
   const progress = json ? undefined : (s: string): void => err(s);
   const result = runBench({ quick, progress });
-  if (json) out(JSON.stringify(result) + '\n');
+  if (json) outJson(result);
   else out(formatBench(result, table));
   return result.problems.length === 0 ? EXIT_OK : EXIT_FAILED;
 }

@@ -33,7 +33,8 @@ export type { RouteLayer } from './explain/route';
 export { describeEvent, eventRecord, requestBytes } from './explain/describe';
 
 // Exports.
-export { toVcd, vcdChunks } from './export/vcd';
+export { toVcd, vcdChunks, vcdShortStatesAt1us } from './export/vcd';
+export { toWaveJson, waveJsonText } from './export/wavejson';
 export type { VcdMode, VcdTimescale } from './export/vcd';
 export { toJsonl, jsonlChunks } from './export/jsonl';
 export { exportRun } from './export/file';

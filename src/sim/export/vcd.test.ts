@@ -2,12 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { Machine } from '../machine';
+import { LIBRARY } from '../scenario/library/index';
 import { validateScenario } from '../scenario/load';
 import { runScenario } from '../scenario/runner';
 import type { ScenarioInput } from '../scenario/schema';
-import { toVcd, vcdChunks, vcdId, type VcdOptions } from './vcd';
+import { TK } from '../trace/kinds';
+import { toVcd, vcdChunks, vcdId, vcdShortStatesAt1us, type VcdOptions } from './vcd';
 
 /** One input line, a toggle the timeline drives high at 200 us, a rising-edge consumer. */
 const TINY: ScenarioInput = {
@@ -125,7 +127,8 @@ describe('VCD export', () => {
       '#208', '1%', '0(',
       '#209', '0%',
       '#211', '1"',
-      '#300',
+      // One unit after the end of the run (300 us), so a change at the very end still has a length.
+      '#301',
       '',
     ];
     expect(vcd.split('\n')).toEqual(expected);
@@ -147,7 +150,7 @@ describe('VCD export', () => {
   test('timestamps never decrease and each is written once', () => {
     const p = parseVcd(toVcd(run(BUSY), { ...OPTS, mode: 'rich' }));
     for (let i = 1; i < p.times.length; i++) expect(p.times[i]!).toBeGreaterThan(p.times[i - 1]!);
-    expect(p.times.at(-1)).toBe(3_000_000); // the end of the run, in ns (the latencies are not whole microseconds)
+    expect(p.times.at(-1)).toBe(3_000_001); // one unit after the end of the run, in ns (the latencies are not whole microseconds)
   });
 
   test('identifiers are unique, avoid $ and #, and names carry no spaces', () => {
@@ -162,6 +165,16 @@ describe('VCD export', () => {
     const many = Array.from({ length: 20_000 }, (_, i) => vcdId(i));
     expect(new Set(many).size).toBe(many.length);
     expect(many.filter((id) => !/^[!"%-~]+$/.test(id))).toEqual([]);
+  });
+
+  test('no identifier starts with a character a reader can take for a value, time or keyword', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => vcdId(i));
+    // 0 1 x X z Z (scalars), b B (vectors), r R (reals), s S (strings), u w l h - (nine-valued logic), # $, digits.
+    expect(many.filter((id) => /^[0-9A-Za-z#$\\-]/.test(id))).toEqual([]);
+    expect(many.filter((id) => /[^!-~]|[#$]/.test(id))).toEqual([]);
+    const p = parseVcd(toVcd(run(BUSY), { ...OPTS, mode: 'rich', lineNames: ['clk in', 'timer', 'led'] }));
+    expect(p.vars.length).toBeGreaterThan(20);
+    for (const v of p.vars) expect(v.id).toMatch(/^[!"%&'()*+,./:;<=>?@[\]^_`{|}~]+$/);
   });
 
   test('the title cannot end a $comment block early', () => {
@@ -213,6 +226,46 @@ describe('VCD export', () => {
       expect(rounded.get('gpio0')).toBe(exact.get('gpio0'));
     }
     expect(parseVcd(toVcd(run(TINY), { ...OPTS, timescale: '1ns' })).times).toContain(208_000);
+  });
+
+  test('states shorter than 1 us are counted: a 300 ns pulse, a 2 ns glitch, a 1 MHz clock', () => {
+    const SHORT: ScenarioInput = {
+      version: 1,
+      title: 'short pulses',
+      seed: 1,
+      duration: '20us',
+      device: { lines: [{ name: 'btn', pull: 'up' }, { name: 'glitch', pull: 'up' }] },
+      world: { btn: { kind: 'button' }, glitch: { kind: 'button' } },
+      timeline: [
+        { at: '3us', do: 'press', line: 'btn', hold: '300ns' },
+        { at: '5999ns', do: 'press', line: 'glitch', hold: '2ns' },
+      ],
+    };
+    const m = run(SHORT);
+    expect(vcdShortStatesAt1us(m, OPTS)).toBe(2);
+    // At 1 us the 300 ns pulse vanishes and the 2 ns glitch becomes 1 us wide.
+    const us = parseVcd(toVcd(m, { ...OPTS, timescale: '1us', lineNames: ['btn', 'glitch'] }));
+    const btn = us.vars.find((v) => v.name === 'gpio0_btn')!.id;
+    expect(us.changes.filter(([t, id]) => id === btn && t > 0)).toEqual([]);
+    const glitch = us.vars.find((v) => v.name === 'gpio1_glitch')!.id;
+    expect(us.changes.filter(([t, id]) => id === glitch && t > 0)).toEqual([[5, glitch, '0'], [6, glitch, '1']]);
+
+    const CLOCK: ScenarioInput = {
+      ...SHORT,
+      device: { lines: [{ name: 'clk' }] },
+      world: { clk: { kind: 'clock', period: '1us', start: '10us' } },
+      timeline: [],
+    };
+    const c = run(CLOCK);
+    const edges = traceEdges(c, 0).edges.map(([t]) => t);
+    const shortIntervals = edges.slice(1).filter((t, i) => t - edges[i]! < 1000).length;
+    expect(shortIntervals).toBeGreaterThanOrEqual(19);
+    expect(vcdShortStatesAt1us(c, OPTS)).toBe(shortIntervals);
+    // Nothing is short at the default latencies, nor in a dump at 1 ns.
+    expect(vcdShortStatesAt1us(run(TINY), OPTS)).toBe(0);
+    const stats = { shortStates: -1, timescale: '1us' as const };
+    toVcd(c, { ...OPTS, timescale: '1ns', stats });
+    expect(stats.shortStates).toBe(0);
   });
 
   test('after the ring dropped events the VCD says so and starts from the first retained event with the right values', () => {
@@ -277,10 +330,10 @@ describe('sigrok-cli reads the wires-mode VCD', () => {
         .split('\n')
         .filter((l) => /^[01](,[01])*$/.test(l))
         .map((l) => l.split(',').map(Number));
-      expect(rows.length).toBe(300); // one sample per microsecond of the 300 us run
+      expect(rows.length).toBe(301); // one sample per microsecond of the 300 us run, and the one after its end
       const col = (name: string): number[] => rows.map((r) => r[names.indexOf(name)]!);
       const highAt = (name: string): number[] => col(name).flatMap((v, i) => (v ? [i] : []));
-      expect(highAt('gpio0_btn')).toEqual(Array.from({ length: 100 }, (_, i) => 200 + i));
+      expect(highAt('gpio0_btn')).toEqual(Array.from({ length: 101 }, (_, i) => 200 + i)); // high to the end, and the unit after it
       expect(highAt('gpio0_btn_handler')).toEqual([208]);
       expect(highAt('msix_eventq')).toEqual([205, 206, 207]);
       expect(highAt('msix_requestq')).toEqual([12, 13, 14, 27, 28, 29, 42, 43, 44, 57, 58, 59]);
@@ -290,4 +343,112 @@ describe('sigrok-cli reads the wires-mode VCD', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+/** A built-in scenario run like `vgpio run <id>` for an export: the whole trace kept, the guest shell attached. */
+function runLibrary(id: string): { machine: Machine; lineNames: string[]; title: string } {
+  const entry = LIBRARY.find((e) => e.id === id)!;
+  const s = validateScenario(entry.scenario);
+  if (!s.ok) throw new Error(s.error);
+  const r = runScenario(s.value, { traceCapacity: 5_000_000 });
+  if (!r.ok) throw new Error(r.error);
+  expect(r.value.machine.trace.dropped).toBe(0);
+  return { machine: r.value.machine, lineNames: s.value.device.lines.map((l) => l.name), title: s.value.title };
+}
+
+/** Each line's level changes from the trace's LineLevel events, settled per instant (exact ns), and its value at 0. */
+function traceEdges(m: Machine, line: number): { initial: number; edges: [number, number][] } {
+  const events: [number, number][] = [];
+  m.trace.forEach((e) => {
+    if (e.kind === TK.LineLevel && e.line === line) events.push([e.t, e.a ? 1 : 0]);
+  }, m.trace.firstSeq);
+  // A LineLevel event records a change: the first one shows the value before it.
+  const initial = events.length ? 1 - events[0]![1] : (m.wire.level[line] as number);
+  const edges: [number, number][] = [];
+  let v = initial;
+  for (let i = 0; i < events.length; i++) {
+    const [t, x] = events[i]!;
+    if (i + 1 < events.length && events[i + 1]![0] === t) continue; // the last value at an instant wins
+    if (x !== v) edges.push([t, x]);
+    v = x;
+  }
+  return { initial, edges };
+}
+
+/** What sigrok-cli made of a VCD, read back from its own VCD output: per channel, value at the start and changes in ns. */
+function sigrokChannels(sigrokPath: string, file: string): Map<string, { initial: number; edges: [number, number][] }> {
+  const r = spawnSync(sigrokPath, ['-I', 'vcd', '-i', file, '-O', 'vcd'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  expect(r.status, r.stderr).toBe(0);
+  const text = r.stdout;
+  const unitNs: Record<string, number> = { s: 1e9, ms: 1e6, us: 1e3, ns: 1 };
+  const ts = /\$timescale\s+(\d+)\s*(s|ms|us|ns)\s+\$end/.exec(text);
+  expect(ts, 'sigrok output timescale').not.toBe(null);
+  const mult = Number(ts![1]) * unitNs[ts![2]!]!;
+  const byId = new Map<string, string>();
+  for (const m of text.matchAll(/\$var wire 1 (\S+) (\S+) \$end/g)) byId.set(m[1]!, m[2]!);
+  const out = new Map<string, { initial: number; edges: [number, number][] }>();
+  const body = text.slice(text.indexOf('$enddefinitions $end') + '$enddefinitions $end'.length);
+  let t = -1;
+  for (const line of body.split('\n')) {
+    const tokens = line.trim().split(/\s+/).filter(Boolean);
+    if (tokens.length === 0) continue;
+    let rest = tokens;
+    if (/^#\d+$/.test(tokens[0]!)) {
+      t = Number(tokens[0]!.slice(1)) * mult;
+      rest = tokens.slice(1);
+    }
+    for (const tok of rest) {
+      const name = byId.get(tok.slice(1));
+      if (name === undefined || !/^[01]$/.test(tok[0]!)) continue;
+      const v = Number(tok[0]);
+      const ch = out.get(name);
+      if (!ch) out.set(name, { initial: v, edges: [] });
+      else {
+        const last = ch.edges.length ? ch.edges.at(-1)![1] : ch.initial;
+        if (v !== last) ch.edges.push([t, v]);
+      }
+    }
+  }
+  return out;
+}
+
+describe('sigrok-cli (libsigrok) reads every built-in scenario, wires and rich, with every line edge at its exact time', () => {
+  if (!sigrok) {
+    test.skip('sigrok-cli is not installed (apt-get install sigrok-cli); skipping the libsigrok edge comparison', () => {});
+    return;
+  }
+  const totals = { files: 0, lines: 0, edges: 0 };
+  afterAll(() => {
+    // Figures for the record: what was compared.
+    console.info(`sigrok edge comparison: ${totals.files} VCD files, ${totals.lines} line signals, ${totals.edges} edges, all at their exact ns`);
+  });
+  for (const entry of LIBRARY) {
+    test(entry.id, () => {
+      const { machine, lineNames, title } = runLibrary(entry.id);
+      const dir = mkdtempSync(join(tmpdir(), 'vgpio-sigrok-'));
+      try {
+        for (const mode of ['wires', 'rich'] as const) {
+          const file = join(dir, `${entry.id}.${mode}.vcd`);
+          const vcd = toVcd(machine, { ...OPTS, mode, title, lineNames });
+          writeFileSync(file, vcd);
+          const wires = parseVcd(vcd).vars.filter((v) => v.type === 'wire').map((v) => v.name);
+          const got = sigrokChannels(sigrok, file);
+          // Every wire arrives (the string lanes are skipped), none is empty.
+          expect([...got.keys()].sort(), `${mode}: channels`).toEqual([...wires].sort());
+          totals.files++;
+          for (let i = 0; i < machine.cfg.device.ngpio; i++) {
+            const name = lineNames[i] ? `gpio${i}_${lineNames[i]!.replace(/[^A-Za-z0-9_]/g, '_')}` : `gpio${i}`;
+            const want = traceEdges(machine, i);
+            const have = got.get(name);
+            expect(have, `${mode}: ${name} loaded`).toBeDefined();
+            expect({ mode, name, initial: have!.initial, edges: have!.edges }).toEqual({ mode, name, initial: want.initial, edges: want.edges });
+            totals.lines++;
+            totals.edges += want.edges.length;
+          }
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

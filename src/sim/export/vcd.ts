@@ -22,8 +22,12 @@ import { describeStatus } from '../virtio/device-status';
  * of microseconds (the default latencies are), so nothing is rounded, and
  * `1 ns` otherwise, because exactness wins: rounding can fold two ordered
  * changes into one instant and make a short pulse vanish. `1us` forces
- * microseconds and rounds times down (states shorter than 1 us may then not
- * show); `1ns` forces nanoseconds.
+ * microseconds and rounds times down (states shorter than 1 us then vanish or
+ * widen to 1 us: {@link vcdShortStatesAt1us} counts them, so a caller can
+ * refuse); `1ns` forces nanoseconds.
+ *
+ * The dump ends one unit after the end of the run: libsigrok drops a change
+ * lying on the last timestamp.
  */
 
 export type VcdMode = 'wires' | 'rich';
@@ -40,10 +44,30 @@ export interface VcdOptions {
   title?: string;
   /** Line names (the scenario's); defaults to the device's names block. */
   lineNames?: readonly string[];
+  /**
+   * Filled in when the dump is complete: `shortStates` counts the states (of
+   * wires and string state lanes) that last less than one timescale unit, so
+   * at `1 us` they vanish or are widened to a whole unit. Always 0 at `1 ns`.
+   */
+  stats?: VcdStats;
 }
 
-/** Identifier characters: `!` to `~` without `#` and `$` (legal, but confusing next to `#t` and `$end`). */
-const ID_CHARS = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => c !== '#' && c !== '$');
+export interface VcdStats {
+  /** States shorter than the timescale unit (dropped, or widened to one unit). */
+  shortStates: number;
+  /** The timescale written. */
+  timescale: '1us' | '1ns';
+}
+
+/**
+ * Identifier characters: punctuation only, never a letter, a digit, `-`, `\\`, `#` or `$`.
+ * Readers tokenise the body by its first character (`#` time, `$` keyword, `0 1 x X z Z` scalar
+ * values, `b B` vectors, `r R` reals, `s S` strings, `u w l h -` in nine-valued logic); an identifier
+ * that starts with one of them can be taken for a value: libsigrok 0.5.2 then loses every sample
+ * after a string lane with such a code, or shifts edges. Every position uses this set, so no
+ * identifier can start, or end up looking like, a value token.
+ */
+const ID_CHARS = Array.from('!"%&\'()*+,./:;<=>?@[]^_`{|}~');
 
 /** Short unique VCD identifier for the n-th signal. */
 export function vcdId(n: number): string {
@@ -92,6 +116,10 @@ interface Signal {
   written: string;
   /** Value at the current instant, not written yet (null: unchanged). */
   next: string | null;
+  /** Exact-time bookkeeping (ns), to count states shorter than the unit: settled value, pending value, when it last changed. */
+  nsValue: string;
+  nsNext: string | null;
+  nsSince: number;
 }
 
 interface LineSignals {
@@ -182,7 +210,7 @@ export function* vcdChunks(machine: Machine, opts: VcdOptions, chunkChars = 1 <<
   // ---- signals ---------------------------------------------------------------------
   const signals: Signal[] = [];
   const add = (name: string, kind: Kind, initial: string): Signal => {
-    const s: Signal = { index: signals.length, id: vcdId(signals.length), name: vcdName(name), kind, initial, written: initial, next: null };
+    const s: Signal = { index: signals.length, id: vcdId(signals.length), name: vcdName(name), kind, initial, written: initial, next: null, nsValue: initial, nsNext: null, nsSince: startNs };
     signals.push(s);
     return s;
   };
@@ -239,7 +267,26 @@ export function* vcdChunks(machine: Machine, opts: VcdOptions, chunkChars = 1 <<
   let curTick = Math.floor(startNs / div);
   let stamped = true; // `#curTick` is already written
   let dirty: Signal[] = [];
+  // States shorter than one unit, measured on exact times (only needed when the unit is coarser than 1 ns).
+  let shortStates = 0;
+  let nsDirty: Signal[] = [];
+  let curNs = startNs;
+  const settleNs = (): void => {
+    for (const s of nsDirty) {
+      const v = s.nsNext as string;
+      s.nsNext = null;
+      if (v === s.nsValue) continue;
+      if (curNs - s.nsSince < div) shortStates++;
+      s.nsValue = v;
+      s.nsSince = curNs;
+    }
+    nsDirty = [];
+  };
   const set = (s: Signal, v: string): void => {
+    if (div > 1 && s.kind !== Kind.Event) {
+      if (s.nsNext === null) nsDirty.push(s);
+      s.nsNext = v;
+    }
     if (s.next === null) {
       dirty.push(s);
       s.next = v;
@@ -354,6 +401,10 @@ export function* vcdChunks(machine: Machine, opts: VcdOptions, chunkChars = 1 <<
 
   for (let seq = trace.firstSeq; seq < trace.total; seq++) {
     const e = trace.get(seq) as TraceEvent;
+    if (e.t > curNs) {
+      if (nsDirty.length) settleNs();
+      curNs = e.t;
+    }
     const tick = Math.floor(e.t / div);
     if (tick > curTick) {
       buf += flush();
@@ -367,9 +418,15 @@ export function* vcdChunks(machine: Machine, opts: VcdOptions, chunkChars = 1 <<
     onEvent(e);
   }
   buf += flush();
-  // Close the dump at the end of the run, so the last state has a length.
-  const endTick = Math.floor(endNs / div);
-  if (endTick > curTick || !stamped) buf += `#${Math.max(endTick, curTick)}\n`;
+  if (nsDirty.length) settleNs();
+  // Close the dump one unit after the end of the run (or its last change, if later), so the last state
+  // has a length and a change at the very end is not the dump's last timestamp (libsigrok drops that one).
+  const endTick = Math.max(Math.floor(endNs / div), curTick) + 1;
+  buf += `#${endTick}\n`;
+  if (opts.stats) {
+    opts.stats.shortStates = shortStates;
+    opts.stats.timescale = scale;
+  }
   yield buf;
 }
 
@@ -467,4 +524,16 @@ function inferInitial(m: Machine): Initial {
     flags: flags.map((v, i) => v ?? (probed && chip.hasIrq ? flagsValue(chip.flagBits(i)) : '-')),
     status: status ?? laneValue(describeStatus(m.device.status)),
   };
+}
+
+/**
+ * How many states (of wires and string state lanes) a dump at `1 us` would
+ * drop or widen because they last less than a microsecond; 0 means `1us`
+ * loses nothing but the sub-microsecond position of changes. Runs the
+ * export once without keeping its text.
+ */
+export function vcdShortStatesAt1us(machine: Machine, opts: VcdOptions): number {
+  const stats: VcdStats = { shortStates: 0, timescale: '1us' };
+  for (const chunk of vcdChunks(machine, { ...opts, timescale: '1us', stats })) void chunk;
+  return stats.shortStates;
 }
