@@ -7,8 +7,10 @@ import { getopt, toolOptions } from '../getopt';
 import { printToolHelp } from '../help';
 import { CHIP_LABEL, CHIP_NAME, chipMatches, present, usageError, version, type ToolContext } from './context';
 
-const OPTIONS = toolOptions(['help', 'version']);
+/** gpiodetect's options. */
+export const OPTIONS = toolOptions(['help', 'version']);
 
+/** gpiodetect [OPTIONS] ...: its exit status. */
 export function gpiodetect(ctx: ToolContext, prog: string, argv: string[]): number {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   for (const it of items) {

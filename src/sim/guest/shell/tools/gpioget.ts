@@ -9,12 +9,14 @@ import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_GET, type Job, type JobHost } from '../jobs';
 import { die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext } from './context';
 
-const OPTIONS = toolOptions(REQUEST_OPTIONS, [
+/** gpioget's options: the shared ones and its own. */
+export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: 'a', arg: false, short: true, long: ['as-is'] },
   { key: 'p', arg: true, short: true, long: ['hold-period'] },
   { key: 'N', arg: false, short: false, long: ['numeric'] },
 ]);
 
+/** gpioget [OPTIONS] ...: an exit status, or the job that carries on. */
 export function gpioget(ctx: ToolContext, prog: string, argv: string[]): number | Job {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   const o: GetOptions = { asIs: false, activeLow: false, numeric: false, unquoted: false, consumer: 'gpioget', bias: '', holdNs: 0 };

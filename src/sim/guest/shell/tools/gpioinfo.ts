@@ -8,8 +8,10 @@ import { parseUint } from '../formats';
 import { getopt, toolOptions } from '../getopt';
 import { CHIP_NAME, chipMatches, die, lineName, present, sharedOption, usageError, validate, type LineSelection, type RequestCommon, type ToolContext } from './context';
 
-const OPTIONS = toolOptions(['byName', 'chip', 'help', 'strict', 'unquoted', 'version']);
+/** gpioinfo's options. */
+export const OPTIONS = toolOptions(['byName', 'chip', 'help', 'strict', 'unquoted', 'version']);
 
+/** gpioinfo [OPTIONS] ...: its exit status. */
 export function gpioinfo(ctx: ToolContext, prog: string, argv: string[]): number {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   // Only -c, -B, -s, -Q, -h and -v reach here: the table above has no request options.

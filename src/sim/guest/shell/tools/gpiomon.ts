@@ -12,7 +12,8 @@ import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type Line
 
 const MAX_MON_LINES = 64;
 
-const OPTIONS = toolOptions(REQUEST_OPTIONS, [
+/** gpiomon's options: the shared ones and its own. */
+export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: '-', arg: false, short: false, long: ['banner'] },
   { key: 'p', arg: true, short: true, long: ['debounce-period'] },
   { key: 'e', arg: true, short: true, long: ['edges'] },
@@ -25,6 +26,7 @@ const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: 'U', arg: false, short: false, long: ['utc'] },
 ]);
 
+/** gpiomon [OPTIONS] ...: an exit status, or the job that carries on. */
 export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number | Job {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   const o: MonOptions = {

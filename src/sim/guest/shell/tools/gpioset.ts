@@ -9,7 +9,8 @@ import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_SET, type Job, type JobHost } from '../jobs';
 import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext } from './context';
 
-const OPTIONS = toolOptions(REQUEST_OPTIONS, [
+/** gpioset's options: the shared ones and its own. */
+export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: '-', arg: false, short: false, long: ['banner'] },
   { key: 'z', arg: false, short: true, long: ['daemonize'] },
   { key: 'd', arg: true, short: true, long: ['drive'] },
@@ -17,6 +18,7 @@ const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: 't', arg: true, short: true, long: ['toggle'] },
 ]);
 
+/** gpioset [OPTIONS] ...: an exit status, or the job that carries on. */
 export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number | Job {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   const o: SetOptions = { activeLow: false, unquoted: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [] };
