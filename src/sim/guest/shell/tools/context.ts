@@ -55,6 +55,7 @@ export function die(ctx: ToolContext, prog: string, msg: string): number {
   return 1;
 }
 
+/** --version: which libgpiod these tools follow, and that they are a re-implementation. */
 export function version(ctx: ToolContext, prog: string): number {
   ctx.print(
     `${prog} (libgpiod) v${LIBGPIOD_VERSION} [simulated]\n` +
@@ -154,7 +155,8 @@ export function validate(ctx: ToolContext, prog: string, lines: { id: string; as
 }
 
 /**
- * The options the line tools share, parsed the one way libgpiod's tools all do.
+ * The options the line tools share (SHARED_OPTIONS in getopt.ts), parsed the
+ * one way libgpiod's tools all do.
  * Returns an exit status to stop with, true when the option was one of them,
  * false when the tool parses it itself.
  */

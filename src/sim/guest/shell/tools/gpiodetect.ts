@@ -10,7 +10,7 @@ import { CHIP_LABEL, CHIP_NAME, chipMatches, present, usageError, version, type 
 /** gpiodetect's options. */
 export const OPTIONS = toolOptions(['help', 'version']);
 
-/** gpiodetect [OPTIONS] ...: its exit status. */
+/** gpiodetect [OPTIONS] [chip]...: its exit status. */
 export function gpiodetect(ctx: ToolContext, prog: string, argv: string[]): number {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   for (const it of items) {

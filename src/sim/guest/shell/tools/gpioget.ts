@@ -16,7 +16,7 @@ export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: 'N', arg: false, short: false, long: ['numeric'] },
 ]);
 
-/** gpioget [OPTIONS] ...: an exit status, or the job that carries on. */
+/** gpioget [OPTIONS] <line>...: an exit status, or the job that carries on. */
 export function gpioget(ctx: ToolContext, prog: string, argv: string[]): number | Job {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   const o: GetOptions = { asIs: false, activeLow: false, numeric: false, unquoted: false, consumer: 'gpioget', bias: '', holdNs: 0 };

@@ -11,7 +11,7 @@ import { CHIP_NAME, chipMatches, die, lineName, present, sharedOption, usageErro
 /** gpioinfo's options. */
 export const OPTIONS = toolOptions(['byName', 'chip', 'help', 'strict', 'unquoted', 'version']);
 
-/** gpioinfo [OPTIONS] ...: its exit status. */
+/** gpioinfo [OPTIONS] [line]...: its exit status. */
 export function gpioinfo(ctx: ToolContext, prog: string, argv: string[]): number {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   // Only -c, -B, -s, -Q, -h and -v reach here: the table above has no request options.

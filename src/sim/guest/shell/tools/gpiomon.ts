@@ -26,7 +26,7 @@ export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: 'U', arg: false, short: false, long: ['utc'] },
 ]);
 
-/** gpiomon [OPTIONS] ...: an exit status, or the job that carries on. */
+/** gpiomon [OPTIONS] <line>...: an exit status, or the job that carries on. */
 export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number | Job {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   const o: MonOptions = {

@@ -18,7 +18,7 @@ export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: 't', arg: true, short: true, long: ['toggle'] },
 ]);
 
-/** gpioset [OPTIONS] ...: an exit status, or the job that carries on. */
+/** gpioset [OPTIONS] <line=value>...: an exit status, or the job that carries on. */
 export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number | Job {
   const { items, optind } = getopt(prog, argv, OPTIONS);
   const o: SetOptions = { activeLow: false, unquoted: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [] };
