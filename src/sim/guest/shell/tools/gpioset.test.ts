@@ -1,0 +1,101 @@
+import { describe, expect, test } from 'vitest';
+import { DIRECTION_NONE, DIRECTION_OUT, MSG_SET_DIRECTION, MSG_SET_VALUE } from '../../../gpio/constants';
+import { US, MS, ready, type, requests, req } from '../testing';
+
+describe('gpioset', () => {
+  test('holds an output until Ctrl-C; the wire follows; gpioinfo shows it', () => {
+    const r = ready();
+    expect(r.m.wire.level[1]).toBe(0);
+    const from = r.m.trace.total;
+    expect(type(r, 'gpioset --banner led=1')).toBe("gpioset --banner led=1\nSetting line 'led'...\n");
+    expect(r.shell.busy).toBe(true);
+    expect(r.shell.atPrompt).toBe(false);
+    expect(r.m.wire.level[1]).toBe(1);
+    expect(requests(r.m, from)).toEqual([req(1, MSG_SET_VALUE, 1), req(1, MSG_SET_DIRECTION, DIRECTION_OUT)]);
+    // Still held later: gpioset does not exit by itself.
+    r.m.runUntil(r.m.now + 50 * MS);
+    expect(r.m.wire.level[1]).toBe(1);
+    expect(type(r, 'gpioinfo led')).toBe(
+      'gpioinfo led\nvsh: gpioset is running in the foreground: press Ctrl-C to stop it first (simulator verbs such as drive and pulse still work)\n',
+    );
+    const mark = r.shell.transcript().length;
+    const from2 = r.m.trace.total;
+    r.shell.interrupt();
+    expect(r.shell.transcript().slice(mark)).toBe('^C\n$ ');
+    expect(r.shell.lastStatus).toBe(130);
+    r.m.runUntil(r.m.now + 1 * MS);
+    expect(requests(r.m, from2)).toEqual([req(1, MSG_SET_DIRECTION, DIRECTION_NONE)]);
+    expect(r.m.wire.level[1]).toBe(0); // back to its pull-down
+    // Linux's gpiod_free() keeps FLAG_IS_OUT: the line still reads "output" although the device's is NONE
+    // (gpio-tools-test's test_gpioget_with_direction_as_is relies on the same).
+    expect(type(r, 'gpioinfo led')).toBe('gpioinfo led\ngpiochip0 1\t"led"           \toutput\n$ ');
+  });
+
+  test('-z: the prompt returns, the line stays held, kill releases it', () => {
+    const r = ready();
+    expect(type(r, 'gpioset -z led=on')).toBe('gpioset -z led=on\n$ ');
+    expect(r.m.wire.level[1]).toBe(1);
+    expect(type(r, 'gpioinfo led')).toBe('gpioinfo led\ngpiochip0 1\t"led"           \toutput consumer="gpioset"\n$ ');
+    expect(type(r, 'jobs')).toBe('jobs\n[1]+  Running                 gpioset -z led=on\n$ ');
+    expect(type(r, 'kill %1')).toBe('kill %1\n[1]+  Terminated              gpioset -z led=on\n$ ');
+    expect(r.m.wire.level[1]).toBe(0);
+    expect(type(r, 'jobs')).toBe('jobs\n$ ');
+  });
+
+  test('several lines, values in every spelling, the banner list, -l', () => {
+    const r = ready();
+    // The banner comes once the lines are set, while the prompt is showing: printed above a fresh prompt.
+    expect(type(r, 'gpioset --banner -c 0 1=active 2=true clk=off &')).toMatch(
+      /^gpioset --banner -c 0 1=active 2=true clk=off &\n\[1\] \d+\nSetting lines '1', '2' and 'clk'\.\.\.\n\$ $/,
+    );
+    expect([r.m.wire.level[1], r.m.wire.level[2], r.m.wire.level[6]]).toEqual([1, 1, 0]);
+    type(r, 'kill %1');
+    type(r, 'gpioset -z -l led=1');
+    expect(r.m.wire.level[1]).toBe(0);
+    expect(type(r, 'gpioinfo led')).toBe('gpioinfo led\ngpiochip0 1\t"led"           \toutput active-low consumer="gpioset"\n$ ');
+  });
+
+  test('-t toggles on simulated time; a final 0 exits', () => {
+    const r = ready();
+    r.shell.exec('gpioset -t 5ms,0 led=1');
+    r.m.runUntil(r.m.now + 1 * MS);
+    expect(r.m.wire.level[1]).toBe(1);
+    expect(r.shell.busy).toBe(true);
+    r.m.runUntil(r.m.now + 5 * MS);
+    expect(r.m.wire.level[1]).toBe(0);
+    expect(r.shell.busy).toBe(false);
+    expect(r.shell.transcript().endsWith('gpioset -t 5ms,0 led=1\n$ ')).toBe(true);
+
+    // A repeating sequence: 2 ms high, 3 ms low, ...
+    r.shell.exec('gpioset -t 2ms,3ms led=1 &');
+    const t0 = r.m.now;
+    const levels: number[] = [];
+    for (let i = 1; i <= 12; i++) {
+      r.m.runUntil(t0 + i * MS + 500 * US);
+      levels.push(r.m.wire.level[1] as number);
+    }
+    expect(levels).toEqual([1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0]);
+    type(r, 'kill %1');
+    expect(r.m.wire.level[1]).toBe(0);
+  });
+
+  test('-t 0 sets and exits at once (gpio-tools-test uses it); bad values and periods', () => {
+    const r = ready();
+    expect(type(r, 'gpioset -t0 led=1')).toBe('gpioset -t0 led=1\n$ ');
+    expect(type(r, 'gpioset led=2')).toBe("gpioset led=2\ngpioset: invalid line value: '2'\n$ ");
+    expect(type(r, 'gpioset led')).toBe("gpioset led\ngpioset: invalid line value: 'led'\n$ ");
+    expect(type(r, 'gpioset')).toBe('gpioset\ngpioset: at least one GPIO line value must be specified\n$ ');
+    expect(type(r, 'gpioset -t 1ms,x led=1')).toBe('gpioset -t 1ms,x led=1\ngpioset: invalid period: x\n$ ');
+    expect(type(r, 'gpioset -d open-drain led=1')).toMatch(/^gpioset -d open-drain led=1\ngpioset: drive 'open-drain' is not modelled/);
+    expect(type(r, `gpioset '"led"=1' &`)).toMatch(/^gpioset '"led"=1' &\n\[1\] \d+\n\$ $/);
+    expect(r.m.gpiolib.consumer[1]).toBe('gpioset');
+  });
+
+  test('busy lines: one another gpioset holds, one a kernel irq consumer holds', () => {
+    const r = ready();
+    type(r, 'gpioset -z led=1');
+    expect(type(r, 'gpioset led=0')).toBe("gpioset led=0\ngpioset: unable to request lines on chip '/dev/gpiochip0': Device or resource busy\n$ ");
+    expect(type(r, 'gpioset irqline=1')).toBe("gpioset irqline=1\ngpioset: unable to request lines on chip '/dev/gpiochip0': Device or resource busy\n$ ");
+    expect(r.m.wire.level[1]).toBe(1);
+  });
+});
