@@ -3,7 +3,7 @@ import { loadScenario } from '../../scenario/load';
 import { runScenario } from '../../scenario/runner';
 import { TK } from '../../trace/kinds';
 import { SHELL_INTERRUPT } from './shell';
-import { build, LINES, MS, ready, type } from './testing';
+import { build, LINES, MS, ready, type } from '../../testing/shell';
 
 describe('jobs and the terminal contract', () => {
   test('background output while the prompt shows is printed above a redrawn prompt', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { IRQ_TYPE_EDGE_FALLING, MSG_SET_IRQ_TYPE } from '../../gpio/constants';
 import { IrqConsumer } from '../clients';
-import { US, MS, build, ready, type, requests, req } from './testing';
+import { US, MS, build, ready, type, requests, req } from '../../testing/shell';
 
 describe('simulator verbs', () => {
   test('drive, release, pulse, press, clock, assert change the wire', () => {

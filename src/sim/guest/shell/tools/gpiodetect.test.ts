@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MS, build, ready, type } from '../testing';
+import { MS, build, ready, type } from '../../../testing/shell';
 
 describe('gpiodetect', () => {
   test('lists the one chip, by every name it has', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DIRECTION_IN, DIRECTION_NONE, MSG_GET_VALUE, MSG_SET_DIRECTION } from '../../../gpio/constants';
-import { MS, ready, type, requests, req } from '../testing';
+import { MS, ready, type, requests, req } from '../../../testing/shell';
 
 describe('gpioget', () => {
   test('reads a line driven high once the requests complete, and the trace shows the messages', () => {

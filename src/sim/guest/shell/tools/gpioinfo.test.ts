@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ready, type, requests } from '../testing';
+import { ready, type, requests } from '../../../testing/shell';
 
 describe('gpioinfo', () => {
   test('all lines: header, padded quoted names, unnamed, a kernel consumer', () => {

@@ -4,7 +4,7 @@ import { DIRECTION_IN, DIRECTION_NONE, IRQ_TYPE_NONE, MSG_SET_DIRECTION, MSG_SET
 import type { Machine } from '../../../machine';
 import { TK } from '../../../trace/kinds';
 import { SHELL_INTERRUPT } from '../shell';
-import { LINES, MS, ready, req, requests, type } from '../testing';
+import { LINES, MS, ready, req, requests, type } from '../../../testing/shell';
 
 describe('gpiomon', () => {
   /** Times of gpiomon's primary handler calls (where the event timestamp is taken). */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DIRECTION_NONE, DIRECTION_OUT, MSG_SET_DIRECTION, MSG_SET_VALUE } from '../../../gpio/constants';
-import { US, MS, ready, type, requests, req } from '../testing';
+import { US, MS, ready, type, requests, req } from '../../../testing/shell';
 
 describe('gpioset', () => {
   test('holds an output until Ctrl-C; the wire follows; gpioinfo shows it', () => {

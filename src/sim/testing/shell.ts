@@ -4,10 +4,10 @@
  * shell and read what the device was asked. For *.test.ts files only.
  */
 import { expect } from 'vitest';
-import { Machine } from '../../machine';
-import { loadScenario, resolveScenario } from '../../scenario/load';
-import { TK } from '../../trace/kinds';
-import type { Shell } from './shell';
+import { Machine } from '../machine';
+import { loadScenario, resolveScenario } from '../scenario/load';
+import { TK } from '../trace/kinds';
+import type { Shell } from '../guest/shell/shell';
 
 export const US = 1_000;
 export const MS = 1_000_000;
