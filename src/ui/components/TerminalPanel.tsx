@@ -3,6 +3,7 @@ import { Terminal, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
 import { onTerminal } from '../live';
+import type { TerminalTestHandle } from '../test-handle';
 import { client } from '../sim-client';
 
 /**
@@ -20,20 +21,6 @@ import { client } from '../sim-client';
  * `onTerminal` replays the recent output (from the last reset on), so the
  * screen comes back as it was.
  */
-
-/** A test handle: the terminal's text without reading pixels. */
-export interface TerminalTestHandle {
-  /** The buffer (scrollback and screen), one string per logical line (wrapped rows joined), joined by "\n", up to the cursor's line (blank rows below it dropped). */
-  text(): string;
-  /** The raw data written to this terminal since it was mounted (the last 256 KiB), to check what reached it. */
-  written(): string;
-}
-
-declare global {
-  interface Window {
-    __vgpioTerminal?: TerminalTestHandle;
-  }
-}
 
 const WRITTEN_KEPT = 256 * 1024;
 
