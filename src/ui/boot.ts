@@ -3,6 +3,7 @@ import type { LoadSource } from '../worker/protocol';
 import { live, perf } from './live';
 import { client } from './sim-client';
 import { useApp } from './store';
+import { syncStoreToWorker } from './store-sync';
 import type { TestHandle } from './test-handle';
 
 /** What the page was opened with: a share link in the hash, or the default scenario. */
@@ -15,6 +16,7 @@ export function initialSource(hash: string): LoadSource {
 
 export function startApp(): void {
   client.start(initialSource(location.hash));
+  syncStoreToWorker();
   const handle: TestHandle = { state: useApp.getState, live, perf, client, trace: () => live.trace };
   window.__vgpio = handle;
   // Opening another link in the same tab (editing the hash) loads it.

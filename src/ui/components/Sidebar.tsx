@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { LIBRARY, type LibraryEntry } from '../../sim/index';
 import type { SettingsPatch } from '../../worker/protocol';
 import { client } from '../sim-client';
-import { selectInfo, useApp } from '../store';
+import { appActions, selectInfo, useApp } from '../store';
 
 /**
  * A library entry's title, read straight from its JSON: the entries are checked
@@ -43,7 +43,7 @@ function Library(): React.JSX.Element {
             try {
               client.load({ kind: 'json', json: JSON.parse(await file.text()) });
             } catch (err) {
-              useApp.setState({ loadError: `This file is not valid JSON: ${(err as Error).message}` });
+              appActions().showLoadError(`This file is not valid JSON: ${(err as Error).message}`);
             }
             e.target.value = '';
           }}

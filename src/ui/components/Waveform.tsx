@@ -2,8 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../sim/index';
 import type { ScenarioInfo } from '../../worker/protocol';
 import { live, onHeavyFrame } from '../live';
-import { client } from '../sim-client';
-import { selectCursor, selectInfo, useApp } from '../store';
+import { appActions, selectCursor, selectInfo, useApp } from '../store';
 import type { LaneIndex } from '../trace-store';
 import {
   clampWindow,
@@ -336,15 +335,13 @@ class WaveEngine {
   /** Sets the time-travel cursor (null: back to live, and follow it). */
   setCursor(t: number | null): void {
     if (t === null) {
-      useApp.setState({ cursor: null });
-      client.send({ type: 'seek', t: null });
+      appActions().moveCursor(null);
       this._setFollow(true);
       this.requestDraw();
       return;
     }
     const c = Math.max(0, Math.min(Math.round(t), Math.max(this._now, 0)));
-    useApp.setState({ cursor: c });
-    client.send({ type: 'seek', t: c });
+    appActions().moveCursor(c);
   }
 
   // ---- sizing ------------------------------------------------------------------------
@@ -925,7 +922,7 @@ class WaveEngine {
       const { x, y } = this._local(e);
       if (x < this._gutter) {
         const lane = this._laneAt(y);
-        if (lane >= 0) useApp.setState({ inspectLine: lane });
+        if (lane >= 0) appActions().inspect(lane);
         return;
       }
       this._drag = { id: e.pointerId, x, startT0: this._win.t0, moved: false };
