@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { DELIVERY_NAMES, IRQ_TYPE_NAMES, SINK_NAMES, TRIGGER_CODES, TRIGGERS } from '../../sim/index';
 import type { LinesView, ScenarioInfo } from '../../worker/protocol';
 import { compactCount } from '../count-format';
+import { DisposableStore } from '../disposable';
 import { onFrame, shownView } from '../live';
 import { client } from '../sim-client';
 import { appActions, selectInfo, useApp } from '../store';
@@ -235,13 +236,12 @@ export function LinesBoard(): React.JSX.Element {
       },
       { root: scroller.current },
     );
+    const store = new DisposableStore();
+    store.add(() => io.disconnect());
     for (const r of rows.current) if (r.row) io.observe(r.row);
     update();
-    const off = onFrame(update);
-    return () => {
-      off();
-      io.disconnect();
-    };
+    store.add(onFrame(update));
+    return () => store.dispose();
   }, [info]);
   if (!info) return <div className="panel" />;
   return (

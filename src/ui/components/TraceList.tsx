@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { TRACE_CATEGORIES, categoryOf, describeEvent, formatNs, type TraceCategory } from '../../sim/index';
+import { DisposableStore } from '../disposable';
+import { listen, observeResize } from '../dom';
 import { live, onHeavyFrame } from '../live';
 import { appActions, selectHiddenCategories, selectInfo, selectLineFilter, useApp } from '../store';
 import { countText, rowFlavor, ruleTitle } from '../tracelist-rows';
@@ -453,31 +455,27 @@ export function TraceList(): React.JSX.Element {
     const rows = rowsRef.current;
     const count = countRef.current;
     if (!grid || !scroller || !spacer || !rows || !count) return;
+    const store = new DisposableStore();
     const c = new TraceListController({ grid, scroller, spacer, rows, count }, setFollow);
     ctrl.current = c;
+    store.add(() => {
+      c.destroy();
+      ctrl.current = null;
+    });
     c.setLineNames(useApp.getState().info?.lines.map((l) => l.name) ?? []);
     c.frame();
     const cursor = useApp.getState().cursor;
     if (cursor !== null) c.onCursor(cursor);
-    const offFrame = onHeavyFrame(() => c.frame());
-    const offStore = useApp.subscribe((s, prev) => {
-      if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
-    });
-    const onScroll = (): void => c.onScroll();
-    const onWheel = (e: WheelEvent): void => c.onWheel(e);
-    scroller.addEventListener('scroll', onScroll, { passive: true });
-    scroller.addEventListener('wheel', onWheel, { passive: true });
-    const ro = new ResizeObserver(() => (c.follow ? c.setFollow(true) : c.paint()));
-    ro.observe(scroller);
-    return () => {
-      offFrame();
-      offStore();
-      scroller.removeEventListener('scroll', onScroll);
-      scroller.removeEventListener('wheel', onWheel);
-      ro.disconnect();
-      c.destroy();
-      ctrl.current = null;
-    };
+    store.add(onHeavyFrame(() => c.frame()));
+    store.add(
+      useApp.subscribe((s, prev) => {
+        if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
+      }),
+    );
+    store.add(listen(scroller, 'scroll', () => c.onScroll(), { passive: true }));
+    store.add(listen(scroller, 'wheel', (e) => c.onWheel(e), { passive: true }));
+    store.add(observeResize(scroller, () => (c.follow ? c.setFollow(true) : c.paint())));
+    return () => store.dispose();
   }, []);
 
   // A new scenario: forget the old rows' state; drop a line filter the scenario does not have.

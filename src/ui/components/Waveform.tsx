@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../sim/index';
 import type { ScenarioInfo } from '../../worker/protocol';
-import { live, onHeavyFrame } from '../live';
 import { DisposableStore } from '../disposable';
 import { listen, observeResize, onDevicePixelRatioChange } from '../dom';
+import { live, onHeavyFrame } from '../live';
 import { appActions, selectCursor, selectInfo, useApp } from '../store';
 import { onThemeChange, readThemeColors, type ThemeColors } from '../theme';
 import type { LaneIndex } from '../trace-store';
