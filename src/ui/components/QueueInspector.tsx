@@ -16,7 +16,7 @@ import {
   usedFlagsText,
 } from '../queue-decode';
 import { client } from '../sim-client';
-import { appActions, selectInfo, useApp } from '../store';
+import { appActions, selectInfo, selectInspectLine, useApp } from '../store';
 
 /** Most descriptors and ring entries shown per queue (queues may have up to 32768). */
 const MAX_ROWS = 256;
@@ -401,7 +401,7 @@ function newQueueRefs(size: number): QueueRefs {
  */
 export function QueueInspector(): React.JSX.Element {
   const info = useApp(selectInfo);
-  const inspectLine = useApp((s) => s.inspectLine);
+  const inspectLine = useApp(selectInspectLine);
   const [shape, setShape] = useState<Shape>(() => shapeOf(shownView()));
   const shapeRef = useRef(shape);
   shapeRef.current = shape;
