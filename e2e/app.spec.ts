@@ -3,11 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-
-/** Reads a value from the app through its test handle (never by scraping pixels). */
-function handle<T>(page: Page, fn: string): Promise<T> {
-  return page.evaluate(`(() => { const h = window.__vgpio; return ${fn}; })()`) as Promise<T>;
-}
+import { onApp } from './handle';
 
 async function openScenario(page: Page, title: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Scenario library' }).getByRole('button', { name: title }).click();
@@ -27,24 +23,34 @@ function counter(page: Page, line: number, which: 'lost' | 'spurious' | 'coalesc
 test('the default scenario loads, runs and probes the device', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board');
-  await expect.poll(() => handle<number>(page, 'h.live.view ? h.live.view.processed : 0')).toBeGreaterThan(20);
+  await expect.poll(() => onApp(page, (h) => h.live.view?.processed ?? 0)).toBeGreaterThan(20);
   // The probe's first message is GET_LINE_NAMES (kind 20 = a decoded request, a = type 1).
-  await expect.poll(() => handle<boolean>(page, 'h.trace().get(0) !== null && Array.from({length: 40}, (_, i) => h.trace().get(i)).some((e) => e && e.kind === 20 && e.a === 1)')).toBe(true);
+  await expect.poll(() => onApp(page, (h) => h.trace().get(0) !== null && Array.from({ length: 40 }, (_, i) => h.trace().get(i)).some((e) => e && e.kind === 20 && e.a === 1))).toBe(true);
 });
 
 test('driving an edge-triggered input makes a handler call; changing the trigger sends SET_IRQ_TYPE', async ({ page }) => {
   await page.goto('/');
   // The scenario's own timeline presses the button too: let it finish first, so only our press counts.
   await runToEnd(page);
-  await expect.poll(() => handle<number>(page, 'h.live.view ? h.live.view.lines.armed[0] : 0')).toBe(1);
-  const calls = (): Promise<number> => handle<number>(page, 'h.live.view.lines.handlerCalls[0]');
+  await expect.poll(() => onApp(page, (h) => h.live.view?.lines.armed[0] ?? 0)).toBe(1);
+  const calls = (): Promise<number> => onApp(page, (h) => h.live.view!.lines.handlerCalls[0]!);
   const before = await calls();
   await page.getByRole('button', { name: 'Drive button' }).click(); // Pressing the active-low button: a falling edge.
   await expect.poll(calls).toBe(before + 1);
   await page.getByLabel('Trigger of button').selectOption('edge-both');
   // A SET_IRQ_TYPE request (kind 20, a = 6) for gpio 0 with value 3 (edge-both) reaches the device.
   await expect
-    .poll(() => handle<number>(page, `(() => { const t = h.trace(); let n = 0; for (let s = t.firstSeq; s < t.total; s++) { const e = t.get(s); if (e.kind === 20 && e.a === 6 && e.line === 0 && e.b === 3) n++; } return n; })()`))
+    .poll(() =>
+      onApp(page, (h) => {
+        const t = h.trace();
+        let n = 0;
+        for (let s = t.firstSeq; s < t.total; s++) {
+          const e = t.get(s);
+          if (e && e.kind === 20 && e.a === 6 && e.line === 0 && e.b === 3) n++;
+        }
+        return n;
+      }),
+    )
     .toBe(1);
 });
 
@@ -73,7 +79,7 @@ test('pause and step advance exactly one event', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('paused');
-  const processed = (): Promise<number> => handle<number>(page, 'h.live.view.processed');
+  const processed = (): Promise<number> => onApp(page, (h) => h.live.view!.processed);
   await page.waitForTimeout(300);
   const before = await processed();
   await page.getByRole('button', { name: 'Step', exact: true }).click();
@@ -88,7 +94,7 @@ test('"Next IRQ" runs to the next handler call and pauses there', async ({ page 
   await page.goto('/');
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('paused');
-  const calls = (): Promise<number> => handle<number>(page, 'h.live.view.lines.handlerCalls.reduce((a, b) => a + b, 0)');
+  const calls = (): Promise<number> => onApp(page, (h) => h.live.view!.lines.handlerCalls.reduce((a, b) => a + b, 0));
   await page.waitForTimeout(300);
   const before = await calls();
   await page.getByRole('button', { name: 'Next IRQ' }).click();
@@ -101,7 +107,7 @@ test('"Next IRQ" runs to the next handler call and pauses there', async ({ page 
 test('a copied link, opened in a new page, replays the same run to the same trace hash', async ({ page, context }) => {
   await page.goto('/');
   await page.getByLabel('Speed').selectOption('max');
-  await expect.poll(() => handle<number>(page, 'h.live.view ? h.live.view.lines.armed[0] : 0')).toBe(1);
+  await expect.poll(() => onApp(page, (h) => h.live.view?.lines.armed[0] ?? 0)).toBe(1);
   await page.getByRole('button', { name: 'Drive button' }).click();
   await page.getByLabel('Trigger of button').selectOption('edge-both');
   await page.getByRole('button', { name: 'Drive button' }).click();
@@ -119,7 +125,13 @@ test('a copied link, opened in a new page, replays the same run to the same trac
   await expect(other.getByTestId('run-status')).toHaveText('paused', { timeout: 30_000 });
   await expect(other.getByTestId('trace-hash')).toHaveText(hash as string);
   // The link carries the scenario with the three live actions as exact steps, plus the pause where it was shared.
-  expect(await handle<string[]>(other, "h.state().info.json.timeline.filter((s) => 'event' in s).map((s) => s.do)")).toEqual(['press', 'irq-type', 'press', 'pause']);
+  const recorded = await onApp(other, (h) => {
+    // The scenario's file form is plain JSON (typed unknown on the protocol): read it with guards.
+    const json = h.state().info?.json;
+    const timeline: unknown[] = typeof json === 'object' && json !== null && 'timeline' in json && Array.isArray(json.timeline) ? json.timeline : [];
+    return timeline.flatMap((s) => (typeof s === 'object' && s !== null && 'event' in s && 'do' in s ? [s.do] : []));
+  });
+  expect(recorded).toEqual(['press', 'irq-type', 'press', 'pause']);
 });
 
 test('corrupt, oversized and newer links say what is wrong, and the default scenario still loads', async ({ page }) => {
@@ -142,17 +154,17 @@ test('when the worker dies a banner offers a restart that keeps the scenario and
   await page.goto('/');
   await openScenario(page, 'An edge while the buffer is with the driver');
   await page.getByLabel('Speed').selectOption('max');
-  await expect.poll(() => handle<number>(page, 'h.live.view ? h.live.view.lines.armed[0] : 0')).toBe(1);
+  await expect.poll(() => onApp(page, (h) => h.live.view?.lines.armed[0] ?? 0)).toBe(1);
   await page.getByRole('button', { name: 'Drive button' }).click();
-  await expect.poll(() => handle<number>(page, 'h.live.steps.length')).toBe(1);
-  await page.evaluate('window.__vgpio.client.killWorkerForTest()');
+  await expect.poll(() => onApp(page, (h) => h.live.steps.length)).toBe(1);
+  await onApp(page, (h) => h.client.killWorkerForTest());
   const alert = page.getByRole('alert').filter({ hasText: 'The simulation worker stopped' });
   await expect(alert).toBeVisible();
   await alert.getByRole('button', { name: 'Restart the simulation' }).click();
   await expect(alert).toBeHidden();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('An edge while the buffer is with the driver');
-  await expect.poll(() => handle<number>(page, 'h.state().info.recorded.length')).toBe(1);
-  await expect.poll(() => handle<number>(page, 'h.live.view ? h.live.view.processed : 0')).toBeGreaterThan(10);
+  await expect.poll(() => onApp(page, (h) => h.state().info!.recorded.length)).toBe(1);
+  await expect.poll(() => onApp(page, (h) => h.live.view?.processed ?? 0)).toBeGreaterThan(10);
 });
 
 test('scenario text is shown as text, never as HTML', async ({ page }) => {

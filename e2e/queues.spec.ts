@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { onApp } from './handle';
 
 const queue = (page: Page, name: 'requestq' | 'eventq') => page.locator(`section[data-queue="${name}"]`);
 const tip = (page: Page) => page.getByRole('tooltip');
@@ -41,8 +42,8 @@ test('armed eventq buffers belong to the device; indices and hover decoding', as
   await expect(held.nth(1).locator('td').nth(2)).toHaveText('1');
 
   // The ring indices are the view's.
-  const q = await page.evaluate(() => {
-    const v = window.__vgpio!.live.view!.queues.find((x) => x.name === 'eventq')!;
+  const q = await onApp(page, (h) => {
+    const v = h.live.view!.queues.find((x) => x.name === 'eventq')!;
     return { avail: v.availIdx, used: v.usedIdx, nextAvail: v.deviceNextAvail, nextUsed: v.deviceNextUsed, lastUsed: v.driverLastUsed };
   });
   expect(q.avail).toBeGreaterThan(0);
@@ -91,7 +92,7 @@ test('time travel shows a request with the device, then its names response in th
   await page.keyboard.press('Home');
   const row = (text: string) => grid.locator('.tl-rows').getByRole('row').filter({ hasText: text }).first();
   await row('GET_LINE_NAMES gpio 0 value 0').click();
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.snapshot?.t ?? null)).toBe(2000);
+  await expect.poll(() => onApp(page, (h) => h.live.snapshot?.t ?? null)).toBe(2000);
 
   await openTab(page, 'Virtqueues');
   await expect(page.getByTestId('qi-when')).toContainText('time travel');
@@ -111,7 +112,7 @@ test('time travel shows a request with the device, then its names response in th
   // Back on the trace tab, the list shows the cursor's row; the answer is next to it.
   await expect(grid.locator('.tl-rows [data-cursor="1"]')).toContainText('GET_LINE_NAMES gpio 0 value 0');
   await row('device answers GET_LINE_NAMES').click();
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.snapshot?.t ?? null)).toBe(12_000);
+  await expect.poll(() => onApp(page, (h) => h.live.snapshot?.t ?? null)).toBe(12_000);
   await openTab(page, 'Virtqueues');
   const used = rq.locator('tbody tr[data-owner="used"]');
   await expect(used).toHaveCount(2);
@@ -133,7 +134,7 @@ test('time travel shows a request with the device, then its names response in th
   await expect(route.locator('.qi-layer-id').first()).toHaveText('gpio 1');
   await expect(route.locator('.qi-layer-state').first()).toHaveText(/^none, no buffer/);
   await expect(route.locator('.qi-layer').first()).toHaveAttribute('data-masked', '1');
-  expect(await page.evaluate(() => window.__vgpio!.live.snapshot?.t)).toBe(12_000);
+  expect(await onApp(page, (h) => h.live.snapshot?.t)).toBe(12_000);
 });
 
 test('the interrupt hierarchy shows each layer of the selected line', async ({ page }) => {
@@ -150,7 +151,7 @@ test('the interrupt hierarchy shows each layer of the selected line', async ({ p
 
   await select.selectOption({ label: '1 door-sensor' });
   await expect(route.locator('.qi-layer-id')).toHaveText(['gpio 1', 'hwirq 1', 'virq 41', 'vq 1', 'MSI-X vector 2']);
-  expect(await page.evaluate(() => window.__vgpio!.state().inspectLine)).toBe(1);
+  expect(await onApp(page, (h) => h.state().inspectLine)).toBe(1);
   await expect(route.locator('.qi-layer-state').first()).toContainText('level-high');
 
   // The LED line has no interrupt: its device layer is masked.

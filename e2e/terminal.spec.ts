@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { hasTerminal, terminalText, terminalWritten } from './handle';
 
 // The Terminal tab: xterm.js loaded lazily, a dumb screen for the guest shell that runs in the worker.
 // Terminal text is read through window.__vgpioTerminal (set by TerminalPanel), never from pixels.
@@ -7,10 +8,6 @@ import { expect, test, type Page } from '@playwright/test';
 test.describe.configure({ timeout: 180_000 });
 
 const TERMINAL_CHUNK = /\/assets\/TerminalPanel-[^/]*\.js$/;
-
-function terminalText(page: Page): Promise<string> {
-  return page.evaluate(() => window.__vgpioTerminal?.text() ?? '');
-}
 
 /** The terminal's logical lines. */
 async function terminalLines(page: Page): Promise<string[]> {
@@ -52,7 +49,7 @@ test('xterm loads only when the Terminal tab is opened', async ({ page }) => {
   await expect(page.getByTestId('trace-hash')).not.toHaveText('-');
   await page.waitForTimeout(500);
   expect(chunks).toEqual([]);
-  expect(await page.evaluate(() => window.__vgpioTerminal)).toBeUndefined();
+  expect(await hasTerminal(page)).toBe(false);
   await page.getByRole('tab', { name: 'Terminal', exact: true }).click();
   await expect.poll(() => chunks.length).toBe(1);
   await expect(page.getByRole('region', { name: 'Guest shell' })).toBeVisible();
@@ -85,7 +82,7 @@ test('gpiomon reports an edge made with the Lines table, and Ctrl-C stops it', a
 
   // -n 1: gpiomon waits for one event on the free line 3; drive that line from the Lines table.
   const before = (await terminalText(page)).length;
-  const rawBefore = await page.evaluate(() => window.__vgpioTerminal?.written().length ?? 0);
+  const rawBefore = await terminalWritten(page).then((w) => w.length);
   await page.keyboard.type('gpiomon -n 1 -c gpiochip0 3');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await terminalText(page)).slice(before)).toMatch(/gpiomon -n 1 -c gpiochip0 3\n$/);
@@ -93,7 +90,7 @@ test('gpiomon reports an edge made with the Lines table, and Ctrl-C stops it', a
   await page.getByRole('button', { name: 'Drive line 3', exact: true }).click();
   await expect.poll(async () => (await terminalText(page)).slice(before)).toMatch(/\n\$ $/);
   // libgpiod's default event format: "<sec>.<nsec>\t<edge>\t<line id>" (the screen turns tabs into spaces; the stream keeps them).
-  const raw = await page.evaluate((m) => window.__vgpioTerminal?.written().slice(m) ?? '', rawBefore);
+  const raw = await terminalWritten(page, rawBefore);
   const events = raw.split('\n').filter((l) => /gpiochip0 3$/.test(l) && !l.includes('gpiomon'));
   expect(events).toHaveLength(1);
   expect(events[0]).toMatch(/^\d+\.\d{9}\t(rising|falling)\tgpiochip0 3$/);
@@ -130,7 +127,7 @@ test('escape sequences pasted into a command never reach the screen', async ({ p
   await openTerminal(page);
   await run(page, 'gpiodetect');
   const title = await page.title();
-  const mark = await page.evaluate(() => window.__vgpioTerminal?.written().length ?? 0);
+  const mark = await terminalWritten(page).then((w) => w.length);
   // A paste (as a clipboard would deliver it): OSC title change, clear screen, colors, an 8-bit CSI, a bell.
   const evil = 'gpioinfo \x1b]0;PWNED\x07\x1b[2J\x1b[3Jbut\x1b[31mton\x9b1m\x07 \x1b[5mno\x1b[0mpe\r';
   await page.evaluate((text) => {
@@ -139,7 +136,7 @@ test('escape sequences pasted into a command never reach the screen', async ({ p
     document.activeElement?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   }, evil);
   await expect.poll(async () => (await terminalText(page)).endsWith('$ ') && (await terminalText(page)).includes('gpioinfo button nope')).toBe(true);
-  const written = await page.evaluate((m) => window.__vgpioTerminal?.written().slice(m) ?? '', mark);
+  const written = await terminalWritten(page, mark);
   // Only the line editor's own cursor sequences may appear; nothing the user pasted.
   const escapes = written.match(/\x1b[^[]|\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g) ?? [];
   expect(escapes.filter((e) => !/^\x1b\[\d*[CDK]$|^[\b\r]$/.test(e))).toEqual([]);
@@ -155,7 +152,7 @@ test('the output is still there after switching tabs, and the theme follows the 
   await run(page, 'gpiodetect');
   const text = await terminalText(page);
   await page.getByRole('tab', { name: 'Trace', exact: true }).click();
-  await expect.poll(() => page.evaluate(() => window.__vgpioTerminal)).toBeUndefined();
+  await expect.poll(() => hasTerminal(page)).toBe(false);
   await page.getByRole('tab', { name: 'Terminal', exact: true }).click();
   await expect.poll(() => terminalText(page)).toBe(text);
   await run(page, 'gpiodetect');

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { onApp } from './handle';
 
 /** The trace grid and its drawn data rows (the header row excluded; hidden pool rows are not in the accessibility tree). */
 const grid = (page: Page) => page.getByRole('grid', { name: 'Trace events' });
@@ -86,15 +87,15 @@ test('hiding a category removes its rows at once; the line filter keeps one line
   await expect(ring).toHaveAttribute('aria-pressed', 'false');
   await expect(page.getByTestId('trace-count')).not.toHaveText(before ?? '');
   await expect(page.getByTestId('trace-count')).toContainText(' of ');
-  expect(await page.evaluate(() => [...window.__vgpio!.state().hiddenCategories])).toEqual(['ring']);
+  expect(await onApp(page, (h) => [...h.state().hiddenCategories])).toEqual(['ring']);
 
   await page.getByLabel('Line filter').selectOption({ label: '1 door-sensor' });
   await expect.poll(() => dataRows(page).count()).toBeGreaterThan(0);
   const lines = await grid(page).locator('.tl-rows .tl-row:not([hidden]) .tl-line').allTextContents();
   expect(new Set(lines)).toEqual(new Set(['1']));
   // The store agrees: every filtered event is on line 1 and not a ring event.
-  const ok = await page.evaluate(() => {
-    const tr = window.__vgpio!.trace();
+  const ok = await onApp(page, (h) => {
+    const tr = h.trace();
     for (let i = 0; i < tr.filtered.length; i++) {
       const e = tr.get(tr.filtered.data[i] as number)!;
       if (e.line !== 1 || e.kind < 10) return false;
@@ -114,16 +115,16 @@ test('clicking a row, or Enter on the active row, moves the cursor to its time',
   const rowIndex = await firstRowInView(page, 2);
   const row = grid(page).locator(`.tl-rows [aria-rowindex="${rowIndex}"]`);
   await row.click();
-  const expected = await page.evaluate((i) => {
-    const tr = window.__vgpio!.trace();
+  const expected = await onApp(page, (h, i) => {
+    const tr = h.trace();
     return tr.timeOf(tr.filtered.data[i - 2] as number);
   }, rowIndex);
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.state().cursor)).toBe(expected);
+  await expect.poll(() => onApp(page, (h) => h.state().cursor)).toBe(expected);
   await expect(row).toHaveAttribute('aria-selected', 'true');
   await expect(row).toHaveAttribute('data-cursor', '1');
   await expect(page.getByRole('button', { name: 'Follow newest' })).toHaveAttribute('aria-pressed', 'false');
   // Time travel: the snapshot arrives for that time.
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.snapshot?.t ?? null)).toBe(expected);
+  await expect.poll(() => onApp(page, (h) => h.live.snapshot?.t ?? null)).toBe(expected);
 
   // Keyboard: Home, two rows down, Enter.
   await grid(page).focus();
@@ -131,16 +132,16 @@ test('clicking a row, or Enter on the active row, moves the cursor to its time',
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  const third = await page.evaluate(() => {
-    const tr = window.__vgpio!.trace();
+  const third = await onApp(page, (h) => {
+    const tr = h.trace();
     return tr.timeOf(tr.filtered.data[2] as number);
   });
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.state().cursor)).toBe(third);
+  await expect.poll(() => onApp(page, (h) => h.state().cursor)).toBe(third);
   const active = grid(page).locator('.tl-rows [aria-selected="true"]');
   await expect(active).toHaveAttribute('aria-rowindex', '4');
   const activeId = await active.getAttribute('id');
   await expect(grid(page)).toHaveAttribute('aria-activedescendant', activeId!);
-  const rowCount = await page.evaluate(() => window.__vgpio!.trace().filtered.length + 1);
+  const rowCount = await onApp(page, (h) => h.trace().filtered.length + 1);
   await expect(grid(page)).toHaveAttribute('aria-rowcount', String(rowCount));
 
 });
@@ -151,8 +152,8 @@ test('a cursor set on the waveform scrolls the list to the first event at or aft
   await runToEnd(page);
   const box = (await wave.boundingBox())!;
   await wave.click({ position: { x: box.width * 0.35, y: box.height / 2 } });
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.state().cursor)).not.toBeNull();
-  const want = await page.evaluate(() => window.__vgpio!.trace().filteredIndexAt(window.__vgpio!.state().cursor!) + 2);
+  await expect.poll(() => onApp(page, (h) => h.state().cursor)).not.toBeNull();
+  const want = await onApp(page, (h) => h.trace().filteredIndexAt(h.state().cursor!) + 2);
   const marked = grid(page).locator('.tl-rows [data-cursor="1"]');
   await expect(marked).toHaveAttribute('aria-rowindex', String(want));
   await expect(marked).toBeInViewport();
@@ -178,8 +179,8 @@ test('a spec violation row names the rule and its section, with the rule in its 
 
 test('a million rows scroll with only a window of them in the DOM', async ({ page }) => {
   // Push a million synthetic line-level events straight into the trace store.
-  await page.evaluate(() => {
-    const tr = window.__vgpio!.trace();
+  await onApp(page, (h) => {
+    const tr = h.trace();
     const n = 1_000_000;
     const first = tr.total;
     const t0 = tr.timeOf(first - 1) || 0;
@@ -199,7 +200,7 @@ test('a million rows scroll with only a window of them in the DOM', async ({ pag
     }
     tr.append(cols);
   });
-  const total = await page.evaluate(() => window.__vgpio!.trace().filtered.length);
+  const total = await onApp(page, (h) => h.trace().filtered.length);
   expect(total).toBeGreaterThan(1_000_000);
   // The list follows to the newest row on the next frame (the running simulation sends one; its own
   // events now have seqs the store already holds, so they are skipped).
@@ -226,8 +227,8 @@ test('a million rows scroll with only a window of them in the DOM', async ({ pag
   expect(mid).toBeLessThan(560_000);
   expect(await dom()).toBeLessThan(80);
   // The drawn rows are the right events: row k shows event filtered[k] (its time and text).
-  const check = await page.evaluate(() => {
-    const tr = window.__vgpio!.trace();
+  const check = await onApp(page, (h) => {
+    const tr = h.trace();
     const rows = [...document.querySelectorAll<HTMLElement>('.tl-rows .tl-row')].filter((r) => !r.hidden);
     const box = document.querySelector<HTMLElement>('.tl-scroll')!.getBoundingClientRect();
     let visible = 0;

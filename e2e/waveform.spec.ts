@@ -1,7 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
+import { onApp } from './handle';
 
 /** Marker kinds of the trace store's lanes (src/ui/trace-store.ts). */
 const M = { DeviceEvent: 1, BufferReturned: 2, Requeue: 3, HandlerStart: 4, HandlerEnd: 5, Oracle: 6, Violation: 7 } as const;
+
+declare global {
+  interface Window {
+    /** This file's draw-time samples (data-draw-ms of each waveform draw), collected in the page. */
+    __draws?: number[];
+  }
+}
 
 interface Mark {
   t: number;
@@ -11,8 +19,8 @@ interface Mark {
 
 /** Lane `line`'s markers, read from the app's test handle. */
 async function marks(page: Page, line: number): Promise<Mark[]> {
-  return page.evaluate((l) => {
-    const lane = window.__vgpio!.trace().lanes[l];
+  return onApp(page, (h, l) => {
+    const lane = h.trace().lanes[l];
     if (!lane) return [];
     return Array.from({ length: lane.markT.length }, (_, i) => ({ t: lane.markT.data[i]!, kind: lane.markKind.data[i]!, arg: lane.markArg.data[i]! }));
   }, line);
@@ -240,13 +248,13 @@ test('zooms with buttons, wheel and keys, and follows live until told otherwise'
   await page.mouse.up();
   const k4 = v4.span / (v4.width - v4.gutter);
   await expect.poll(async () => Math.abs((await view(page)).t0 - (v4.t0 + 100 * k4))).toBeLessThan(2 * k4);
-  expect(await page.evaluate(() => window.__vgpio!.state().cursor)).toBeNull(); // a drag is not a click
+  expect(await onApp(page, (h) => h.state().cursor)).toBeNull(); // a drag is not a click
 
   await follow.click();
   await expect(follow).toHaveAttribute('aria-pressed', 'true');
   await runToEnd(page);
   // Following live: the end of the run is in view.
-  const now = await page.evaluate(() => window.__vgpio!.live.view!.now);
+  const now = await onApp(page, (h) => h.live.view!.now);
   const v5 = await view(page);
   expect(now).toBeGreaterThanOrEqual(v5.t0);
   expect(now).toBeLessThanOrEqual(v5.t0 + v5.span);
@@ -269,27 +277,27 @@ test('a click sets the time-travel cursor, arrows move it, Live returns', async 
   const v = await view(page);
   const x = v.gutter + ((1_150_000 - v.t0) / v.span) * (v.width - v.gutter);
   await canvas.click({ position: { x, y: v.axisH + 4 * v.laneH + v.laneH / 2 } });
-  const cursor = await page.evaluate(() => window.__vgpio!.state().cursor);
+  const cursor = await onApp(page, (h) => h.state().cursor);
   expect(cursor).not.toBeNull();
   expect(Math.abs(cursor! - 1_150_000)).toBeLessThan(v.span / (v.width - v.gutter));
   await expect(page.getByTestId('waveform-cursor')).toContainText('cursor');
   // The worker answers with the state at that time; the other panels show it.
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.snapshot?.t ?? null)).toBe(cursor);
+  await expect.poll(() => onApp(page, (h) => h.live.snapshot?.t ?? null)).toBe(cursor);
   await expect(level0).toHaveText('low');
   await expect(canvas).toHaveAttribute('aria-label', /Cursor at 1\.1\d* ms/);
 
   await page.keyboard.press('ArrowRight');
-  const moved = await page.evaluate(() => window.__vgpio!.state().cursor);
+  const moved = await onApp(page, (h) => h.state().cursor);
   expect(moved).toBe(cursor! + Math.round((10 * v.span) / (v.width - v.gutter)));
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.snapshot?.t ?? null)).toBe(moved);
+  await expect.poll(() => onApp(page, (h) => h.live.snapshot?.t ?? null)).toBe(moved);
   // Ctrl+Right jumps to the next event on the inspected line (lane 0: the button's release at 1.3 ms).
   await canvas.click({ position: { x: 20, y: v.axisH + v.laneH / 2 } }); // the name of line 0: inspect it
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.state().inspectLine)).toBe(0);
+  await expect.poll(() => onApp(page, (h) => h.state().inspectLine)).toBe(0);
   await canvas.focus();
   await page.keyboard.press('Control+ArrowRight');
-  const next = await page.evaluate(() => window.__vgpio!.state().cursor);
-  const lane0 = await page.evaluate(() => {
-    const l = window.__vgpio!.trace().lanes[0]!;
+  const next = await onApp(page, (h) => h.state().cursor);
+  const lane0 = await onApp(page, (h) => {
+    const l = h.trace().lanes[0]!;
     return [...Array.from(l.levelT.data.slice(0, l.levelT.length)), ...Array.from(l.markT.data.slice(0, l.markT.length))];
   });
   expect(next).toBe(Math.min(...lane0.filter((t) => t > moved!)));
@@ -301,8 +309,8 @@ test('a click sets the time-travel cursor, arrows move it, Live returns', async 
   const list = page.getByTestId('trace-scroll');
   const listBox = (await list.boundingBox())!;
   await list.click({ position: { x: Math.min(300, listBox.width / 2), y: listBox.height - 14 } });
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.state().cursor)).not.toBe(next);
-  const listCursor = (await page.evaluate(() => window.__vgpio!.state().cursor))!;
+  await expect.poll(() => onApp(page, (h) => h.state().cursor)).not.toBe(next);
+  const listCursor = (await onApp(page, (h) => h.state().cursor))!;
   expect(listCursor < narrow.t0 || listCursor > narrow.t0 + narrow.span).toBe(true);
   await expect
     .poll(async () => {
@@ -312,8 +320,8 @@ test('a click sets the time-travel cursor, arrows move it, Live returns', async 
     .toBe(true);
 
   await page.getByRole('button', { name: 'Live', exact: true }).click();
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.state().cursor)).toBeNull();
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.snapshot)).toBeNull();
+  await expect.poll(() => onApp(page, (h) => h.state().cursor)).toBeNull();
+  await expect.poll(() => onApp(page, (h) => h.live.snapshot)).toBeNull();
   await expect(level0).toHaveText('HIGH');
   await expect(page.getByTestId('waveform-cursor')).toHaveText('live');
   await expect(page.getByRole('button', { name: 'Follow live' })).toHaveAttribute('aria-pressed', 'true');
@@ -344,13 +352,13 @@ test('a long busy run keeps its lanes within their memory budget and says where 
     world: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`l${i}`, { kind: 'clock', period: '10us', start: `${(i + 1) * 10}us` }])),
     clients: Array.from({ length: 8 }, (_, i) => ({ kind: 'irq-consumer', line: `l${i}`, trigger: 'edge-both', name: `c${i}` })),
   };
-  await page.evaluate((j) => window.__vgpio!.client.load({ kind: 'json', json: j }), json);
+  await onApp(page, (h, j) => h.client.load({ kind: 'json', json: j }), json);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(json.title);
   await runToEnd(page);
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.trace.total === window.__vgpio!.live.traceTotal), { timeout: 60_000 }).toBe(true);
-  const lanes = await page.evaluate(() => {
-    const t = window.__vgpio!.trace();
-    return { since: t.lanesSince, held: t.lanes.reduce((n, l) => n + l.entries, 0), first: t.lanes[0]!.levelT.data[0]!, now: window.__vgpio!.live.view!.now };
+  await expect.poll(() => onApp(page, (h) => h.live.trace.total === h.live.traceTotal), { timeout: 60_000 }).toBe(true);
+  const lanes = await onApp(page, (h) => {
+    const t = h.trace();
+    return { since: t.lanesSince, held: t.lanes.reduce((n, l) => n + l.entries, 0), first: t.lanes[0]!.levelT.data[0]!, now: h.live.view!.now };
   });
   expect(lanes.since).toBeGreaterThan(0);
   expect(lanes.held).toBeLessThanOrEqual(1_000_000);
@@ -390,24 +398,23 @@ test('draws a busy board (64 lines, 8 clocks at 1 kHz, over a million events) in
     world: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`l${i}`, { kind: 'clock', period: '1ms', start: `${i * 37}us` }])),
     clients: Array.from({ length: 8 }, (_, i) => ({ kind: 'irq-consumer', line: `l${i}`, trigger: 'edge-both', name: `c${i}`, threaded: i % 2 === 1, handlerTime: '20us', threadTime: '100us' })),
   };
-  await page.evaluate((j) => window.__vgpio!.client.load({ kind: 'json', json: j }), json);
+  await onApp(page, (h, j) => h.client.load({ kind: 'json', json: j }), json);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(json.title);
   await page.evaluate(() => {
-    const w = window as unknown as { __draws: number[] };
-    w.__draws = [];
+    const draws: number[] = [];
+    window.__draws = draws;
     const c = document.querySelector<HTMLCanvasElement>('[data-testid=waveform]')!;
-    new MutationObserver(() => w.__draws.push(Number(c.dataset['drawMs']))).observe(c, { attributes: true, attributeFilter: ['data-draw-ms'] });
+    new MutationObserver(() => window.__draws?.push(Number(c.dataset['drawMs']))).observe(c, { attributes: true, attributeFilter: ['data-draw-ms'] });
   });
   const drawStats = (): Promise<{ n: number; median: number; p90: number }> =>
     page.evaluate(() => {
-      const w = window as unknown as { __draws: number[] };
-      const d = w.__draws.sort((a, b) => a - b);
-      w.__draws = [];
+      const d = (window.__draws ?? []).sort((a, b) => a - b);
+      window.__draws = [];
       return { n: d.length, median: d[d.length >> 1]!, p90: d[Math.floor(d.length * 0.9)]! };
     });
   await page.getByLabel('Speed').selectOption('1');
-  await expect.poll(() => page.evaluate(() => window.__vgpio!.live.traceTotal), { timeout: 120_000 }).toBeGreaterThan(1_000_000);
-  await page.evaluate(() => ((window as unknown as { __draws: number[] }).__draws = []));
+  await expect.poll(() => onApp(page, (h) => h.live.traceTotal), { timeout: 120_000 }).toBeGreaterThan(1_000_000);
+  await page.evaluate(() => void (window.__draws = []));
   await page.waitForTimeout(3000);
   const running = await drawStats();
   await page.getByRole('button', { name: 'Pause' }).click();
@@ -417,14 +424,14 @@ test('draws a busy board (64 lines, 8 clocks at 1 kHz, over a million events) in
   await page.keyboard.press('0');
   const box = (await canvas.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.6, box.y + 60);
-  await page.evaluate(() => ((window as unknown as { __draws: number[] }).__draws = []));
+  await page.evaluate(() => void (window.__draws = []));
   for (let i = 0; i < 40; i++) {
     await page.mouse.wheel(0, i < 20 ? -60 : 60);
     await page.waitForTimeout(20);
   }
   for (let i = 0; i < 20; i++) await page.keyboard.press(i < 10 ? 'Shift+ArrowLeft' : 'Shift+ArrowRight');
   const interactive = await drawStats();
-  const held = await page.evaluate(() => window.__vgpio!.live.traceTotal);
+  const held = await onApp(page, (h) => h.live.traceTotal);
   testInfo.annotations.push({ type: 'draw ms', description: JSON.stringify({ held, running, interactive }) });
   console.log(`waveform draw with ${held} events held: running at 1x ${JSON.stringify(running)}, interacting ${JSON.stringify(interactive)}`);
   expect(interactive.n).toBeGreaterThan(20);

@@ -6,8 +6,7 @@ import { QueueInspector } from './components/QueueInspector';
 import { Sidebar } from './components/Sidebar';
 import { TraceList } from './components/TraceList';
 import { Waveform } from './components/Waveform';
-import { client } from './sim-client';
-import { selectTab, useApp, type Tab } from './store';
+import { appActions, selectTab, selectTheme, useApp, type Tab } from './store';
 
 // xterm.js is large: it loads only when the terminal tab is first opened.
 const TerminalPanel = lazy(() => import('./components/TerminalPanel'));
@@ -24,7 +23,7 @@ function Tabs(): React.JSX.Element {
     const i = TABS.findIndex((t) => t.id === tab);
     const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
     if (next >= 0) {
-      useApp.setState({ tab: TABS[next]!.id });
+      appActions().setTab(TABS[next]!.id);
       document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
     }
   };
@@ -39,7 +38,7 @@ function Tabs(): React.JSX.Element {
             aria-selected={tab === t.id}
             aria-controls={`panel-${t.id}`}
             tabIndex={tab === t.id ? 0 : -1}
-            onClick={() => useApp.setState({ tab: t.id })}
+            onClick={() => appActions().setTab(t.id)}
           >
             {t.label}
           </button>
@@ -59,12 +58,10 @@ function Tabs(): React.JSX.Element {
 }
 
 export function App(): React.JSX.Element {
-  const theme = useApp((s) => s.theme);
-  const inspect = useApp((s) => s.inspectLine);
+  const theme = useApp(selectTheme);
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
-  useEffect(() => client.send({ type: 'inspect', line: inspect }), [inspect]);
   return (
     <div className="app">
       <Header />

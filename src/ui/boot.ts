@@ -1,9 +1,10 @@
 import { DEFAULT_SCENARIO_ID, LINK_PREFIX } from '../sim/index';
-import type { TraceStore } from './trace-store';
 import type { LoadSource } from '../worker/protocol';
 import { live, perf } from './live';
 import { client } from './sim-client';
 import { useApp } from './store';
+import { syncStoreToWorker } from './store-sync';
+import type { TestHandle } from './test-handle';
 
 /** What the page was opened with: a share link in the hash, or the default scenario. */
 export function initialSource(hash: string): LoadSource {
@@ -13,24 +14,11 @@ export function initialSource(hash: string): LoadSource {
   return { kind: 'library', id: DEFAULT_SCENARIO_ID };
 }
 
-/** A handle for tests and the UI benchmark: read state without scraping pixels. */
-export interface TestHandle {
-  state: typeof useApp.getState;
-  live: typeof live;
-  perf: typeof perf;
-  client: typeof client;
-  trace: () => TraceStore;
-}
-
-declare global {
-  interface Window {
-    __vgpio?: TestHandle;
-  }
-}
-
 export function startApp(): void {
   client.start(initialSource(location.hash));
-  window.__vgpio = { state: useApp.getState, live, perf, client, trace: () => live.trace };
+  syncStoreToWorker();
+  const handle: TestHandle = { state: useApp.getState, live, perf, client, trace: () => live.trace };
+  window.__vgpio = handle;
   // Opening another link in the same tab (editing the hash) loads it.
   window.addEventListener('hashchange', () => {
     const src = initialSource(location.hash);

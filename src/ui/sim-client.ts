@@ -1,7 +1,7 @@
 import type { Command, LoadSource, Message } from '../worker/protocol';
 import { unreachable } from '../worker/protocol';
 import { emitTerminal, live, notifyFrame, perf } from './live';
-import { useApp } from './store';
+import { appActions, useApp } from './store';
 
 type Batch = Extract<Message, { type: 'batch' }>;
 
@@ -58,7 +58,7 @@ export class SimClient {
   /** Loads another scenario (a library entry, a file, a link). */
   load(source: LoadSource): void {
     this._source = source;
-    useApp.setState({ cursor: null, loadError: null });
+    appActions().loadStarted();
     live.snapshot = null;
     this.send({ type: 'load', source });
   }
@@ -69,7 +69,7 @@ export class SimClient {
     this._worker?.terminate();
     this._spawn();
     this._pending = null;
-    useApp.setState({ workerDead: false, toast: null });
+    appActions().workerRestarted();
     if (this._source) this.send({ type: 'load', source: this._source });
     if (steps.length) this.send({ type: 'restart', steps });
   }
@@ -96,7 +96,7 @@ export class SimClient {
   }
 
   private _died(): void {
-    useApp.setState({ workerDead: true });
+    appActions().workerDied();
   }
 
   private _checkAlive(): void {
@@ -122,12 +122,12 @@ export class SimClient {
         live.snapshot = null;
         live.view = null;
         this._pending = null;
-        useApp.setState({ info: msg.info, cursor: null, inspectLine: null });
+        appActions().loaded(msg.info);
         this.send({ type: 'frame' });
         return;
       }
       case 'load-error':
-        useApp.setState({ loadError: msg.message });
+        appActions().showLoadError(msg.message);
         return;
       case 'batch':
         // Keep only the newest view, but every trace event and every byte of terminal output.
@@ -142,14 +142,14 @@ export class SimClient {
         return;
       case 'file':
         downloadText(msg.filename, msg.mime, msg.text);
-        useApp.setState({ toast: `Downloaded ${msg.filename}` });
+        appActions().showToast(`Downloaded ${msg.filename}`);
         return;
       case 'share':
         this._shareWaiter?.(msg.json);
         this._shareWaiter = null;
         return;
       case 'error':
-        useApp.setState({ toast: msg.message });
+        appActions().showToast(msg.message);
         return;
       default:
         unreachable(msg);
@@ -184,8 +184,7 @@ export class SimClient {
     if (b.newSteps.length) live.steps.push(...b.newSteps);
     if (b.violations.length) live.violations = live.violations.concat(b.violations).slice(-10_000);
     live.frame++;
-    const st = useApp.getState();
-    if (st.status !== b.status || st.speed !== b.speed) useApp.setState({ status: b.status, speed: b.speed });
+    appActions().runState(b.status, b.speed);
     if (this._terminal) {
       emitTerminal(this._terminal);
       this._terminal = '';

@@ -3,12 +3,13 @@ import type { TraceCategory } from '../sim/index';
 import type { RunStatus, ScenarioInfo, Speed } from '../worker/protocol';
 
 export type Tab = 'trace' | 'queues' | 'terminal';
+export type Theme = 'light' | 'dark';
 
 /**
  * UI state that changes at human speed (what is loaded, run status, selections,
  * banners). Simulation data that changes every frame lives in `live` instead.
  */
-export interface AppState {
+export interface AppData {
   info: ScenarioInfo | null;
   status: RunStatus;
   speed: Speed;
@@ -23,10 +24,44 @@ export interface AppState {
   hiddenCategories: ReadonlySet<TraceCategory>;
   lineFilter: number | null;
   tab: Tab;
-  theme: 'light' | 'dark';
+  theme: Theme;
 }
 
-export const useApp = create<AppState>()(() => ({
+/**
+ * The one way to change the state: components and the worker client call these,
+ * never `setState`. What the worker must hear about (the cursor, the inspected
+ * line) is sent by store-sync.ts, which watches the state, not by the callers.
+ */
+export interface AppActions {
+  /** Time travel to `t`, or back to the live run (null). */
+  moveCursor(t: number | null): void;
+  /** The line whose details (eventq buffer, queue rows) the panels show. */
+  inspect(line: number | null): void;
+  setTab(tab: Tab): void;
+  setTheme(theme: Theme): void;
+  /** Shows or hides one category of trace events. */
+  toggleCategory(cat: TraceCategory): void;
+  /** Shows the trace of one line only (null: all lines). */
+  setLineFilter(line: number | null): void;
+  /** A transient message (null clears it). */
+  showToast(message: string | null): void;
+  /** A link or file that could not be loaded (null dismisses it). */
+  showLoadError(message: string | null): void;
+  /** Another scenario is being loaded: back to the live run, no old load error. */
+  loadStarted(): void;
+  /** The worker loaded a scenario: its info, no cursor, no inspected line. */
+  loaded(info: ScenarioInfo): void;
+  /** The run's status and speed, as the worker reports them each frame. */
+  runState(status: RunStatus, speed: Speed): void;
+  workerDied(): void;
+  workerRestarted(): void;
+}
+
+export type AppState = AppData & AppActions;
+
+const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+
+export const useApp = create<AppState>()((set, get) => ({
   info: null,
   status: 'paused',
   speed: 0.001,
@@ -38,8 +73,33 @@ export const useApp = create<AppState>()(() => ({
   hiddenCategories: new Set<TraceCategory>(),
   lineFilter: null,
   tab: 'trace',
-  theme: typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light',
+  theme: prefersDark ? 'dark' : 'light',
+
+  moveCursor: (t) => set({ cursor: t }),
+  inspect: (line) => set({ inspectLine: line }),
+  setTab: (tab) => set({ tab }),
+  setTheme: (theme) => set({ theme }),
+  toggleCategory: (cat) => {
+    const next = new Set(get().hiddenCategories);
+    if (next.has(cat)) next.delete(cat);
+    else next.add(cat);
+    set({ hiddenCategories: next });
+  },
+  setLineFilter: (line) => set({ lineFilter: line }),
+  showToast: (message) => set({ toast: message }),
+  showLoadError: (message) => set({ loadError: message }),
+  loadStarted: () => set({ cursor: null, loadError: null }),
+  loaded: (info) => set({ info, cursor: null, inspectLine: null }),
+  runState: (status, speed) => {
+    const s = get();
+    if (s.status !== status || s.speed !== speed) set({ status, speed });
+  },
+  workerDied: () => set({ workerDead: true }),
+  workerRestarted: () => set({ workerDead: false, toast: null }),
 }));
+
+/** The actions, for event handlers and non-React code (they never change, so no subscription is needed). */
+export const appActions = (): AppActions => useApp.getState();
 
 // Named selectors, so components subscribe to exactly what they show.
 export const selectInfo = (s: AppState): ScenarioInfo | null => s.info;
@@ -48,3 +108,9 @@ export const selectSpeed = (s: AppState): Speed => s.speed;
 export const selectCursor = (s: AppState): number | null => s.cursor;
 export const selectTab = (s: AppState): Tab => s.tab;
 export const selectInspectLine = (s: AppState): number | null => s.inspectLine;
+export const selectTheme = (s: AppState): Theme => s.theme;
+export const selectHiddenCategories = (s: AppState): ReadonlySet<TraceCategory> => s.hiddenCategories;
+export const selectLineFilter = (s: AppState): number | null => s.lineFilter;
+export const selectToast = (s: AppState): string | null => s.toast;
+export const selectLoadError = (s: AppState): string | null => s.loadError;
+export const selectWorkerDead = (s: AppState): boolean => s.workerDead;

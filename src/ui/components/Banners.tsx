@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
 import { client } from '../sim-client';
-import { useApp } from '../store';
+import { appActions, selectLoadError, selectToast, selectWorkerDead, useApp } from '../store';
 
 /** The load-error and worker-death banners, and the toast. Text only: nothing here renders HTML. */
 export function Banners(): React.JSX.Element {
-  const loadError = useApp((s) => s.loadError);
-  const dead = useApp((s) => s.workerDead);
+  const loadError = useApp(selectLoadError);
+  const dead = useApp(selectWorkerDead);
   return (
     <div>
       {dead && (
@@ -19,7 +19,7 @@ export function Banners(): React.JSX.Element {
       {loadError && (
         <div className="banner error" role="alert" data-testid="load-error">
           <span>{loadError}</span>
-          <button className="btn" onClick={() => useApp.setState({ loadError: null })} aria-label="Dismiss">
+          <button className="btn" onClick={() => appActions().showLoadError(null)} aria-label="Dismiss">
             ✕
           </button>
         </div>
@@ -29,10 +29,10 @@ export function Banners(): React.JSX.Element {
 }
 
 export function Toast(): React.JSX.Element | null {
-  const toast = useApp((s) => s.toast);
+  const toast = useApp(selectToast);
   useEffect(() => {
     if (!toast) return;
-    const id = window.setTimeout(() => useApp.setState({ toast: null }), 6000);
+    const id = window.setTimeout(() => appActions().showToast(null), 6000);
     return () => window.clearTimeout(id);
   }, [toast]);
   return toast ? (

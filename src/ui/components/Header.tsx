@@ -3,7 +3,7 @@ import { encodeLink, formatNs } from '../../sim/index';
 import { SPEEDS, type Speed } from '../../worker/protocol';
 import { live, onFrame } from '../live';
 import { client } from '../sim-client';
-import { selectInfo, selectSpeed, selectStatus, useApp } from '../store';
+import { appActions, selectInfo, selectSpeed, selectStatus, selectTheme, useApp } from '../store';
 
 function speedLabel(s: Speed): string {
   if (s === 'max') return 'max speed';
@@ -79,14 +79,14 @@ async function share(): Promise<void> {
   } catch {
     // Clipboard access can be refused; the link is in the address bar either way.
   }
-  useApp.setState({ toast: `${copied ? 'Link copied' : 'Link is in the address bar'} (${url.length} characters). It replays this run to this point.` });
+  appActions().showToast(`${copied ? 'Link copied' : 'Link is in the address bar'} (${url.length} characters). It replays this run to this point.`);
 }
 
 export function Header(): React.JSX.Element {
   const info = useApp(selectInfo);
   const status = useApp(selectStatus);
   const speed = useApp(selectSpeed);
-  const theme = useApp((s) => s.theme);
+  const theme = useApp(selectTheme);
   const running = status === 'running';
   return (
     <header className="header">
@@ -137,7 +137,7 @@ export function Header(): React.JSX.Element {
       <button
         className="btn"
         aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
-        onClick={() => useApp.setState({ theme: theme === 'dark' ? 'light' : 'dark' })}
+        onClick={() => appActions().setTheme(theme === 'dark' ? 'light' : 'dark')}
       >
         {theme === 'dark' ? '☀' : '☾'}
       </button>

@@ -2,9 +2,10 @@ import { useEffect, useRef } from 'react';
 import { DELIVERY_NAMES, IRQ_TYPE_NAMES, SINK_NAMES, TRIGGER_CODES, TRIGGERS } from '../../sim/index';
 import type { LinesView, ScenarioInfo } from '../../worker/protocol';
 import { compactCount } from '../count-format';
+import { DisposableStore } from '../disposable';
 import { onFrame, shownView } from '../live';
 import { client } from '../sim-client';
-import { selectInfo, useApp } from '../store';
+import { appActions, selectInfo, useApp } from '../store';
 
 /** World source kinds as LinesView.source codes. */
 const SOURCE = { none: 0, toggle: 1, button: 2, clock: 3, level: 4, buttonHigh: 5 } as const;
@@ -129,7 +130,7 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
   const drivable = meta.direction !== 'out';
   const label = meta.name || `line ${line}`;
   return (
-    <div role="row" className="lines-row" ref={(el) => void (refs.row = el)} data-line={line} aria-selected={selected} onClick={() => useApp.setState({ inspectLine: line })}>
+    <div role="row" className="lines-row" ref={(el) => void (refs.row = el)} data-line={line} aria-selected={selected} onClick={() => appActions().inspect(line)}>
       <div role="cell" className="num">{line}</div>
       <div role="cell" title={meta.name ? undefined : 'unnamed line'}>{meta.name || <em>unnamed</em>}</div>
       <div role="cell" ref={(el) => void (refs.dir = el)} />
@@ -235,13 +236,12 @@ export function LinesBoard(): React.JSX.Element {
       },
       { root: scroller.current },
     );
+    const store = new DisposableStore();
+    store.add(() => io.disconnect());
     for (const r of rows.current) if (r.row) io.observe(r.row);
     update();
-    const off = onFrame(update);
-    return () => {
-      off();
-      io.disconnect();
-    };
+    store.add(onFrame(update));
+    return () => store.dispose();
   }, [info]);
   if (!info) return <div className="panel" />;
   return (

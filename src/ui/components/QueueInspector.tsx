@@ -16,7 +16,7 @@ import {
   usedFlagsText,
 } from '../queue-decode';
 import { client } from '../sim-client';
-import { selectInfo, useApp } from '../store';
+import { appActions, selectInfo, selectInspectLine, useApp } from '../store';
 
 /** Most descriptors and ring entries shown per queue (queues may have up to 32768). */
 const MAX_ROWS = 256;
@@ -401,7 +401,7 @@ function newQueueRefs(size: number): QueueRefs {
  */
 export function QueueInspector(): React.JSX.Element {
   const info = useApp(selectInfo);
-  const inspectLine = useApp((s) => s.inspectLine);
+  const inspectLine = useApp(selectInspectLine);
   const [shape, setShape] = useState<Shape>(() => shapeOf(shownView()));
   const shapeRef = useRef(shape);
   shapeRef.current = shape;
@@ -444,7 +444,7 @@ export function QueueInspector(): React.JSX.Element {
 
   // The hierarchy starts at the first line with an interrupt client.
   useEffect(() => {
-    if (info && (inspectLine === null || inspectLine >= info.lines.length)) useApp.setState({ inspectLine: defaultInspectLine(info) });
+    if (info && (inspectLine === null || inspectLine >= info.lines.length)) appActions().inspect(defaultInspectLine(info));
   }, [info, inspectLine]);
 
 
@@ -496,7 +496,7 @@ export function QueueInspector(): React.JSX.Element {
               className="sel"
               aria-label="Line for the interrupt hierarchy"
               value={String(selected)}
-              onChange={(e) => useApp.setState({ inspectLine: Number(e.target.value) })}
+              onChange={(e) => appActions().inspect(Number(e.target.value))}
             >
               {info?.lines.map((l, i) => (
                 <option key={i} value={String(i)}>

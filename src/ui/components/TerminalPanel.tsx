@@ -2,8 +2,12 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
+import { DisposableStore } from '../disposable';
+import { observeResize } from '../dom';
 import { onTerminal } from '../live';
 import { client } from '../sim-client';
+import type { TerminalTestHandle } from '../test-handle';
+import { isDarkTheme, onThemeChange, readThemeColors } from '../theme';
 
 /**
  * The guest's shell in an xterm.js terminal. This module (and xterm with it)
@@ -21,30 +25,15 @@ import { client } from '../sim-client';
  * screen comes back as it was.
  */
 
-/** A test handle: the terminal's text without reading pixels. */
-export interface TerminalTestHandle {
-  /** The buffer (scrollback and screen), one string per logical line (wrapped rows joined), joined by "\n", up to the cursor's line (blank rows below it dropped). */
-  text(): string;
-  /** The raw data written to this terminal since it was mounted (the last 256 KiB), to check what reached it. */
-  written(): string;
-}
-
-declare global {
-  interface Window {
-    __vgpioTerminal?: TerminalTestHandle;
-  }
-}
-
 const WRITTEN_KEPT = 256 * 1024;
 
 /** Colors from the app's CSS variables, so the terminal follows the light / dark theme. */
 function themeFromCss(): ITheme {
-  const css = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-  const bg = v('--panel', '#ffffff');
-  const fg = v('--text', '#1b2430');
-  const accent = v('--accent', '#1d4ed8');
-  const dark = document.documentElement.dataset['theme'] === 'dark';
+  const c = readThemeColors();
+  const bg = c.panel;
+  const fg = c.text;
+  const accent = c.accent;
+  const dark = isDarkTheme();
   return {
     background: bg,
     foreground: fg,
@@ -57,16 +46,12 @@ function themeFromCss(): ITheme {
     black: dark ? '#1d2633' : '#1b2430',
     white: dark ? '#e3e8ef' : '#5b6678',
     brightWhite: dark ? '#ffffff' : '#1b2430',
-    red: v('--bad', '#b91c1c'),
-    green: v('--ok', '#15803d'),
-    yellow: v('--warn', '#b45309'),
+    red: c.bad,
+    green: c.ok,
+    yellow: c.warn,
     blue: accent,
-    cyan: v('--high', '#0f766e'),
+    cyan: c.high,
   };
-}
-
-function monoFont(): string {
-  return getComputedStyle(document.documentElement).getPropertyValue('--mono').trim() || 'monospace';
 }
 
 /** The terminal's text, for tests: logical lines (soft-wrapped rows joined), blank rows below the cursor dropped. */
@@ -91,15 +76,17 @@ export default function TerminalPanel(): React.JSX.Element {
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
+    const store = new DisposableStore();
     const term = new Terminal({
       convertEol: true,
       cursorBlink: true,
       scrollback: 5000,
-      fontFamily: monoFont(),
+      fontFamily: readThemeColors().mono,
       fontSize: 13,
       screenReaderMode: true,
       theme: themeFromCss(),
     });
+    store.add(() => term.dispose());
     const fit = new FitAddon();
     term.loadAddon(fit); // Disposed with the terminal.
     // Tab has no meaning to the guest's line editor (no completion): leave it to the browser, so keyboard users can move on.
@@ -114,39 +101,34 @@ export default function TerminalPanel(): React.JSX.Element {
       });
     };
     fit.fit();
-    const resize = new ResizeObserver(refit);
-    resize.observe(host);
+    store.add(observeResize(host, refit));
+    store.add(() => cancelAnimationFrame(raf));
 
     // The app's theme is a data attribute on <html> (set by App after render): follow it.
-    const themeWatch = new MutationObserver(() => {
-      term.options.theme = themeFromCss();
-    });
-    themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    store.add(onThemeChange(() => (term.options.theme = themeFromCss())));
 
     // Output from the worker (the backlog first, then every new chunk), and keystrokes to it.
     let written = '';
-    const detach = onTerminal((text) => {
-      written = (written + text).slice(-WRITTEN_KEPT);
-      term.write(text);
-    });
+    store.add(
+      onTerminal((text) => {
+        written = (written + text).slice(-WRITTEN_KEPT);
+        term.write(text);
+      }),
+    );
     const input = term.onData((data) => client.send({ type: 'terminal', data }));
+    store.add(() => input.dispose());
 
     const handle: TerminalTestHandle = { text: () => bufferText(term), written: () => written };
     window.__vgpioTerminal = handle;
+    store.add(() => {
+      if (window.__vgpioTerminal === handle) delete window.__vgpioTerminal;
+    });
 
     // Take the focus when the tab opens, unless a keyboard user is moving along the tab list with the arrow keys.
     const active = document.activeElement;
     if (!(active instanceof HTMLElement && active.matches('[role="tab"]:focus-visible'))) term.focus();
 
-    return () => {
-      cancelAnimationFrame(raf);
-      resize.disconnect();
-      themeWatch.disconnect();
-      detach();
-      input.dispose();
-      if (window.__vgpioTerminal === handle) delete window.__vgpioTerminal;
-      term.dispose();
-    };
+    return () => store.dispose();
   }, []);
 
   return (

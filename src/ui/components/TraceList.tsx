@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { TRACE_CATEGORIES, categoryOf, describeEvent, formatNs, type TraceCategory } from '../../sim/index';
+import { DisposableStore } from '../disposable';
+import { listen, observeResize } from '../dom';
 import { live, onHeavyFrame } from '../live';
-import { client } from '../sim-client';
-import { selectInfo, useApp } from '../store';
+import { appActions, selectHiddenCategories, selectInfo, selectLineFilter, useApp } from '../store';
 import { countText, rowFlavor, ruleTitle } from '../tracelist-rows';
 import {
   listWindow,
@@ -186,8 +187,7 @@ class TraceListController {
     this._ownCursor = t;
     this.setFollow(false);
     this.paint();
-    useApp.setState({ cursor: t });
-    client.send({ type: 'seek', t });
+    appActions().moveCursor(t);
   }
 
   /** The cursor moved (from anywhere): mark the first event at or after it and scroll there. */
@@ -433,8 +433,8 @@ function applyFilter(hidden: ReadonlySet<TraceCategory>, line: number | null): b
  */
 export function TraceList(): React.JSX.Element {
   const info = useApp(selectInfo);
-  const hidden = useApp((s) => s.hiddenCategories);
-  const lineFilter = useApp((s) => s.lineFilter);
+  const hidden = useApp(selectHiddenCategories);
+  const lineFilter = useApp(selectLineFilter);
   const [follow, setFollow] = useState(true);
   const gridRef = useRef<HTMLDivElement>(null);
   const scrollerRef = useRef<HTMLDivElement>(null);
@@ -455,31 +455,27 @@ export function TraceList(): React.JSX.Element {
     const rows = rowsRef.current;
     const count = countRef.current;
     if (!grid || !scroller || !spacer || !rows || !count) return;
+    const store = new DisposableStore();
     const c = new TraceListController({ grid, scroller, spacer, rows, count }, setFollow);
     ctrl.current = c;
+    store.add(() => {
+      c.destroy();
+      ctrl.current = null;
+    });
     c.setLineNames(useApp.getState().info?.lines.map((l) => l.name) ?? []);
     c.frame();
     const cursor = useApp.getState().cursor;
     if (cursor !== null) c.onCursor(cursor);
-    const offFrame = onHeavyFrame(() => c.frame());
-    const offStore = useApp.subscribe((s, prev) => {
-      if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
-    });
-    const onScroll = (): void => c.onScroll();
-    const onWheel = (e: WheelEvent): void => c.onWheel(e);
-    scroller.addEventListener('scroll', onScroll, { passive: true });
-    scroller.addEventListener('wheel', onWheel, { passive: true });
-    const ro = new ResizeObserver(() => (c.follow ? c.setFollow(true) : c.paint()));
-    ro.observe(scroller);
-    return () => {
-      offFrame();
-      offStore();
-      scroller.removeEventListener('scroll', onScroll);
-      scroller.removeEventListener('wheel', onWheel);
-      ro.disconnect();
-      c.destroy();
-      ctrl.current = null;
-    };
+    store.add(onHeavyFrame(() => c.frame()));
+    store.add(
+      useApp.subscribe((s, prev) => {
+        if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
+      }),
+    );
+    store.add(listen(scroller, 'scroll', () => c.onScroll(), { passive: true }));
+    store.add(listen(scroller, 'wheel', (e) => c.onWheel(e), { passive: true }));
+    store.add(observeResize(scroller, () => (c.follow ? c.setFollow(true) : c.paint())));
+    return () => store.dispose();
   }, []);
 
   // A new scenario: forget the old rows' state; drop a line filter the scenario does not have.
@@ -492,19 +488,21 @@ export function TraceList(): React.JSX.Element {
       c?.resetForScenario();
     }
     const lf = useApp.getState().lineFilter;
-    if (info && lf !== null && lf >= info.lines.length) useApp.setState({ lineFilter: null });
+    if (info && lf !== null && lf >= info.lines.length) appActions().setLineFilter(null);
   }, [info]);
 
   // The controls rebuild the filter in the click itself, so the rows change at once.
-  const setFilter = (next: ReadonlySet<TraceCategory>, line: number | null): void => {
-    useApp.setState({ hiddenCategories: next, lineFilter: line });
-    if (applyFilter(next, line)) ctrl.current?.frame();
+  const refilter = (): void => {
+    const s = useApp.getState();
+    if (applyFilter(s.hiddenCategories, s.lineFilter)) ctrl.current?.frame();
   };
   const toggleCategory = (cat: TraceCategory): void => {
-    const next = new Set(useApp.getState().hiddenCategories);
-    if (next.has(cat)) next.delete(cat);
-    else next.add(cat);
-    setFilter(next, useApp.getState().lineFilter);
+    appActions().toggleCategory(cat);
+    refilter();
+  };
+  const setLineFilter = (line: number | null): void => {
+    appActions().setLineFilter(line);
+    refilter();
   };
 
   return (
@@ -531,7 +529,7 @@ export function TraceList(): React.JSX.Element {
             className="sel"
             aria-label="Line filter"
             value={lineFilter === null ? 'all' : String(lineFilter)}
-            onChange={(e) => setFilter(useApp.getState().hiddenCategories, e.target.value === 'all' ? null : Number(e.target.value))}
+            onChange={(e) => setLineFilter(e.target.value === 'all' ? null : Number(e.target.value))}
           >
             <option value="all">All lines</option>
             {info?.lines.map((l, i) => (

@@ -1,179 +1,29 @@
 import { useEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../sim/index';
 import type { ScenarioInfo } from '../../worker/protocol';
+import { DisposableStore } from '../disposable';
+import { listen, observeResize, onDevicePixelRatioChange } from '../dom';
 import { live, onHeavyFrame } from '../live';
-import { client } from '../sim-client';
-import { selectCursor, selectInfo, useApp } from '../store';
+import { appActions, selectCursor, selectInfo, useApp } from '../store';
+import { onThemeChange, readThemeColors, type ThemeColors } from '../theme';
 import type { LaneIndex } from '../trace-store';
-import {
-  clampWindow,
-  computeTicks,
-  fitWindow,
-  followT0,
-  formatExact,
-  intervalBars,
-  levelTrace,
-  lowerBound,
-  panBy,
-  revealTime,
-  stripLayout,
-  upperBound,
-  zoomAt,
-  type TimeWindow,
-  type TraceCounts,
-} from '../waveform-geometry';
-import { Ev, Flag, LaneMarks, countCodes, type Strip } from '../waveform-lanes';
+import { EV_STYLE, FLAG_NAMES, FLAG_STYLE, WaveformPainter, glyph, hatchPattern, type Style, type WaveScene } from '../waveform-draw';
+import { clampWindow, fitWindow, followT0, formatExact, lowerBound, panBy, revealTime, upperBound, zoomAt, type TimeWindow } from '../waveform-geometry';
+import { Flag, LaneMarks, countCodes } from '../waveform-lanes';
 
 /** Layout, in CSS pixels. */
 const AXIS_H = 20;
 const MIN_LANE_H = 26;
 const MAX_LANE_H = 44;
-/** Major ticks at least this far apart. */
-const TICK_MIN_PX = 80;
-/** Widest pixel column count the scratch buffers hold (wider plots draw the first part only). */
-const MAX_COLUMNS = 8192;
 /** The widest first view of a new scenario (a long run starts on its first seconds). */
 const INITIAL_MAX_SPAN_NS = 5_000_000_000;
 /** How often the accessible summary and range readout may change while the view moves by itself. */
 const SUMMARY_MS = 300;
 
-const FLAG_NAMES: Record<number, string> = { [Flag.Lost]: 'LOST', [Flag.Spurious]: 'SPURIOUS', [Flag.Coalesced]: 'COALESCED', [Flag.Violation]: 'VIOLATION' };
-
 const HELP =
   'Keys: Left and Right arrows move the cursor (with Alt by one pixel, with Ctrl to the previous or next event), ' +
   'Shift with Left and Right pans, plus and minus zoom, Home shows the start, End and F follow live, 0 fits the whole run, Escape returns to live. ' +
   'Mouse: the wheel zooms at the pointer (Shift with the wheel pans), dragging pans, a click sets the cursor; over the line names the wheel scrolls the lanes and a click inspects the line.';
-
-interface Colors {
-  panel: string;
-  panel2: string;
-  border: string;
-  text: string;
-  muted: string;
-  accent: string;
-  high: string;
-  low: string;
-  ok: string;
-  warn: string;
-  bad: string;
-  focus: string;
-  mono: string;
-}
-
-function readColors(): Colors {
-  const cs = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string): string => cs.getPropertyValue(name).trim() || fallback;
-  return {
-    panel: v('--panel', '#fff'),
-    panel2: v('--panel-2', '#eef1f5'),
-    border: v('--border', '#d5dae1'),
-    text: v('--text', '#1b2430'),
-    muted: v('--muted', '#5b6678'),
-    accent: v('--accent', '#1d4ed8'),
-    high: v('--high', '#0f766e'),
-    low: v('--low', '#94a3b8'),
-    ok: v('--ok', '#15803d'),
-    warn: v('--warn', '#b45309'),
-    bad: v('--bad', '#b91c1c'),
-    focus: v('--focus', '#f59e0b'),
-    mono: v('--mono', 'monospace'),
-  };
-}
-
-// ---- glyphs (also drawn by the legend) -------------------------------------------------
-
-type GlyphShape = 'tri-up' | 'tri-up-hollow' | 'tri-down' | 'dot' | 'ring' | 'cross' | 'diamond' | 'bang' | 'bar';
-
-function glyph(p: Path2D, shape: GlyphShape, x: number, cy: number): void {
-  switch (shape) {
-    case 'tri-up':
-    case 'tri-up-hollow':
-      p.moveTo(x, cy - 3.5);
-      p.lineTo(x + 3.5, cy + 3);
-      p.lineTo(x - 3.5, cy + 3);
-      p.closePath();
-      return;
-    case 'tri-down':
-      p.moveTo(x - 3.5, cy - 3);
-      p.lineTo(x + 3.5, cy - 3);
-      p.lineTo(x, cy + 3.5);
-      p.closePath();
-      return;
-    case 'dot':
-      p.moveTo(x + 3, cy);
-      p.arc(x, cy, 3, 0, 2 * Math.PI);
-      return;
-    case 'ring':
-      p.moveTo(x + 2.7, cy);
-      p.arc(x, cy, 2.7, 0, 2 * Math.PI);
-      p.moveTo(x - 1.9, cy - 1.9);
-      p.lineTo(x + 1.9, cy + 1.9);
-      return;
-    case 'cross':
-      p.moveTo(x - 3, cy - 3);
-      p.lineTo(x + 3, cy + 3);
-      p.moveTo(x + 3, cy - 3);
-      p.lineTo(x - 3, cy + 3);
-      return;
-    case 'diamond':
-      p.moveTo(x, cy - 4);
-      p.lineTo(x + 4, cy);
-      p.lineTo(x, cy + 4);
-      p.lineTo(x - 4, cy);
-      p.closePath();
-      return;
-    case 'bang':
-      p.rect(x - 1, cy - 4, 2, 5);
-      p.rect(x - 1, cy + 2, 2, 2);
-      return;
-    case 'bar':
-      p.rect(x - 3, cy - 3.5, 6, 7);
-      return;
-  }
-}
-
-/** How each strip code is drawn: shape, CSS color variable, and whether it is stroked (hollow). */
-interface Style {
-  shape: GlyphShape;
-  color: keyof Colors;
-  stroke: boolean;
-  label: string;
-  help: string;
-}
-
-/** The event strip's code for pixel columns with several markers (drawn as a band). */
-const CROWD = 15;
-
-const EV_STYLE: Record<number, Style> = {
-  [Ev.Delivered]: { shape: 'tri-up', color: 'accent', stroke: false, label: 'edge', help: 'A qualifying edge (or level) the device acted on and delivered' },
-  [Ev.Coalesced]: { shape: 'tri-up', color: 'warn', stroke: false, label: 'coalesced', help: 'An edge the device coalesced into an event already pending' },
-  [Ev.Masked]: { shape: 'tri-up-hollow', color: 'bad', stroke: true, label: 'masked', help: 'An edge the device dropped because the line was masked' },
-  [Ev.Valid]: { shape: 'dot', color: 'ok', stroke: false, label: 'VALID', help: 'The device returned the eventq buffer with status VALID' },
-  [Ev.Invalid]: { shape: 'ring', color: 'bad', stroke: true, label: 'INVALID', help: 'The device returned the eventq buffer with status INVALID' },
-  [Ev.Requeue]: { shape: 'tri-down', color: 'muted', stroke: false, label: 're-queue', help: 'The driver re-queued the eventq buffer: the end of the interrupt' },
-  [CROWD]: { shape: 'bar', color: 'low', stroke: false, label: 'crowded', help: 'More markers than pixels here: zoom in to tell them apart' },
-};
-
-const FLAG_STYLE: Record<number, Style> = {
-  [Flag.Lost]: { shape: 'cross', color: 'bad', stroke: true, label: 'LOST', help: 'Oracle: an edge that was never reported to the handler' },
-  [Flag.Spurious]: { shape: 'diamond', color: 'bad', stroke: false, label: 'SPURIOUS', help: 'Oracle: a handler call with nothing to report' },
-  [Flag.Coalesced]: { shape: 'dot', color: 'warn', stroke: false, label: 'COALESCED', help: 'Oracle: edges reported by a single handler call' },
-  [Flag.Violation]: { shape: 'bang', color: 'bad', stroke: false, label: 'violation', help: 'A spec rule was broken on this line' },
-};
-
-/** One batch of glyphs of a style: a path for whole glyphs, one for 1-px ticks where they crowd. */
-interface Batch {
-  style: Style;
-  glyphs: Path2D;
-  ticks: Path2D;
-  used: boolean;
-}
-
-function newBatches(styles: Record<number, Style>): Map<number, Batch> {
-  const m = new Map<number, Batch>();
-  for (const [code, style] of Object.entries(styles)) m.set(Number(code), { style, glyphs: new Path2D(), ticks: new Path2D(), used: false });
-  return m;
-}
 
 interface Drag {
   id: number;
@@ -197,17 +47,13 @@ class WaveEngine {
   private _names: string[] = [];
   private _gutter = 90;
   private _charW = 7;
-  private _colors: Colors | null = null;
+  private _colors: ThemeColors | null = null;
   private _threadPattern: CanvasPattern | null = null;
+  private readonly _painter = new WaveformPainter();
+  private readonly _marksOfLane = (lane: LaneIndex): LaneMarks => this._marksOf(lane);
   private _marks = new WeakMap<LaneIndex, LaneMarks>();
   /** The trace store's lanesVersion the marks were built for (dropped history invalidates them). */
   private _marksVersion = -1;
-  private readonly _groups = new Int32Array(3 * (MAX_COLUMNS + 2));
-  private readonly _poly = new Float64Array(8 * (MAX_COLUMNS + 2));
-  private readonly _bars = new Float64Array(2 * (MAX_COLUMNS + 2));
-  private readonly _busy = new Float64Array(2 * (MAX_COLUMNS + 2));
-  private readonly _recs = new Float64Array(3 * (MAX_COLUMNS + 2));
-  private readonly _counts: TraceCounts = { points: 0, busy: 0 };
   private _hover: { x: number; y: number } | null = null;
   private _drag: Drag | null = null;
   private _raf = 0;
@@ -336,15 +182,13 @@ class WaveEngine {
   /** Sets the time-travel cursor (null: back to live, and follow it). */
   setCursor(t: number | null): void {
     if (t === null) {
-      useApp.setState({ cursor: null });
-      client.send({ type: 'seek', t: null });
+      appActions().moveCursor(null);
       this._setFollow(true);
       this.requestDraw();
       return;
     }
     const c = Math.max(0, Math.min(Math.round(t), Math.max(this._now, 0)));
-    useApp.setState({ cursor: c });
-    client.send({ type: 'seek', t: c });
+    appActions().moveCursor(c);
   }
 
   // ---- sizing ------------------------------------------------------------------------
@@ -352,7 +196,7 @@ class WaveEngine {
   private _measure(): void {
     const ctx = this._ctx;
     if (!ctx) return;
-    const c = this._colors ?? readColors();
+    const c = this._colors ?? readThemeColors();
     ctx.font = `11px ${c.mono}`;
     this._charW = ctx.measureText('0000000000').width / 10 || 7;
     ctx.font = '12px system-ui, sans-serif';
@@ -420,19 +264,10 @@ class WaveEngine {
     return m;
   }
 
-  private _patternFor(c: Colors): CanvasPattern | null {
+  private _patternFor(c: ThemeColors): CanvasPattern | null {
     if (this._threadPattern) return this._threadPattern;
-    const tile = document.createElement('canvas');
-    tile.width = tile.height = 6;
-    const t = tile.getContext('2d');
-    if (!t) return null;
-    t.strokeStyle = c.accent;
-    t.lineWidth = 1.2;
-    t.beginPath();
-    t.moveTo(-1, 7);
-    t.lineTo(7, -1);
-    t.stroke();
-    this._threadPattern = this._ctx?.createPattern(tile, 'repeat') ?? null;
+    if (!this._ctx) return null;
+    this._threadPattern = hatchPattern(this._ctx, c.accent, document.createElement('canvas'));
     return this._threadPattern;
   }
 
@@ -441,317 +276,43 @@ class WaveEngine {
     if (!ctx || this._w <= 0 || this._h <= 0) return;
     const started = performance.now();
     if (!this._colors) {
-      this._colors = readColors();
+      this._colors = readThemeColors();
       this._threadPattern = null;
       this._measure();
     }
-    const c = this._colors;
+    const colors = this._colors;
     const now = this._now;
     if (this._follow) this._win = { t0: followT0(this._win.t0, this._win.span, now), span: this._win.span };
-    const W = this._w;
-    const H = this._h;
     const gutter = this._gutter;
-    const plotW = this._plotW;
-    const k = this._nsPerPx;
-    const t0 = this._win.t0;
-    const t1 = t0 + this._win.span;
     const laneH = this._laneH;
     const scrollY = this._scrollY;
-    const n = this._lines;
-    const lanes = live.trace.lanes;
-    const first = Math.max(0, Math.floor(scrollY / laneH));
-    const last = Math.min(n, Math.ceil((scrollY + H - AXIS_H) / laneH));
-    const state = useApp.getState();
-    const cursor = state.cursor;
-    const inspect = state.inspectLine;
-    const laneTop = (i: number): number => AXIS_H + i * laneH - scrollY;
-    const xOf = (t: number): number => (t - t0) / k;
-
-    ctx.setTransform(this._dpr, 0, 0, this._dpr, 0, 0);
-    ctx.fillStyle = c.panel;
-    ctx.fillRect(0, 0, W, H);
-    const ticks = computeTicks(t0, t1, k, TICK_MIN_PX, this._charW, 14);
-
-    // ---- the plot (clipped below the axis, right of the names) ----
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(gutter, AXIS_H, plotW, H - AXIS_H);
-    ctx.clip();
-    ctx.translate(gutter, 0);
-
-    for (let i = first; i < last; i++) {
-      const y = laneTop(i);
-      if (i === inspect) {
-        ctx.fillStyle = c.accent;
-        ctx.globalAlpha = 0.08;
-        ctx.fillRect(0, y, plotW, laneH);
-      } else if (i % 2 === 1) {
-        ctx.fillStyle = c.panel2;
-        ctx.globalAlpha = 0.5;
-        ctx.fillRect(0, y, plotW, laneH);
-      }
-    }
-    ctx.globalAlpha = 1;
-    // The future (after the simulation's now) is unknown: shaded.
-    const xNow = xOf(now);
-    if (xNow < plotW) {
-      ctx.fillStyle = c.panel2;
-      ctx.globalAlpha = 0.7;
-      ctx.fillRect(Math.max(0, xNow), AXIS_H, plotW - Math.max(0, xNow), H - AXIS_H);
-      ctx.globalAlpha = 1;
-    }
-    // Grid at the major ticks.
-    ctx.strokeStyle = c.border;
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    for (const t of ticks.times) {
-      const x = Math.round(xOf(t)) + 0.5;
-      ctx.moveTo(x, AXIS_H);
-      ctx.lineTo(x, H);
-    }
-    ctx.stroke();
-
-    const level = new Path2D();
-    const hard = new Path2D();
-    const threaded = new Path2D();
-    const badLines = new Path2D();
-    const warnLines = new Path2D();
-    const evBatches = newBatches(EV_STYLE);
-    const flagBatches = newBatches(FLAG_STYLE);
-    const texts: { x: number; y: number; text: string; color: string }[] = [];
-    const groups = this._groups;
-    const poly = this._poly;
-    const bars = this._bars;
-    const recs = this._recs;
-    const busyOut = this._busy;
-    const counts = this._counts;
-    const busy = new Path2D();
-    const cols = Math.min(plotW, MAX_COLUMNS);
-
-    /** Adds the visible markers of a strip (glyphs, or runs of ticks where they crowd) to the batches. */
-    const strip = (s: Strip, cy: number, batches: Map<number, Batch>, crowdCode: number, flagLine: Path2D | null, y: number): void => {
-      const T = s.t.data;
-      const len = s.length;
-      if (!len) return;
-      const from = lowerBound(T, 0, len, t0 - 5 * k);
-      const to = upperBound(T, from, len, t0 + (cols + 5) * k);
-      const n = stripLayout(T, s.code.data, from, to, t0, k, crowdCode, 4, groups, recs);
-      for (let r = 0; r < n; r++) {
-        const x = recs[3 * r] as number;
-        const code = recs[3 * r + 1] as number;
-        const w = recs[3 * r + 2] as number;
-        const b = batches.get(code);
-        if (!b) continue;
-        b.used = true;
-        if (w === 0) {
-          glyph(b.glyphs, b.style.shape, x, cy);
-          if (flagLine && (r + 1 < n ? (recs[3 * (r + 1)] as number) : Infinity) - x > 70) texts.push({ x: x + 6, y: cy + 3.5, text: FLAG_NAMES[code] ?? '', color: c[b.style.color] });
-        } else b.ticks.rect(x, cy - 3.5, w, 7);
-        // Flags also mark the whole lane, so they stand out at any zoom.
-        flagLine?.rect(w === 0 ? Math.floor(x) : x, y + 9, Math.max(1, w), laneH - 10);
-      }
+    const { cursor, inspectLine } = useApp.getState();
+    const hover = this._hover && !this._drag?.moved && this._hover.x >= gutter ? this._hover : null;
+    const scene: WaveScene = {
+      width: this._w,
+      height: this._h,
+      dpr: this._dpr,
+      gutter,
+      axisH: AXIS_H,
+      laneH,
+      scrollY,
+      t0: this._win.t0,
+      span: this._win.span,
+      charW: this._charW,
+      now,
+      cursor,
+      inspect: inspectLine,
+      hoverX: hover ? hover.x : null,
+      lanesSince: live.trace.lanesSince,
+      lineCount: this._lines,
+      names: this._names,
+      lanes: live.trace.lanes,
+      marksOf: this._marksOfLane,
     };
-
-    for (let i = first; i < last; i++) {
-      const src = lanes[i];
-      if (!src) continue;
-      const m = this._marksOf(src);
-      const y = laneTop(i);
-      const yHigh = y + 10.5;
-      const yLow = y + laneH - 10.5;
-      // Handler runs: a band behind the trace (threaded part hatched).
-      let nb = intervalBars(m.hard.start.data, m.hard.end.data, m.hard.length, t0, k, cols, now, bars);
-      for (let b = 0; b < nb; b++) hard.rect(bars[2 * b] as number, yHigh - 2, (bars[2 * b + 1] as number) - (bars[2 * b] as number), yLow - yHigh + 4);
-      nb = intervalBars(m.threaded.start.data, m.threaded.end.data, m.threaded.length, t0, k, cols, now, bars);
-      for (let b = 0; b < nb; b++) threaded.rect(bars[2 * b] as number, yHigh - 2, (bars[2 * b + 1] as number) - (bars[2 * b] as number), yLow - yHigh + 4);
-      // The level: a line, and a band where it changes faster than the pixels.
-      levelTrace(src.levelT.data, src.levelV.data, src.levelT.length, src.initial, t0, k, cols, now, groups, poly, busyOut, counts);
-      for (let p = 0; p < counts.points; p++) {
-        const x = poly[2 * p] as number;
-        const code = poly[2 * p + 1] as number;
-        if (code >= 2) level.moveTo(x, code === 3 ? yHigh : yLow);
-        else level.lineTo(x, code ? yHigh : yLow);
-      }
-      for (let b = 0; b < counts.busy; b++) busy.rect(busyOut[2 * b] as number, yHigh, (busyOut[2 * b + 1] as number) - (busyOut[2 * b] as number), yLow - yHigh);
-      // Event strip (bottom), then its notable markers on top.
-      const evY = y + laneH - 5;
-      strip(m.events, evY, evBatches, CROWD, null, y);
-      strip(m.notable, evY, evBatches, -1, null, y);
-      // Flag strip (top).
-      const flagY = y + 5;
-      strip(m.warnFlags, flagY, flagBatches, -1, warnLines, y);
-      strip(m.badFlags, flagY, flagBatches, -1, badLines, y);
-    }
-
-    ctx.fillStyle = c.accent;
-    ctx.globalAlpha = 0.22;
-    ctx.fill(hard);
-    const pattern = this._patternFor(c);
-    ctx.globalAlpha = 0.7;
-    if (pattern) {
-      ctx.fillStyle = pattern;
-      ctx.fill(threaded);
-    }
-    ctx.globalAlpha = 0.35;
-    ctx.fillStyle = c.warn;
-    ctx.fill(warnLines);
-    ctx.globalAlpha = 0.45;
-    ctx.fillStyle = c.bad;
-    ctx.fill(badLines);
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = c.high;
-    ctx.globalAlpha = 0.45;
-    ctx.fill(busy);
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = c.high;
-    ctx.lineWidth = 1.5;
-    ctx.lineJoin = 'miter';
-    ctx.stroke(level);
-    for (const batches of [evBatches, flagBatches]) {
-      for (const b of batches.values()) {
-        if (!b.used) continue;
-        const color = c[b.style.color];
-        ctx.fillStyle = color;
-        ctx.fill(b.ticks);
-        if (b.style.stroke) {
-          ctx.strokeStyle = color;
-          ctx.lineWidth = b.style.shape === 'cross' ? 2 : 1.3;
-          ctx.stroke(b.glyphs);
-        } else ctx.fill(b.glyphs);
-      }
-    }
-    if (texts.length) {
-      ctx.font = `bold 9px ${c.mono}`;
-      for (const t of texts) {
-        ctx.fillStyle = t.color;
-        ctx.fillText(t.text, t.x, t.y);
-      }
-    }
-    // History the lanes no longer hold (their memory budget): blanked, so nothing is drawn there that was not seen.
-    const xSince = live.trace.lanesSince > 0 ? xOf(live.trace.lanesSince) : -1;
-    if (xSince > 0) {
-      const w = Math.min(plotW, xSince);
-      ctx.fillStyle = c.panel2;
-      ctx.fillRect(0, AXIS_H, w, H - AXIS_H);
-      if (w > 120) {
-        ctx.font = `11px ${c.mono}`;
-        ctx.fillStyle = c.muted;
-        ctx.fillText('older history dropped', 8, AXIS_H + 14);
-      }
-    }
-    // Now, hover and cursor lines.
-    if (xNow >= 0 && xNow <= plotW) {
-      ctx.strokeStyle = c.muted;
-      ctx.setLineDash([3, 3]);
-      ctx.beginPath();
-      ctx.moveTo(Math.round(xNow) + 0.5, AXIS_H);
-      ctx.lineTo(Math.round(xNow) + 0.5, H);
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
-    if (this._hover && !this._drag?.moved && this._hover.x >= gutter) {
-      ctx.strokeStyle = c.muted;
-      ctx.globalAlpha = 0.6;
-      ctx.beginPath();
-      ctx.moveTo(Math.round(this._hover.x - gutter) + 0.5, AXIS_H);
-      ctx.lineTo(Math.round(this._hover.x - gutter) + 0.5, H);
-      ctx.stroke();
-      ctx.globalAlpha = 1;
-    }
-    const xCursor = cursor === null ? NaN : xOf(cursor);
-    if (xCursor >= 0 && xCursor <= plotW) {
-      ctx.strokeStyle = c.focus;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(Math.round(xCursor), AXIS_H);
-      ctx.lineTo(Math.round(xCursor), H);
-      ctx.stroke();
-    }
-    ctx.restore();
-
-    // ---- the names (left) ----
-    ctx.fillStyle = c.panel;
-    ctx.fillRect(0, AXIS_H, gutter, H - AXIS_H);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(0, AXIS_H, gutter, H - AXIS_H);
-    ctx.clip();
-    const at = cursor ?? now;
-    ctx.textBaseline = 'middle';
-    for (let i = first; i < last; i++) {
-      const y = laneTop(i);
-      if (i === inspect) {
-        ctx.fillStyle = c.accent;
-        ctx.globalAlpha = 0.12;
-        ctx.fillRect(0, y, gutter, laneH);
-        ctx.globalAlpha = 1;
-      }
-      ctx.font = '12px system-ui, sans-serif';
-      ctx.fillStyle = i === inspect ? c.text : c.muted;
-      const name = this._names[i] ?? String(i);
-      ctx.fillText(name, 6, y + laneH / 2, gutter - 30);
-      const src = lanes[i];
-      if (src) {
-        const v = src.levelAt(at);
-        ctx.font = `bold 11px ${c.mono}`;
-        ctx.fillStyle = v ? c.high : c.low;
-        ctx.fillText(v ? '1' : '0', gutter - 16, y + laneH / 2);
-      }
-      ctx.fillStyle = c.border;
-      ctx.fillRect(0, y + laneH - 1, W, 1);
-    }
-    ctx.restore();
-    ctx.fillStyle = c.border;
-    ctx.fillRect(gutter - 1, AXIS_H, 1, H - AXIS_H);
-
-    // ---- the time axis (top) ----
-    ctx.fillStyle = c.panel;
-    ctx.fillRect(0, 0, W, AXIS_H);
-    ctx.fillStyle = c.border;
-    ctx.fillRect(0, AXIS_H - 1, W, 1);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(gutter, 0, plotW, AXIS_H);
-    ctx.clip();
-    ctx.translate(gutter, 0);
-    ctx.strokeStyle = c.muted;
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    if (ticks.minor) {
-      for (let t = Math.max(0, Math.ceil(t0 / ticks.minor) * ticks.minor); t <= t1; t += ticks.minor) {
-        const x = Math.round(xOf(t)) + 0.5;
-        ctx.moveTo(x, AXIS_H - 4);
-        ctx.lineTo(x, AXIS_H);
-      }
-    }
-    for (const t of ticks.times) {
-      const x = Math.round(xOf(t)) + 0.5;
-      ctx.moveTo(x, AXIS_H - 9);
-      ctx.lineTo(x, AXIS_H);
-    }
-    ctx.stroke();
-    ctx.font = `11px ${c.mono}`;
-    ctx.fillStyle = c.muted;
-    ctx.textBaseline = 'middle';
-    ticks.times.forEach((t, i) => ctx.fillText(ticks.labels[i] ?? '', Math.round(xOf(t)) + 4, AXIS_H / 2 - 1));
-    if (xCursor >= 0 && xCursor <= plotW) {
-      const label = formatExact(cursor as number);
-      const w = ctx.measureText(label).width + 8;
-      const x = Math.min(Math.max(0, xCursor - w / 2), plotW - w);
-      ctx.fillStyle = c.focus;
-      ctx.fillRect(x, 1, w, AXIS_H - 3);
-      ctx.fillStyle = '#111';
-      ctx.fillText(label, x + 4, AXIS_H / 2 - 1);
-    }
-    ctx.restore();
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.fillStyle = c.muted;
-    ctx.textBaseline = 'middle';
-    ctx.fillText('line', 6, AXIS_H / 2);
-    ctx.fillText('lvl', gutter - 22, AXIS_H / 2);
+    this._painter.draw(ctx, scene, { colors, hatch: this._patternFor(colors) });
 
     // ---- for tests and people: state on the element, a summary for screen readers ----
-    this._attr('data-t0', String(t0));
+    this._attr('data-t0', String(scene.t0));
     this._attr('data-span', String(this._win.span));
     this._attr('data-gutter', String(gutter));
     this._attr('data-lane-h', String(laneH));
@@ -925,7 +486,7 @@ class WaveEngine {
       const { x, y } = this._local(e);
       if (x < this._gutter) {
         const lane = this._laneAt(y);
-        if (lane >= 0) useApp.setState({ inspectLine: lane });
+        if (lane >= 0) appActions().inspect(lane);
         return;
       }
       this._drag = { id: e.pointerId, x, startT0: this._win.t0, moved: false };
@@ -1018,28 +579,22 @@ class WaveEngine {
       this._summaryDirty = true;
       this.requestDraw();
     };
-    cv.addEventListener('wheel', onWheel, { passive: false });
-    cv.addEventListener('pointerdown', onDown);
-    cv.addEventListener('pointermove', onMove);
-    cv.addEventListener('pointerup', onUp);
-    cv.addEventListener('pointercancel', onCancel);
-    cv.addEventListener('pointerleave', onLeave);
-    cv.addEventListener('keydown', onKey);
-    this.body.addEventListener('scroll', onScroll, { passive: true });
-    return () => {
-      cv.removeEventListener('wheel', onWheel);
-      cv.removeEventListener('pointerdown', onDown);
-      cv.removeEventListener('pointermove', onMove);
-      cv.removeEventListener('pointerup', onUp);
-      cv.removeEventListener('pointercancel', onCancel);
-      cv.removeEventListener('pointerleave', onLeave);
-      cv.removeEventListener('keydown', onKey);
-      this.body.removeEventListener('scroll', onScroll);
+    const store = new DisposableStore();
+    store.add(listen(cv, 'wheel', onWheel, { passive: false }));
+    store.add(listen(cv, 'pointerdown', onDown));
+    store.add(listen(cv, 'pointermove', onMove));
+    store.add(listen(cv, 'pointerup', onUp));
+    store.add(listen(cv, 'pointercancel', onCancel));
+    store.add(listen(cv, 'pointerleave', onLeave));
+    store.add(listen(cv, 'keydown', onKey));
+    store.add(listen(this.body, 'scroll', onScroll, { passive: true }));
+    store.add(() => {
       if (this._raf) cancelAnimationFrame(this._raf);
       this._raf = 0;
       window.clearTimeout(this._summaryTimer);
       this._summaryTimer = 0;
-    };
+    });
+    return () => store.dispose();
   }
 }
 
@@ -1047,7 +602,7 @@ class WaveEngine {
 
 function LegendGlyph({ style }: { style: Style }): React.JSX.Element {
   const d = new Path2DRecorder();
-  glyph(d as unknown as Path2D, style.shape, 6, 6);
+  glyph(d, style.shape, 6, 6);
   const color = `var(--${style.color})`;
   return (
     <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
@@ -1141,39 +696,27 @@ export function Waveform(): React.JSX.Element {
     const tip = tipRef.current;
     const range = rangeRef.current;
     if (!canvas || !body || !spacer || !tip || !range) return;
+    const store = new DisposableStore();
     const e = new WaveEngine(canvas, body, spacer, tip, range, setFollow);
     engine.current = e;
+    store.add(() => (engine.current = null));
     e.setInfo(useApp.getState().info);
-    const offFrame = onHeavyFrame(() => e.frame());
-    const unsubscribe = useApp.subscribe((s, p) => {
-      if (s.cursor !== p.cursor) e.cursorChanged(s.cursor);
-      if (s.theme !== p.theme) e.themeChanged();
-      if (s.inspectLine !== p.inspectLine) e.requestDraw();
-    });
+    store.add(onHeavyFrame(() => e.frame()));
+    store.add(
+      useApp.subscribe((s, p) => {
+        if (s.cursor !== p.cursor) e.cursorChanged(s.cursor);
+        if (s.theme !== p.theme) e.themeChanged();
+        if (s.inspectLine !== p.inspectLine) e.requestDraw();
+      }),
+    );
     // App sets data-theme in an effect; the colors are read once it has.
-    const mo = new MutationObserver(() => e.themeChanged());
-    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    const ro = new ResizeObserver(() => e.resize());
-    ro.observe(body);
+    store.add(onThemeChange(() => e.themeChanged()));
+    store.add(observeResize(body, () => e.resize()));
     // A new device pixel ratio (browser zoom, another screen) needs a sharper or smaller backing store.
-    let dprQuery: MediaQueryList | null = null;
-    const onDpr = (): void => {
-      dprQuery?.removeEventListener('change', onDpr);
-      dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
-      dprQuery.addEventListener('change', onDpr);
-      e.resize();
-    };
-    onDpr();
-    const detach = e.attach();
-    return () => {
-      offFrame();
-      unsubscribe();
-      ro.disconnect();
-      mo.disconnect();
-      dprQuery?.removeEventListener('change', onDpr);
-      detach();
-      engine.current = null;
-    };
+    store.add(onDevicePixelRatioChange(() => e.resize()));
+    e.resize();
+    store.add(e.attach());
+    return () => store.dispose();
   }, []);
 
   useEffect(() => {
