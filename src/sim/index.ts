@@ -75,7 +75,7 @@ export { formatNs, formatSecNs, parseDuration } from './clock/time';
 export type { Vocabulary } from './vocabulary';
 
 // virtio and virtio-gpio constants, for decoders.
-export { IRQ_TYPES, IRQ_TYPE_NAMES, MSGS, MSG_NAMES, DIRECTIONS, DIRECTION_NAMES, STATUSES, IRQ_STATUSES } from './gpio/constants';
+export { IRQ_TYPES, IRQ_TYPE_NAMES, MSGS, MSG_NAMES, DIRECTIONS, DIRECTION_NAMES, STATUSES, IRQ_STATUSES, REQUESTQ, EVENTQ } from './gpio/constants';
 export type { TriggerName } from './gpio/constants';
 export {
   DESC_SIZE,
@@ -91,8 +91,3 @@ export {
 } from './virtio/constants';
 export { Flag, FLAGS, flagNames } from './guest/gpio-driver';
 export { WARNING_TEXT } from './guest/warnings';
-import { IRQ_TYPES } from './gpio/constants';
-/** Trigger names in the order the UI lists them. */
-export const TRIGGERS = IRQ_TYPES.names;
-/** Trigger name -> virtio code (look up a name that comes from a person with IRQ_TYPES.codeOf). */
-export const TRIGGER_CODES: Readonly<Record<string, number>> = IRQ_TYPES.code;

@@ -1,4 +1,4 @@
-import { DIRECTION_NAMES, IRQ_TYPE_NAMES, MSG_NAMES } from '../sim/index';
+import { DESC_OWNERS, DIRECTION_NAMES, IRQ_TYPE_NAMES, MSGS, MSG_NAMES, STATUSES } from '../sim/index';
 
 /**
  * Decoders for the virtqueue inspector: split-virtqueue descriptors (virtio
@@ -6,16 +6,12 @@ import { DIRECTION_NAMES, IRQ_TYPE_NAMES, MSG_NAMES } from '../sim/index';
  * raw little-endian bytes. Pure functions, no DOM.
  */
 
-export const DESC_SIZE = 16;
-export const VIRTQ_DESC_F_NEXT = 1;
-export const VIRTQ_DESC_F_WRITE = 2;
-export const VIRTQ_DESC_F_INDIRECT = 4;
-/** Avail ring flag VIRTQ_AVAIL_F_NO_INTERRUPT, used ring flag VIRTQ_USED_F_NO_NOTIFY. */
-export const VIRTQ_AVAIL_F_NO_INTERRUPT = 1;
-export const VIRTQ_USED_F_NO_NOTIFY = 1;
+// The split-virtqueue layout and flags, as the core defines them (virtio 1.2 2.7).
+export { DESC_SIZE, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY } from '../sim/index';
+import { DESC_SIZE, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY } from '../sim/index';
 
 /** Descriptor owner codes of QueueView.owner. */
-export const OWNER_NAMES = ['free', 'available', 'device', 'used'] as const;
+export const OWNER_NAMES = DESC_OWNERS.names;
 export type OwnerName = (typeof OWNER_NAMES)[number];
 
 export interface Descriptor {
@@ -99,15 +95,15 @@ const msgName = (t: number): string => MSG_NAMES[t] ?? `unknown (${t})`;
 
 /** How the value of a request of this type reads. */
 function requestValue(type: number, value: number): string {
-  if (type === 6) return `${value} (${IRQ_TYPE_NAMES[value] ?? 'invalid type'})`;
-  if (type === 3) return `${value} (${DIRECTION_NAMES[value] ?? 'invalid direction'})`;
+  if (type === MSGS.code.SET_IRQ_TYPE) return `${value} (${IRQ_TYPE_NAMES[value] ?? 'invalid type'})`;
+  if (type === MSGS.code.SET_DIRECTION) return `${value} (${DIRECTION_NAMES[value] ?? 'invalid direction'})`;
   return String(value);
 }
 
 /** How the value of a response to a request of this type reads. */
 function responseValue(type: number | undefined, value: number): string {
-  if (type === 2) return `${value} (${DIRECTION_NAMES[value] ?? 'invalid direction'})`;
-  if (type === 4) return `${value} (${value ? 'high' : 'low'})`;
+  if (type === MSGS.code.GET_DIRECTION) return `${value} (${DIRECTION_NAMES[value] ?? 'invalid direction'})`;
+  if (type === MSGS.code.GET_VALUE) return `${value} (${value ? 'high' : 'low'})`;
   return String(value);
 }
 
@@ -156,8 +152,8 @@ export function decodeBuffer(queue: string, write: boolean, bytes: Uint8Array | 
     return n ? { ...d, note: n } : d;
   }
   const status = bytes[0] ?? 0;
-  const statusText = `${status} (${status === 0 ? 'OK' : status === 1 ? 'ERR' : 'unknown'})`;
-  if (requestType === 1 || (requestType === undefined && len > 2)) {
+  const statusText = `${status} (${STATUSES.name(status) ?? 'unknown'})`;
+  if (requestType === MSGS.code.GET_LINE_NAMES || (requestType === undefined && len > 2)) {
     const shown = bytes.subarray(1);
     return {
       struct: 'names',

@@ -1,4 +1,4 @@
-import { TK, categoryOf, type TraceCategory, type TraceColumns, type TraceEvent } from '../sim/index';
+import { EVENTQ, TK, categoryOf, type TraceCategory, type TraceColumns, type TraceEvent } from '../sim/index';
 import { Grow } from './grow';
 
 /** Things the waveform marks on a line's lane. */
@@ -277,7 +277,7 @@ export class TraceStore {
       case TK.EvqReturn:
         return this._mark(lane, seq, t, Marker.BufferReturned, a);
       case TK.RingAdd:
-        if (a === 1) this._mark(lane, seq, t, Marker.Requeue, 0);
+        if (a === EVENTQ) this._mark(lane, seq, t, Marker.Requeue, 0);
         return;
       case TK.HandlerStart:
         return this._mark(lane, seq, t, Marker.HandlerStart, c);

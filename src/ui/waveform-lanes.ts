@@ -5,8 +5,12 @@
  * incrementally: `sync` only looks at markers added since the last call, so
  * keeping it current costs O(new markers) per frame.
  */
+import { DeliveryResult, IRQ_STATUSES, OracleLabel } from '../sim/index';
 import { Grow } from './grow';
 import { Marker } from './trace-store';
+
+/** HandlerStart / HandlerEnd: c = 1 for the threaded part of a handler call. */
+const THREADED = 1;
 
 /** Glyphs of the event strip (bottom of a lane). */
 export const Ev = {
@@ -94,13 +98,13 @@ export class LaneMarks {
       const arg = A[i] as number;
       switch (K[i]) {
         case Marker.DeviceEvent: {
-          const code = arg === 1 ? Ev.Coalesced : arg === 2 ? Ev.Masked : Ev.Delivered;
+          const code = arg === DeliveryResult.Coalesced ? Ev.Coalesced : arg === DeliveryResult.Masked ? Ev.Masked : Ev.Delivered;
           this.events.push(t, code);
           if (code !== Ev.Delivered) this.notable.push(t, code);
           break;
         }
         case Marker.BufferReturned:
-          if (arg === 1) this.events.push(t, Ev.Valid);
+          if (arg === IRQ_STATUSES.code.VALID) this.events.push(t, Ev.Valid);
           else {
             this.events.push(t, Ev.Invalid);
             this.notable.push(t, Ev.Invalid);
@@ -110,15 +114,15 @@ export class LaneMarks {
           this.events.push(t, Ev.Requeue);
           break;
         case Marker.HandlerStart:
-          (arg === 1 ? this.threaded : this.hard).begin(t);
+          (arg === THREADED ? this.threaded : this.hard).begin(t);
           break;
         case Marker.HandlerEnd:
-          (arg === 1 ? this.threaded : this.hard).finish(t);
+          (arg === THREADED ? this.threaded : this.hard).finish(t);
           break;
         case Marker.Oracle:
-          if (arg === 1) this.warnFlags.push(t, Flag.Coalesced);
-          else if (arg === 2) this.badFlags.push(t, Flag.Spurious);
-          else if (arg === 3) this.badFlags.push(t, Flag.Lost);
+          if (arg === OracleLabel.Coalesced) this.warnFlags.push(t, Flag.Coalesced);
+          else if (arg === OracleLabel.Spurious) this.badFlags.push(t, Flag.Spurious);
+          else if (arg === OracleLabel.Lost) this.badFlags.push(t, Flag.Lost);
           break;
         case Marker.Violation:
           this.badFlags.push(t, Flag.Violation);

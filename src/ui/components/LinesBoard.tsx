@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { DELIVERY_NAMES, IRQ_TYPE_NAMES, SINK_NAMES, TRIGGER_CODES, TRIGGERS } from '../../sim/index';
+import { DELIVERY_NAMES, DIRECTION_NAMES, IRQ_TYPES, IRQ_TYPE_NAMES, LINE_SOURCES, SINK_NAMES } from '../../sim/index';
 import type { LinesView, ScenarioInfo } from '../../worker/protocol';
 import { compactCount } from '../count-format';
 import { DisposableStore } from '../disposable';
@@ -7,9 +7,7 @@ import { onFrame, shownView } from '../live';
 import { client } from '../sim-client';
 import { appActions, selectInfo, useApp } from '../store';
 
-/** World source kinds as LinesView.source codes. */
-const SOURCE = { none: 0, toggle: 1, button: 2, clock: 3, level: 4, buttonHigh: 5 } as const;
-const DIR = ['none', 'out', 'in'];
+const SOURCE = LINE_SOURCES.code;
 /** Column headings: label, tooltip, class (the column widths are in styles.css, .lines-row). */
 const HEADINGS: readonly (readonly [string, string | undefined, string | undefined])[] = [
   ['#', 'line number', 'num'],
@@ -90,7 +88,7 @@ function paint(rows: RowRefs[], v: LinesView): void {
       if (r.drive.getAttribute('aria-pressed') !== pressed) r.drive.setAttribute('aria-pressed', pressed);
       setText(r.drive, level ? '1' : '0');
     }
-    setText(r.dir, DIR[v.direction[i] as number] ?? '?');
+    setText(r.dir, DIRECTION_NAMES[v.direction[i] as number] ?? '?');
     const flags = v.driverFlags[i] as number;
     if (r.trigger && document.activeElement !== r.trigger) {
       const name = IRQ_TYPE_NAMES[v.clientType[i] as number] ?? 'none';
@@ -123,8 +121,8 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
     const src = v.lines.source[line] as number;
     // A button toggles between pressed and released (an active-low button is pressed when the line is low).
     if (src === SOURCE.button) client.send({ type: 'action', action: { do: 'press', line, pressed: level === 1 } });
-    else if (src === SOURCE.buttonHigh) client.send({ type: 'action', action: { do: 'press', line, pressed: level === 0 } });
-    else if (src === SOURCE.level) client.send({ type: 'action', action: { do: 'assert', line } });
+    else if (src === SOURCE['button-active-high']) client.send({ type: 'action', action: { do: 'press', line, pressed: level === 0 } });
+    else if (src === SOURCE['level-source']) client.send({ type: 'action', action: { do: 'assert', line } });
     else client.send({ type: 'action', action: { do: 'drive', line, level: level ? 0 : 1 } });
   };
   const drivable = meta.direction !== 'out';
@@ -161,9 +159,9 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
             ref={(el) => void (refs.trigger = el)}
             defaultValue="none"
             onClick={(e) => e.stopPropagation()}
-            onChange={(e) => client.send({ type: 'action', action: { do: 'irq-type', client: consumer, trigger: TRIGGER_CODES[e.target.value] ?? 0 } })}
+            onChange={(e) => client.send({ type: 'action', action: { do: 'irq-type', client: consumer, trigger: IRQ_TYPES.codeOf(e.target.value) ?? 0 } })}
           >
-            {TRIGGERS.map((t) => (
+            {IRQ_TYPES.names.map((t) => (
               <option key={t} value={t}>
                 {t}
               </option>
