@@ -1,0 +1,207 @@
+import { createWriteStream } from 'node:fs';
+import type { ParsedArgs } from './args';
+import { checkOutputPath } from './files';
+import { loadSource, validateSource } from './source';
+import { jsonlChunks } from '../sim/export/jsonl';
+import type { Machine, MachineConfig } from '../sim/machine';
+import { resolveScenario, validateScenario } from '../sim/scenario/load';
+import type { Scenario } from '../sim/scenario/schema';
+import { qemuPassesIrq, readManifest, type GuestManifest } from '../host/cache';
+import { GUEST_BOARD } from '../host/guest-scenario';
+import { koffiAvailable } from '../host/libc';
+import { runQemu, writeRunInitrd, type GuestRunResult } from '../host/qemu';
+import { RealtimeDevice } from '../host/realtime';
+import { VhostUserServer, type BackendStats } from '../host/server';
+import type { Violation } from '../sim/check/monitors';
+
+const out = (s: string): void => void process.stdout.write(s);
+const err = (s: string): void => void process.stderr.write(s);
+
+export const DEFAULT_COMMANDS = 'gpiodetect; gpioinfo';
+/** The guest did not finish (boot failure, timeout, QEMU died). */
+export const EXIT_GUEST_FAILED = 4;
+
+export interface GuestReport {
+  scenario: string;
+  commands: string;
+  output: string;
+  status: number | null;
+  failure: string | null;
+  guestErrors: string[];
+  qemuVersion: string;
+  irqOffered: boolean;
+  irqNote: string | null;
+  boot: { initAt: number | null; chipAt: number | null; endAt: number | null; wallChipMs: number | null; wallTotalMs: number };
+  vhostUser: BackendStats;
+  virtio: { kicks: [number, number]; interrupts: [number, number]; requests: Record<string, number>; eventValid: number; eventInvalid: number; sessions: number };
+  mustViolations: number;
+  violations: Violation[];
+  traceEvents: number;
+}
+
+/** Boots the guest on the scenario's device, runs the commands, and returns the report (no printing). */
+export async function runGuest(opts: {
+  manifest: GuestManifest;
+  scenario: Scenario;
+  commands: string;
+  timeoutMs: number;
+  traceCapacity?: number;
+  verbose?: (line: string) => void;
+  log?: (s: string) => void;
+  /** Called with the running device once the chip is up in the guest (tests drive lines from here). */
+  onReady?: (rt: RealtimeDevice) => void;
+}): Promise<{ report: GuestReport; rt: RealtimeDevice; cfg: MachineConfig }> {
+  const resolved = resolveScenario(opts.scenario, { traceEnabled: true, traceCapacity: opts.traceCapacity ?? 200_000 });
+  if (!resolved.ok) throw new Error(resolved.error);
+  const cfg = resolved.value;
+  let irqNote: string | null = null;
+  if (cfg.device.offerIrq && !qemuPassesIrq(opts.manifest.qemuVersion)) {
+    irqNote = `interrupts refused: QEMU ${opts.manifest.qemuVersion} is older than 9.0, whose vhost-user-gpio front end never passes VIRTIO_GPIO_F_IRQ to the guest (it can only clear feature bits); gpiomon would fail with "No such device"`;
+    cfg.device = { ...cfg.device, offerIrq: false };
+  }
+  const rt = new RealtimeDevice(cfg);
+  const server = new VhostUserServer(rt, opts.log);
+  let result: GuestRunResult;
+  try {
+    await server.listen();
+    const initrd = writeRunInitrd(opts.manifest.initrd, server.dir, opts.commands);
+    const q = runQemu(
+      { kernel: opts.manifest.kernel, initrd: opts.manifest.initrd, qemu: opts.manifest.qemu, qemuData: opts.manifest.qemuData, qemuModules: opts.manifest.qemuModules },
+      server.path,
+      initrd,
+      { timeoutMs: opts.timeoutMs, onLine: opts.verbose, onReady: () => opts.onReady?.(rt) },
+    );
+    result = await q.done;
+  } finally {
+    rt.close();
+    server.close();
+  }
+  const report: GuestReport = {
+    scenario: opts.scenario.title,
+    commands: opts.commands,
+    output: result.output,
+    status: result.status,
+    failure: result.failure,
+    guestErrors: result.errors,
+    qemuVersion: opts.manifest.qemuVersion,
+    irqOffered: cfg.device.offerIrq,
+    irqNote,
+    boot: { initAt: result.bootAt, chipAt: result.readyAt, endAt: result.endAt, wallChipMs: result.wallReadyMs, wallTotalMs: result.wallTotalMs },
+    vhostUser: server.stats,
+    virtio: { ...rt.counts },
+    mustViolations: rt.mustCount,
+    violations: rt.violations,
+    traceEvents: rt.trace.total,
+  };
+  return { report, rt, cfg };
+}
+
+function fmtCounts(c: Record<string, number>): string {
+  return Object.entries(c)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
+export function formatGuestReport(r: GuestReport): string {
+  const s = (x: number | null): string => (x === null ? '-' : `${x.toFixed(2)} s`);
+  let t = '';
+  t += r.output;
+  if (r.output && !r.output.endsWith('\n')) t += '\n';
+  t += `--- exit status: ${r.status === null ? 'none (the commands did not finish)' : r.status}\n`;
+  if (r.failure) t += `--- guest failed: ${r.failure}\n`;
+  for (const e of r.guestErrors) t += `--- guest init: ${e}\n`;
+  if (r.irqNote) t += `--- ${r.irqNote}\n`;
+  t += `QEMU ${r.qemuVersion}; VIRTIO_GPIO_F_IRQ ${r.irqOffered ? 'offered' : 'not offered'}\n`;
+  t += `boot: init at ${s(r.boot.initAt)}, /dev/gpiochip0 at ${s(r.boot.chipAt)} (guest uptime); wall ${r.boot.wallChipMs === null ? '-' : `${(r.boot.wallChipMs / 1000).toFixed(2)} s`} to the chip, ${(r.boot.wallTotalMs / 1000).toFixed(2)} s in all\n`;
+  t += `vhost-user: ${r.vhostUser.connections} connection(s), ${r.vhostUser.refused} refused; messages: ${fmtCounts(r.vhostUser.messages)}\n`;
+  t += `virtio-gpio requests: ${fmtCounts(r.virtio.requests) || 'none'}\n`;
+  t += `kicks: requestq ${r.virtio.kicks[0]}, eventq ${r.virtio.kicks[1]}; interrupts: requestq ${r.virtio.interrupts[0]}, eventq ${r.virtio.interrupts[1]}; eventq returns: ${r.virtio.eventValid} VALID, ${r.virtio.eventInvalid} INVALID\n`;
+  if (r.violations.length === 0) t += 'spec monitors: no rule broken\n';
+  else {
+    t += `spec monitors: ${r.mustViolations} MUST violation(s), ${r.violations.length - r.mustViolations} advisory\n`;
+    for (const v of r.violations.slice(0, 20)) t += `  ${v.level.toUpperCase()} ${v.rule} (${v.side}, ${v.section}) line ${v.line}: ${v.message}\n`;
+  }
+  return t;
+}
+
+export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: string; initrd?: string; qemu?: string }): Promise<number> {
+  const k = koffiAvailable();
+  if (!k.ok) {
+    err(`vgpio guest: ${k.reason}\n`);
+    return 2;
+  }
+  let manifest: GuestManifest;
+  const have = readManifest();
+  if (have.ok) manifest = { ...have.manifest };
+  else if (overrides.kernel && overrides.initrd && overrides.qemu) {
+    manifest = { version: 1, abi: 'custom', kernel: '', initrd: '', qemu: '', qemuData: '/usr/share/qemu', qemuModules: '', qemuVersion: '0.0.0', gpiodVersion: 'custom', builtAt: '', setupSeconds: 0 };
+  } else {
+    err(`vgpio guest: ${have.reason}\n`);
+    return 2;
+  }
+  if (overrides.kernel) manifest.kernel = overrides.kernel;
+  if (overrides.initrd) manifest.initrd = overrides.initrd;
+  if (overrides.qemu) {
+    manifest.qemu = overrides.qemu;
+    const { spawnSync } = await import('node:child_process');
+    const v = spawnSync(overrides.qemu, ['--version']);
+    manifest.qemuVersion = /version\s+(\d+\.\d+\.\d+)/.exec(v.stdout?.toString() ?? '')?.[1] ?? '0.0.0';
+    manifest.qemuModules = '';
+  }
+
+  let scenario: Scenario;
+  const ref = args.positional[0];
+  if (ref === undefined || ref === 'guest-board') {
+    const v = validateScenario(GUEST_BOARD);
+    if (!v.ok) throw new Error(`built-in guest board: ${v.error}`);
+    scenario = v.value;
+  } else {
+    const src = await loadSource(ref);
+    if (!src.ok) {
+      err(`vgpio guest: ${src.error}\n`);
+      return 2;
+    }
+    const v = validateSource(src.value);
+    if (!v.ok) {
+      err(`vgpio guest: ${v.error}\n`);
+      return 2;
+    }
+    scenario = v.value;
+  }
+  const tracePath = args.values.get('--trace');
+  if (tracePath) {
+    const problem = checkOutputPath(tracePath);
+    if (problem) {
+      err(`vgpio guest: ${problem}\n`);
+      return 2;
+    }
+  }
+  const timeoutS = Number(args.values.get('--timeout') ?? '120');
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
+    err('vgpio guest: --timeout expects seconds > 0\n');
+    return 2;
+  }
+  const verbose = args.switches.has('--verbose');
+  const commands = args.values.get('--run') ?? DEFAULT_COMMANDS;
+  const { report, rt } = await runGuest({
+    manifest,
+    scenario,
+    commands,
+    timeoutMs: timeoutS * 1000,
+    traceCapacity: tracePath ? 2_000_000 : 200_000,
+    verbose: verbose ? (l) => err(`console: ${l}\n`) : undefined,
+    log: verbose ? (s) => err(`vhost-user: ${s}\n`) : undefined,
+  });
+  if (tracePath) {
+    const machineLike = { trace: rt.trace, cfg: { seed: scenario.seed }, now: rt.now } as unknown as Machine;
+    const ws = createWriteStream(tracePath);
+    for (const chunk of jsonlChunks(machineLike, { title: `${scenario.title} (real guest: ${commands})`, seed: scenario.seed })) ws.write(chunk);
+    await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+  if (args.switches.has('--json')) out(JSON.stringify(report) + '\n');
+  else out(formatGuestReport(report));
+  if (report.mustViolations > 0) return 1;
+  if (report.failure || report.status === null) return EXIT_GUEST_FAILED;
+  return report.status;
+}
