@@ -3,16 +3,13 @@ import type { ParsedArgs } from './args';
 import { checkOutputPath } from './files';
 import { loadSource, validateSource } from './source';
 import { jsonlChunks } from '../sim/export/jsonl';
-import type { Machine, MachineConfig } from '../sim/machine';
-import { resolveScenario, validateScenario } from '../sim/scenario/load';
+import type { Machine } from '../sim/machine';
+import { validateScenario } from '../sim/scenario/load';
 import type { Scenario } from '../sim/scenario/schema';
-import { qemuPassesIrq, readManifest, type GuestManifest } from '../host/cache';
+import { readManifest, type GuestManifest } from '../host/cache';
 import { GUEST_BOARD } from '../host/guest-scenario';
 import { koffiAvailable } from '../host/libc';
-import { runQemu, writeRunInitrd, type GuestRunResult } from '../host/qemu';
-import { RealtimeDevice } from '../host/realtime';
-import { VhostUserServer, type BackendStats } from '../host/server';
-import type { Violation } from '../sim/check/monitors';
+import { runGuest, type GuestReport } from '../host/run';
 
 const out = (s: string): void => void process.stdout.write(s);
 const err = (s: string): void => void process.stderr.write(s);
@@ -20,81 +17,6 @@ const err = (s: string): void => void process.stderr.write(s);
 export const DEFAULT_COMMANDS = 'gpiodetect; gpioinfo';
 /** The guest did not finish (boot failure, timeout, QEMU died). */
 export const EXIT_GUEST_FAILED = 4;
-
-export interface GuestReport {
-  scenario: string;
-  commands: string;
-  output: string;
-  status: number | null;
-  failure: string | null;
-  guestErrors: string[];
-  qemuVersion: string;
-  irqOffered: boolean;
-  irqNote: string | null;
-  boot: { initAt: number | null; chipAt: number | null; endAt: number | null; wallChipMs: number | null; wallTotalMs: number };
-  vhostUser: BackendStats;
-  virtio: { kicks: [number, number]; interrupts: [number, number]; requests: Record<string, number>; eventValid: number; eventInvalid: number; sessions: number };
-  mustViolations: number;
-  violations: Violation[];
-  traceEvents: number;
-}
-
-/** Boots the guest on the scenario's device, runs the commands, and returns the report (no printing). */
-export async function runGuest(opts: {
-  manifest: GuestManifest;
-  scenario: Scenario;
-  commands: string;
-  timeoutMs: number;
-  traceCapacity?: number;
-  verbose?: (line: string) => void;
-  log?: (s: string) => void;
-  /** Called with the running device once the chip is up in the guest (tests drive lines from here). */
-  onReady?: (rt: RealtimeDevice) => void;
-}): Promise<{ report: GuestReport; rt: RealtimeDevice; cfg: MachineConfig }> {
-  const resolved = resolveScenario(opts.scenario, { traceEnabled: true, traceCapacity: opts.traceCapacity ?? 200_000 });
-  if (!resolved.ok) throw new Error(resolved.error);
-  const cfg = resolved.value;
-  let irqNote: string | null = null;
-  if (cfg.device.offerIrq && !qemuPassesIrq(opts.manifest.qemuVersion)) {
-    irqNote = `interrupts refused: QEMU ${opts.manifest.qemuVersion} is older than 9.0, whose vhost-user-gpio front end never passes VIRTIO_GPIO_F_IRQ to the guest (it can only clear feature bits); gpiomon would fail with "No such device"`;
-    cfg.device = { ...cfg.device, offerIrq: false };
-  }
-  const rt = new RealtimeDevice(cfg);
-  const server = new VhostUserServer(rt, opts.log);
-  let result: GuestRunResult;
-  try {
-    await server.listen();
-    const initrd = writeRunInitrd(opts.manifest.initrd, server.dir, opts.commands);
-    const q = runQemu(
-      { kernel: opts.manifest.kernel, initrd: opts.manifest.initrd, qemu: opts.manifest.qemu, qemuData: opts.manifest.qemuData, qemuModules: opts.manifest.qemuModules },
-      server.path,
-      initrd,
-      { timeoutMs: opts.timeoutMs, onLine: opts.verbose, onReady: () => opts.onReady?.(rt) },
-    );
-    result = await q.done;
-  } finally {
-    rt.close();
-    server.close();
-  }
-  const report: GuestReport = {
-    scenario: opts.scenario.title,
-    commands: opts.commands,
-    output: result.output,
-    status: result.status,
-    failure: result.failure,
-    guestErrors: result.errors,
-    qemuVersion: opts.manifest.qemuVersion,
-    irqOffered: cfg.device.offerIrq,
-    irqNote,
-    boot: { initAt: result.bootAt, chipAt: result.readyAt, endAt: result.endAt, wallChipMs: result.wallReadyMs, wallTotalMs: result.wallTotalMs },
-    vhostUser: server.stats,
-    virtio: { ...rt.counts },
-    mustViolations: rt.mustCount,
-    violations: rt.violations,
-    traceEvents: rt.trace.total,
-  };
-  return { report, rt, cfg };
-}
 
 function fmtCounts(c: Record<string, number>): string {
   return Object.entries(c)
