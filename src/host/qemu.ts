@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpioNewc } from './cpio';
 import { MARK, runScript } from './init-script';
@@ -82,6 +82,20 @@ export function qemuArgs(files: GuestFiles, socket: string, initrd: string, opts
   ];
 }
 
+let wrapper: string | null | undefined;
+/** util-linux setpriv, when present: it sets PR_SET_PDEATHSIG before exec'ing QEMU. */
+export function deathWrapper(): string | null {
+  if (wrapper !== undefined) return wrapper;
+  wrapper = null;
+  for (const p of ['/usr/bin/setpriv', '/bin/setpriv']) {
+    if (existsSync(p)) {
+      wrapper = p;
+      break;
+    }
+  }
+  return wrapper;
+}
+
 /** True only where the CPU can virtualize (KVM hangs on these machines without vmx/svm). */
 export function kvmUsable(): boolean {
   try {
@@ -115,7 +129,10 @@ export function runQemu(
   hookExit();
   const t0 = performance.now();
   const env = { ...process.env, ...(files.qemuModules ? { QEMU_MODULE_DIR: files.qemuModules } : {}) };
-  const child = spawn(files.qemu, qemuArgs(files, socket, initrd, { memMiB: opts.memMiB ?? 256, kvm: kvmUsable() }), {
+  const args = qemuArgs(files, socket, initrd, { memMiB: opts.memMiB ?? 256, kvm: kvmUsable() });
+  // setpriv --pdeathsig: the kernel kills QEMU if this process dies in any way (even SIGKILL).
+  const wrap = deathWrapper();
+  const child = spawn(wrap ? wrap : files.qemu, wrap ? ['--pdeathsig', 'KILL', '--', files.qemu, ...args] : args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });

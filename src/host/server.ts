@@ -6,7 +6,7 @@ import { GuestMemory } from '../sim/memory';
 import { VhostUserSession, type HostOps } from './backend';
 import { EAGAIN, EINTR, loadLibc, POLLERR, POLLHUP, POLLIN, POLLNVAL, type Libc } from './libc';
 import type { RealtimeDevice } from './realtime';
-import { decodeHeader, HEADER_SIZE, MAX_PAYLOAD, type Region } from './vhost-user';
+import { decodeHeader, HEADER_SIZE, MAX_PAYLOAD, reqName, type Region } from './vhost-user';
 
 /**
  * The vhost-user back end's socket side: listens on a unix socket in a private
@@ -243,7 +243,8 @@ class Connection {
       this._got = 0;
       this._fds = [];
       const out = this._session.handle(msg, fds);
-      for (const [k, v] of Object.entries(this._session.messages)) this._stats.messages[k] = v;
+      const name = reqName(decodeHeader(msg).request);
+      this._stats.messages[name] = (this._stats.messages[name] ?? 0) + 1;
       if (out.reply) {
         try {
           writeSync(this._fd, out.reply);
