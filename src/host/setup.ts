@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cacheDir, manifestPath, MANIFEST_VERSION, qemuPassesIrq, readManifest, type GuestManifest } from './cache';
@@ -243,7 +243,9 @@ export function setupGuest(opts: SetupOptions): GuestManifest {
         if (name && !/^(qemu-|seabios|ipxe)/.test(name)) install.push(name);
       }
     }
-    const missing = install.filter((p) => run('dpkg-query', ['-W', '-f=${Status}', p]).stdout !== 'install ok installed');
+    const status = run('dpkg-query', ['-W', '-f=${Package} ${Status}\n', ...install]).stdout;
+    const installed = new Set(status.split('\n').filter((l) => l.endsWith(' install ok installed')).map((l) => l.split(' ')[0]));
+    const missing = install.filter((p) => !installed.has(p));
     if (missing.length > 0) {
       step(`apt-get install ${missing.join(' ')}`);
       must('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], 'installing packages', {
@@ -267,8 +269,14 @@ export function setupGuest(opts: SetupOptions): GuestManifest {
 
     // Kernel and modules.
     const kroot = join(work, 'kernel');
-    step(`unpacking linux-image-${abi}`);
-    unpack(`linux-image-${abi}`, kroot);
+    step(`unpacking the kernel, its config and the virtio modules from linux-image-${abi}`);
+    mkdirSync(kroot, { recursive: true });
+    const members = [`./boot/vmlinuz-${abi}`, `./boot/config-${abi}`, ...VIRTIO_MODULES.map((m) => `./lib/modules/${abi}/kernel/drivers/virtio/${m}.ko`)];
+    must(
+      'bash',
+      ['-c', `set -o pipefail; dpkg-deb --fsys-tarfile "$0" | tar -xf - -C "$1" "\${@:2}"`, debName(debs, `linux-image-${abi}`), kroot, ...members],
+      `unpacking linux-image-${abi}`,
+    );
     if (!opts.kernel) {
       step('extracting the uncompressed vmlinux from the bzImage');
       extractVmlinux(join(kroot, 'boot', `vmlinuz-${abi}`), join(work, 'vmlinux'));
@@ -282,15 +290,16 @@ export function setupGuest(opts: SetupOptions): GuestManifest {
 
     if (!opts.initrd) {
       // The driver, out of tree: only drivers/gpio/gpio-virtio.c is taken from the source tarball.
-      const sroot = join(work, 'source');
-      step(`unpacking ${srcPkg} (only drivers/gpio/gpio-virtio.c is extracted)`);
-      unpack(srcPkg, sroot);
-      const tarball = readdirSync(join(sroot, 'usr', 'src')).find((n) => n.startsWith(srcPkg) && /\.tar\.(xz|gz|bz2)$/.test(n));
-      if (!tarball) throw new SetupError(`${srcPkg} holds no source tarball`);
+      step(`extracting drivers/gpio/gpio-virtio.c from ${srcPkg}`);
       const mod = join(work, 'module');
       mkdirSync(mod);
-      must('tar', ['-xf', join(sroot, 'usr', 'src', tarball), '-C', mod, '--strip-components=3', `${srcPkg}/drivers/gpio/gpio-virtio.c`], 'extracting gpio-virtio.c');
-      rmSync(sroot, { recursive: true, force: true });
+      // Streamed: the package's tarball is never written out, only the one source file.
+      must(
+        'bash',
+        ['-c', 'set -o pipefail; dpkg-deb --fsys-tarfile "$0" | tar -xOf - "./usr/src/$2.tar.xz" | tar -xJf - -C "$1" --strip-components=3 "$2/drivers/gpio/gpio-virtio.c"', debName(debs, srcPkg), mod, srcPkg],
+        'extracting gpio-virtio.c',
+      );
+      if (!existsSync(join(mod, 'gpio-virtio.c'))) throw new SetupError(`${srcPkg} did not contain drivers/gpio/gpio-virtio.c`);
       writeFileSync(join(mod, 'Makefile'), 'obj-m := gpio-virtio.o\n');
       step(`building gpio-virtio.ko against linux-headers-${abi}`);
       const headers = `/usr/src/linux-headers-${abi}`;
@@ -382,7 +391,7 @@ export function setupGuest(opts: SetupOptions): GuestManifest {
   writeFileSync(manifestPath(dir), JSON.stringify(manifest, null, 2) + '\n');
   let size = 0;
   const du = (p: string): void => {
-    const s = statSync(p, { throwIfNoEntry: false });
+    const s = lstatSync(p, { throwIfNoEntry: false });
     if (!s) return;
     if (s.isDirectory()) for (const f of readdirSync(p)) du(join(p, f));
     else if (s.isFile()) size += s.size;
