@@ -29,6 +29,17 @@ export interface GuestReport {
   traceEvents: number;
 }
 
+/**
+ * QEMU before 9.0 never passes VIRTIO_GPIO_F_IRQ to the guest, so the device
+ * does not offer it there: the reason is returned (and printed), and the
+ * device model runs without an eventq rather than pretending interrupts work.
+ */
+export function refuseIrq(cfg: MachineConfig, qemuVersion: string): string | null {
+  if (!cfg.device.offerIrq || qemuPassesIrq(qemuVersion)) return null;
+  cfg.device = { ...cfg.device, offerIrq: false };
+  return `interrupts refused: QEMU ${qemuVersion} is older than 9.0, whose vhost-user-gpio front end never passes VIRTIO_GPIO_F_IRQ to the guest (it can only clear feature bits), so gpiomon would fail with "No such device"; run \`vgpio guest --setup\` for QEMU 10 from bookworm-backports`;
+}
+
 /** Boots the guest on the scenario's device, runs the commands, and returns the report (no printing). */
 export async function runGuest(opts: {
   manifest: GuestManifest;
@@ -44,11 +55,7 @@ export async function runGuest(opts: {
   const resolved = resolveScenario(opts.scenario, { traceEnabled: true, traceCapacity: opts.traceCapacity ?? 200_000 });
   if (!resolved.ok) throw new Error(resolved.error);
   const cfg = resolved.value;
-  let irqNote: string | null = null;
-  if (cfg.device.offerIrq && !qemuPassesIrq(opts.manifest.qemuVersion)) {
-    irqNote = `interrupts refused: QEMU ${opts.manifest.qemuVersion} is older than 9.0, whose vhost-user-gpio front end never passes VIRTIO_GPIO_F_IRQ to the guest (it can only clear feature bits); gpiomon would fail with "No such device"`;
-    cfg.device = { ...cfg.device, offerIrq: false };
-  }
+  const irqNote = refuseIrq(cfg, opts.manifest.qemuVersion);
   const rt = new RealtimeDevice(cfg);
   const server = new VhostUserServer(rt, opts.log);
   let result: GuestRunResult;
