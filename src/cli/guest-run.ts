@@ -9,6 +9,8 @@ import type { Scenario } from '../sim/scenario/schema';
 import { readManifest, type GuestManifest } from '../host/cache';
 import { GUEST_BOARD } from '../host/guest-scenario';
 import { koffiAvailable } from '../host/libc';
+import { benchScript, formatPercentiles, parseFtrace, percentiles } from '../host/bench';
+import { kvmUsable } from '../host/qemu';
 import { runGuest, type GuestReport } from '../host/run';
 
 const out = (s: string): void => void process.stdout.write(s);
@@ -105,12 +107,25 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
     return 2;
   }
   const verbose = args.switches.has('--verbose');
-  const commands = args.values.get('--run') ?? DEFAULT_COMMANDS;
+  const bench = args.switches.has('--bench');
+  if (bench && args.values.has('--run')) {
+    err('vgpio guest: --bench runs its own commands; leave out --run\n');
+    return 2;
+  }
+  const commands = bench ? benchScript(300, 2) : (args.values.get('--run') ?? DEFAULT_COMMANDS);
+  const share: number[] = [];
   const { report, rt } = await runGuest({
     manifest,
     scenario,
     commands,
     timeoutMs: timeoutS * 1000,
+    onDevice: bench
+      ? (dev) => {
+          dev.onKickDone = (q, seen, done) => {
+            if (q === 0) share.push((done - seen) / 1000);
+          };
+        }
+      : undefined,
     traceCapacity: tracePath ? 2_000_000 : 200_000,
     verbose: verbose ? (l) => err(`console: ${l}\n`) : undefined,
     log: verbose ? (s) => err(`vhost-user: ${s}\n`) : undefined,
@@ -120,6 +135,30 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
     const ws = createWriteStream(tracePath);
     for (const chunk of jsonlChunks(machineLike, { title: `${scenario.title} (real guest: ${commands})`, seed: scenario.seed })) ws.write(chunk);
     await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+  if (bench) {
+    const ft = parseFtrace(report.output);
+    const result = {
+      qemu: report.qemuVersion,
+      boot: report.boot,
+      getValueUs: percentiles(ft.get),
+      setValueUs: percentiles(ft.set),
+      backendShareUs: percentiles(share),
+      requests: report.virtio.requests,
+      mustViolations: report.mustViolations,
+      failure: report.failure,
+    };
+    if (args.switches.has('--json')) out(JSON.stringify(result) + '\n');
+    else {
+      out(`guest-measured request round trip (ftrace function_graph, QEMU ${report.qemuVersion}, ${kvmUsable() ? 'KVM' : 'TCG'}):\n`);
+      out(formatPercentiles('  GET_VALUE (virtio_gpio_get)', result.getValueUs));
+      out(formatPercentiles('  SET_VALUE (virtio_gpio_set)', result.setValueUs));
+      out(`back end's own share per requestq kick (kick seen -> device done, call written):\n`);
+      out(formatPercentiles('  back end', result.backendShareUs));
+      if (report.failure) out(`guest failed: ${report.failure}\n`);
+    }
+    if (report.mustViolations > 0) return 1;
+    return report.failure ? EXIT_GUEST_FAILED : 0;
   }
   if (args.switches.has('--json')) out(JSON.stringify(report) + '\n');
   else out(formatGuestReport(report));

@@ -9,6 +9,7 @@ import { SetupError, setupGuest } from '../host/setup';
 export const GUEST_HELP = `Usage: vgpio guest --setup [--force] [--kernel F] [--initrd F] [--qemu F]
        vgpio guest [scenario | id] [--run 'commands'] [--trace out.jsonl] [--json]
                    [--kernel F] [--initrd F] [--qemu F] [--timeout S] [--verbose]
+       vgpio guest --bench [--json]
 
 --setup builds the guest once into the per-user cache (~/.cache/vgpio-lab/guest;
 VGPIO_GUEST_CACHE overrides): the Debian kernel as an uncompressed vmlinux, the
@@ -23,13 +24,18 @@ the --run commands in the guest's shell (default: gpiodetect; gpioinfo), and
 prints their output and exit status, the vhost-user message and interrupt
 counts, and the spec monitors' verdict.
 
+--bench measures request round trips in the guest (ftrace on the driver's
+virtio_gpio_get / virtio_gpio_set: 300 gpioget runs, then gpioset toggling a
+line every 2 ms for 2 s) and the back end's own share of each request (kick
+seen -> device done, call written): count, mean, p50, p90, p99, max.
+
 Exit status: the commands' exit status when the monitors saw no MUST rule
 broken; 1 when one was broken; 2 usage or setup problems; 3 internal errors.
 `;
 
 const SPEC: FlagSpec = {
   values: ['--run', '--trace', '--kernel', '--initrd', '--qemu', '--timeout'],
-  switches: ['--setup', '--force', '--json', '--verbose', '--help', '-h'],
+  switches: ['--setup', '--force', '--json', '--verbose', '--bench', '--help', '-h'],
   positional: [0, 1],
 };
 

@@ -49,6 +49,8 @@ export async function runGuest(opts: {
   traceCapacity?: number;
   verbose?: (line: string) => void;
   log?: (s: string) => void;
+  /** Called with the device as soon as it exists (before QEMU starts). */
+  onDevice?: (rt: RealtimeDevice) => void;
   /** Called with the running device once the chip is up in the guest (tests drive lines from here). */
   onReady?: (rt: RealtimeDevice) => void;
 }): Promise<{ report: GuestReport; rt: RealtimeDevice; cfg: MachineConfig }> {
@@ -57,6 +59,7 @@ export async function runGuest(opts: {
   const cfg = resolved.value;
   const irqNote = refuseIrq(cfg, opts.manifest.qemuVersion);
   const rt = new RealtimeDevice(cfg);
+  opts.onDevice?.(rt);
   const server = new VhostUserServer(rt, opts.log);
   let result: GuestRunResult;
   try {
