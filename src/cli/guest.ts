@@ -30,7 +30,8 @@ line every 2 ms for 2 s) and the back end's own share of each request (kick
 seen -> device done, call written): count, mean, p50, p90, p99, max.
 
 Exit status: the commands' exit status when the monitors saw no MUST rule
-broken; 1 when one was broken; 2 usage or setup problems; 3 internal errors.
+broken; 1 when one was broken; 2 usage or setup problems; 3 internal errors;
+4 the guest did not finish (boot failure, timeout, QEMU died).
 `;
 
 const SPEC: FlagSpec = {

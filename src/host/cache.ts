@@ -31,8 +31,30 @@ export interface GuestManifest {
 export function cacheDir(): string {
   const own = process.env['VGPIO_GUEST_CACHE'];
   if (own) return own;
+  const sudoHome = sudoUser()?.home;
+  if (sudoHome) return join(sudoHome, '.cache', 'vgpio-lab', 'guest');
   const xdg = process.env['XDG_CACHE_HOME'];
   return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'vgpio-lab', 'guest');
+}
+
+/**
+ * The user behind `sudo` (setup must run as root, but the cache belongs to the
+ * user who will run the guest), or null when not under sudo.
+ */
+export function sudoUser(): { name: string; uid: number; gid: number; home: string } | null {
+  const name = process.env['SUDO_USER'];
+  const uid = Number(process.env['SUDO_UID']);
+  const gid = Number(process.env['SUDO_GID']);
+  if (!name || name === 'root' || !Number.isInteger(uid) || !Number.isInteger(gid) || typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f[0] === name && f[5]) return { name, uid, gid, home: f[5] };
+    }
+  } catch {
+    /* no passwd file: fall back to root's cache */
+  }
+  return null;
 }
 
 export function manifestPath(dir = cacheDir()): string {

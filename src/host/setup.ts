@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { cacheDir, manifestPath, MANIFEST_VERSION, qemuPassesIrq, readManifest, type GuestManifest } from './cache';
+import { cacheDir, manifestPath, MANIFEST_VERSION, qemuPassesIrq, readManifest, sudoUser, type GuestManifest } from './cache';
 import { cpioNewc, type CpioEntry } from './cpio';
 import { INIT_SCRIPT } from './init-script';
 
@@ -389,6 +389,13 @@ export function setupGuest(opts: SetupOptions): GuestManifest {
     setupSeconds: Math.round((performance.now() - t0) / 100) / 10,
   };
   writeFileSync(manifestPath(dir), JSON.stringify(manifest, null, 2) + '\n');
+  const owner = sudoUser();
+  if (owner && !process.env['VGPIO_GUEST_CACHE']) {
+    // ~/.cache/vgpio-lab and, when this run created it, ~/.cache itself.
+    const top = join(owner.home, '.cache');
+    must('chown', ['-R', `${owner.uid}:${owner.gid}`, join(top, 'vgpio-lab')], `giving the cache to ${owner.name}`);
+    if (lstatSync(top).uid === 0) must('chown', [`${owner.uid}:${owner.gid}`, top], `giving ${top} to ${owner.name}`);
+  }
   let size = 0;
   const du = (p: string): void => {
     const s = lstatSync(p, { throwIfNoEntry: false });
