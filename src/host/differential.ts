@@ -66,3 +66,18 @@ export function withKnownDivergences(sim: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * An interrupt session split where timing decides: `setup` up to the first
+ * arm, `events` (returns, reads, re-arms: how many depends on when the edges
+ * fall), `teardown` from the SET_IRQ_TYPE NONE on. Setup and teardown are
+ * compared exactly; events only by shape.
+ */
+export function splitIrqSession(ops: string[], line: number): { setup: string[]; events: string[]; teardown: string[] } {
+  const firstArm = ops.indexOf(`arm ${line}`);
+  const none = ops.indexOf(`SET_IRQ_TYPE ${line} 0`);
+  if (firstArm < 0 || none < firstArm) return { setup: ops, events: [], teardown: [] };
+  // A re-arm right before the NONE belongs to the teardown (the divergence it shows is about exactly that).
+  const cut = ops[none - 1] === `arm ${line}` && none - 1 > firstArm ? none - 1 : none;
+  return { setup: ops.slice(0, firstArm + 1), events: ops.slice(firstArm + 1, cut), teardown: ops.slice(cut) };
+}

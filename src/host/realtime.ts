@@ -226,6 +226,11 @@ export class RealtimeDevice implements SimContext, DeviceWiring, WorldSink, Wire
       this._pendingKick[q] = 1;
       return;
     }
+    // Kicks are eventfds: when both are readable their order is lost. The driver never queues an
+    // eventq buffer right after a request without waiting for its answer, but it does re-queue a
+    // buffer and then send SET_IRQ_TYPE NONE (gpiomon's exit). Looking at the eventq first keeps
+    // that order; seen the other way round, the monitors would flag "queued while disabled".
+    if (q === REQUESTQ && dev.queues[EVENTQ]) dev.notify(EVENTQ);
     dev.notify(q);
     this.pump();
     this.onKickDone?.(q, seen, this._clock.now() - this._origin);

@@ -194,7 +194,8 @@ class Connection {
       }
       if ((rev[0] as number) & POLLIN) this._drain(this._ctrl);
       const current = new Map(this._session.kickFds());
-      for (let i = 0; i < kicks.length; i++) {
+      // The eventq before the requestq when both fired (see RealtimeDevice.kick).
+      for (let i = kicks.length - 1; i >= 0; i--) {
         const [fd, q] = kicks[i] as [number, number];
         if ((rev[i + 2] as number) & (POLLIN | POLLERR | POLLHUP | POLLNVAL) && current.get(fd) === q) {
           if (this._drain(fd)) this._session.kick(q);
