@@ -114,6 +114,7 @@ export class RealtimeDevice implements SimContext, DeviceWiring, WorldSink, Wire
   private readonly _clock: Clock;
   private readonly _origin: number;
   private _cancelTimer: (() => void) | null = null;
+  private readonly _stepTimers: (() => void)[] = [];
   private _timerAt = Infinity;
 
   device: GpioDevice | null = null;
@@ -299,6 +300,7 @@ export class RealtimeDevice implements SimContext, DeviceWiring, WorldSink, Wire
 
   /** Stops the timers (the run is over). */
   close(): void {
+    for (const cancel of this._stepTimers.splice(0)) cancel();
     this._cancelTimer?.();
     this._cancelTimer = null;
     this._timerAt = Infinity;
@@ -324,7 +326,7 @@ export class RealtimeDevice implements SimContext, DeviceWiring, WorldSink, Wire
       applyWorldAction(this.world, action);
       this.pump();
     };
-    this._clock.schedule(Math.max(0, atNs / 1e6), run);
+    this._stepTimers.push(this._clock.schedule(Math.max(0, atNs / 1e6), run));
   }
 
   // ---- DeviceWiring ---------------------------------------------------------------
