@@ -100,9 +100,14 @@ function ensureBackports(log: (s: string) => void): void {
 
 /** The linux-image package linux-image-amd64 currently points to, e.g. linux-image-6.1.0-57-amd64. */
 function resolveAbi(): string {
-  const out = must('apt-cache', ['depends', 'linux-image-amd64'], 'resolving the kernel ABI');
+  const r = run('apt-cache', ['depends', 'linux-image-amd64']);
+  const out = r.stdout + r.stderr;
   const m = /Depends:\s*linux-image-(\d+\.\d+\.\d+-\d+-amd64)\b/.exec(out);
-  if (!m) throw new SetupError(`cannot resolve the kernel ABI from \`apt-cache depends linux-image-amd64\`:\n${out}`);
+  if (!m) {
+    throw new SetupError(
+      `cannot resolve the kernel ABI from \`apt-cache depends linux-image-amd64\` (Debian's generic kernel; Ubuntu has no such package: give --kernel, --initrd and --qemu there):\n${out}`,
+    );
+  }
   return m[1] as string;
 }
 
