@@ -1,8 +1,5 @@
-import { EVENTQ, REQUESTQ, VIRTIO_GPIO_F_IRQ } from '../sim/gpio/constants';
-import { GuestMemory } from '../sim/memory';
-import { F_RING_EVENT_IDX } from '../sim/virtio/constants';
+import type { GuestMemory } from '../sim/memory';
 import { isValidQueueSize, type RingLayout } from '../sim/virtio/ring-layout';
-import type { RealtimeDevice } from './realtime';
 import {
   decodeHeader,
   decodePayload,
@@ -38,6 +35,34 @@ export interface HostOps {
   signal(fd: number): void;
 }
 
+/**
+ * The device behind the back end, as vhost-user sees it: features, config
+ * space, which rings it needs, and the life cycle the front end's messages
+ * imply. The session knows nothing of GPIO; RealtimeDevice is the GPIO one.
+ */
+export interface VhostDevice {
+  readonly numQueues: number;
+  /** Device feature bits offered (the vhost-user protocol-features bit is added by the session). */
+  features(): bigint;
+  /** The configuration space as the driver reads it. */
+  config(): Uint8Array;
+  /** The rings a driver with these features uses: all must run before DRIVER_OK. */
+  queuesUsed(features: bigint): number[];
+  readonly running: boolean;
+  /** A device session starts with these acked features (ACKNOWLEDGE .. FEATURES_OK). */
+  start(mem: GuestMemory, features: bigint): void;
+  queueStart(q: number, layout: RingLayout, base: number): void;
+  setDriverOk(): void;
+  kick(q: number): void;
+  stop(): void;
+  /** The next avail index of a running ring (GET_VRING_BASE). */
+  ringBase(q: number): number;
+  /** Device status as far as the back end knows it (GET_STATUS). */
+  status(): number;
+  /** Set by the session: raises a ring's used-buffer interrupt. */
+  signal: (queue: number) => void;
+}
+
 /** What handling one message produced. */
 export interface Outcome {
   reply: Uint8Array | null;
@@ -45,7 +70,6 @@ export interface Outcome {
   disconnect: string | null;
 }
 
-export const NUM_QUEUES = 2;
 /** Guest RAM the back end maps: everything below 4 GiB (device-side rings take 32-bit addresses). */
 export const MAX_GUEST_PHYS = 0x1_0000_0000;
 const PAGE = 4096n;
@@ -85,9 +109,9 @@ export function checkRegions(regions: Region[]): { ok: true; size: number } | { 
 
 export class VhostUserSession {
   private readonly _ops: HostOps;
-  private readonly _rt: RealtimeDevice;
+  private readonly _rt: VhostDevice;
   private readonly _log: (s: string) => void;
-  private readonly _rings: Ring[] = Array.from({ length: NUM_QUEUES }, newRing);
+  private readonly _rings: Ring[];
   private _regions: Region[] = [];
   private _mem: GuestMemory | null = null;
   private _features = 0n;
@@ -100,9 +124,10 @@ export class VhostUserSession {
   /** Called when the set of kick fds changes (the poll loop rebuilds its list). */
   onKicksChanged: () => void = () => {};
 
-  constructor(ops: HostOps, rt: RealtimeDevice, log: (s: string) => void = () => {}) {
+  constructor(ops: HostOps, rt: VhostDevice, log: (s: string) => void = () => {}) {
     this._ops = ops;
     this._rt = rt;
+    this._rings = Array.from({ length: rt.numQueues }, newRing);
     this._log = log;
     rt.signal = (q) => {
       const fd = this._rings[q]?.call ?? -1;
@@ -112,16 +137,7 @@ export class VhostUserSession {
 
   /** The features this back end offers: the device's own, plus the vhost-user protocol-features bit. */
   offeredFeatures(): bigint {
-    const o = this._rt.device?.offered;
-    const lo = o ? o.lo : 0;
-    const hi = o ? o.hi : 0;
-    if (o) return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) | bit(F_PROTOCOL_FEATURES);
-    // No device session yet: derive the same bits from the configuration.
-    const cfg = this._rt.deviceCfg;
-    let f = bit(32) | bit(F_PROTOCOL_FEATURES); // VIRTIO_F_VERSION_1
-    if (cfg.offerIrq) f |= bit(VIRTIO_GPIO_F_IRQ);
-    if (cfg.offerEventIdx) f |= bit(F_RING_EVENT_IDX);
-    return f;
+    return this._rt.features() | bit(F_PROTOCOL_FEATURES);
   }
 
   /** Kick fds to watch: [fd, queue]. */
@@ -173,7 +189,7 @@ export class VhostUserSession {
   }
 
   private _ring(index: number): Ring | null {
-    return index < NUM_QUEUES ? (this._rings[index] as Ring) : null;
+    return index < this._rings.length ? (this._rings[index] as Ring) : null;
   }
 
   private _dispatch(m: Message, fds: number[]): Outcome {
@@ -196,11 +212,11 @@ export class VhostUserSession {
             this._owner = false;
             return ok;
           case Req.GET_QUEUE_NUM:
-            return reply(replyU64(m.request, BigInt(NUM_QUEUES)));
+            return reply(replyU64(m.request, BigInt(this._rt.numQueues)));
           case Req.GET_MAX_MEM_SLOTS:
             return reply(replyU64(m.request, 8n));
           case Req.GET_STATUS:
-            return reply(replyU64(m.request, BigInt(this._rt.device?.status ?? 0)));
+            return reply(replyU64(m.request, BigInt(this._rt.status())));
         }
         return this._fail([], `unexpected ${reqName(m.request)}`);
       case 'u64':
@@ -227,23 +243,12 @@ export class VhostUserSession {
       }
       case 'config': {
         if (m.request === Req.SET_CONFIG) return ok; // The configuration space is read-only.
-        const cfg = this._rt.device?.config ?? this._configBytes();
+        const cfg = this._rt.config();
         const data = new Uint8Array(m.size);
         for (let i = 0; i < m.size; i++) data[i] = m.offset + i < cfg.length ? (cfg[m.offset + i] as number) : 0;
         return reply(replyConfig(m.request, m.offset, m.flags, data));
       }
     }
-  }
-
-  private _configBytes(): Uint8Array {
-    // Before the first session the device does not exist yet; build the same 8 bytes from its config.
-    const cfg = this._rt.deviceCfg;
-    const names = cfg.names ? cfg.names.reduce((n, s) => n + new TextEncoder().encode(s).length + 1, 0) : 0;
-    const b = new Uint8Array(8);
-    const v = new DataView(b.buffer);
-    v.setUint16(0, cfg.ngpio, true);
-    v.setUint32(4, names, true);
-    return b;
   }
 
   private _u64(request: number, value: bigint, fds: number[]): Outcome {
@@ -303,7 +308,7 @@ export class VhostUserSession {
   private _state(request: number, index: number, num: number): Outcome {
     const ok: Outcome = { reply: null, disconnect: null };
     const r = this._ring(index);
-    if (!r) return this._fail([], `${reqName(request)} for ring ${index} (the device has ${NUM_QUEUES})`);
+    if (!r) return this._fail([], `${reqName(request)} for ring ${index} (the device has ${this._rings.length})`);
     switch (request) {
       case Req.SET_VRING_NUM:
         if (!isValidQueueSize(num)) return this._fail([], `SET_VRING_NUM ${num} is not a power of two in 1..32768`);
@@ -338,7 +343,7 @@ export class VhostUserSession {
   }
 
   private _expectedRings(): number[] {
-    return (this._features & bit(VIRTIO_GPIO_F_IRQ)) !== 0n ? [REQUESTQ, EVENTQ] : [REQUESTQ];
+    return this._rt.queuesUsed(this._features & ~bit(F_PROTOCOL_FEATURES));
   }
 
   private _tryStart(index: number): Outcome {
@@ -357,7 +362,7 @@ export class VhostUserSession {
     const layout: RingLayout = { size: n, desc, avail, used, usedEvent: avail + 4 + 2 * n, availEvent: used + 4 + 8 * n };
     if (!this._rt.running) {
       const f = this._features & ~bit(F_PROTOCOL_FEATURES);
-      this._rt.start(mem, Number(f & 0xffff_ffffn), Number(f >> 32n));
+      this._rt.start(mem, f);
       this._log(`device started (features 0x${f.toString(16)})`);
     }
     this._rt.queueStart(index, layout, r.base);
@@ -386,7 +391,7 @@ export class VhostUserSession {
   }
 
   private _stopAll(): void {
-    for (let q = 0; q < NUM_QUEUES; q++) this._stopRing(q);
+    for (let q = 0; q < this._rings.length; q++) this._stopRing(q);
     if (this._rt.running) this._rt.stop();
   }
 

@@ -1,7 +1,8 @@
 import { EventQueue } from '../sim/clock/event-queue';
 import { Prng } from '../sim/clock/prng';
 import { Monitors, type Violation } from '../sim/check/monitors';
-import { EVENTQ, IRQ_STATUS_VALID, MSG_NAMES, REQUESTQ } from '../sim/gpio/constants';
+import { CONFIG_NAMES_SIZE, CONFIG_NGPIO, CONFIG_SIZE, EVENTQ, IRQ_STATUS_VALID, MSG_NAMES, REQUESTQ, VIRTIO_GPIO_F_IRQ } from '../sim/gpio/constants';
+import { encodeNames } from '../sim/gpio/names';
 import { GpioDevice, type DeviceObserver, type DeviceWiring } from '../sim/gpio/device';
 import type { DeviceConfig, LatencyRange } from '../sim/gpio/policies';
 import { Wire, type WireListener } from '../sim/gpio/wire';
@@ -10,7 +11,8 @@ import type { MachineConfig, StepAction } from '../sim/machine';
 import type { GuestMemory } from '../sim/memory';
 import { EV, type SimContext } from '../sim/sim-context';
 import { Trace } from '../sim/trace/trace';
-import { STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK } from '../sim/virtio/constants';
+import { F_RING_EVENT_IDX, F_VERSION_1, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK } from '../sim/virtio/constants';
+import type { VhostDevice } from './backend';
 import type { RingLayout } from '../sim/virtio/ring-layout';
 
 /**
@@ -100,7 +102,8 @@ class CountingObserver implements DeviceObserver {
   }
 }
 
-export class RealtimeDevice implements SimContext, DeviceWiring, WorldSink, WireListener {
+export class RealtimeDevice implements SimContext, DeviceWiring, WorldSink, WireListener, VhostDevice {
+  readonly numQueues = 2;
   readonly cfg: MachineConfig;
   readonly deviceCfg: DeviceConfig;
   readonly prng: Prng;
@@ -170,7 +173,9 @@ export class RealtimeDevice implements SimContext, DeviceWiring, WorldSink, Wire
    * FEATURES_OK as the guest's driver must have done (vhost-user never shows
    * the status writes themselves).
    */
-  start(mem: GuestMemory, lo: number, hi: number): void {
+  start(mem: GuestMemory, features: bigint): void {
+    const lo = Number(features & 0xffff_ffffn);
+    const hi = Number((features >> 32n) & 0xffff_ffffn);
     this._tick();
     if (this.device) this.stop();
     const dev = new GpioDevice(this, mem, this.deviceCfg, this);
@@ -186,6 +191,32 @@ export class RealtimeDevice implements SimContext, DeviceWiring, WorldSink, Wire
     dev.setDriverFeatures(lo, hi);
     dev.writeStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
     this._pendingKick.fill(0);
+  }
+
+  features(): bigint {
+    let f = 1n << BigInt(F_VERSION_1);
+    if (this.deviceCfg.offerIrq) f |= 1n << BigInt(VIRTIO_GPIO_F_IRQ);
+    if (this.deviceCfg.offerEventIdx) f |= 1n << BigInt(F_RING_EVENT_IDX);
+    return f;
+  }
+
+  /** The 8-byte virtio_gpio_config; before the first session, built the same way from the configuration. */
+  config(): Uint8Array {
+    if (this.device) return this.device.config;
+    const cfg = this.deviceCfg;
+    const b = new Uint8Array(CONFIG_SIZE);
+    const v = new DataView(b.buffer);
+    v.setUint16(CONFIG_NGPIO, cfg.ngpio, true);
+    v.setUint32(CONFIG_NAMES_SIZE, cfg.names ? encodeNames(cfg.names).length : 0, true);
+    return b;
+  }
+
+  queuesUsed(features: bigint): number[] {
+    return (features >> BigInt(VIRTIO_GPIO_F_IRQ)) & 1n ? [REQUESTQ, EVENTQ] : [REQUESTQ];
+  }
+
+  status(): number {
+    return this.device?.status ?? 0;
   }
 
   get running(): boolean {

@@ -3,9 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GuestMemory } from '../sim/memory';
-import { VhostUserSession, type HostOps } from './backend';
+import { VhostUserSession, type HostOps, type VhostDevice } from './backend';
 import { EAGAIN, EINTR, loadLibc, POLLERR, POLLHUP, POLLIN, POLLNVAL, type Libc } from './libc';
-import type { RealtimeDevice } from './realtime';
 import { decodeHeader, HEADER_SIZE, MAX_PAYLOAD, reqName, type Region } from './vhost-user';
 
 /**
@@ -75,7 +74,7 @@ export class VhostUserServer {
   readonly path: string;
   readonly stats: BackendStats = { connections: 0, refused: 0, disconnects: [], messages: {} };
   private readonly _libc: Libc;
-  private readonly _rt: RealtimeDevice;
+  private readonly _rt: VhostDevice;
   private readonly _ram: GuestRam;
   private readonly _server: Server;
   private readonly _log: (s: string) => void;
@@ -84,7 +83,7 @@ export class VhostUserServer {
   /** Called when a front end disconnects (with the reason). */
   onDisconnect: (reason: string) => void = () => {};
 
-  constructor(rt: RealtimeDevice, log: (s: string) => void = () => {}) {
+  constructor(rt: VhostDevice, log: (s: string) => void = () => {}) {
     this._libc = loadLibc();
     this._rt = rt;
     this._log = log;
