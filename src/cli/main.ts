@@ -51,6 +51,7 @@ Usage:
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
+  vgpio guest --setup | vgpio guest [scenario] [--run 'commands']   (docs/guest.md)
   vgpio --help | vgpio <command> --help | vgpio --version
 
 Exit status: 0 the expectations hold (or none are given), 1 they fail or the run
@@ -134,6 +135,8 @@ export async function main(argv: string[]): Promise<number> {
     out(`${VERSION}\n`);
     return EXIT_OK;
   }
+  // A real QEMU guest on the device model (src/host, docs/guest.md): its own parser and help.
+  if (cmd === 'guest') return (await import('./guest')).guestCommand(rest);
   const spec = SPECS[cmd];
   if (!spec) {
     err(`vgpio: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);

@@ -6,7 +6,7 @@ import { GpioDevice } from './gpio/device';
 import type { DeviceConfig } from './gpio/policies';
 import { Wire } from './gpio/wire';
 import { DIRECTION_OUT } from './gpio/constants';
-import { World, initialDrive, type Pull, type SourceSpec } from './gpio/world';
+import { World, initialDrive, isWorldStep, type Pull, type SourceSpec } from './gpio/world';
 import { ClientSet, type Client, type ClientEnv, type ClientSpec, type GpiomonReader, type IrqConsumer, type OutputUser } from './guest/clients';
 import { VirtioGpioDriver, type DriverVariant } from './guest/gpio-driver';
 import { Gpiolib } from './guest/gpiolib';
@@ -268,25 +268,11 @@ export class Machine implements ActionBoard {
     if (err) return err;
     // A verb typed in the shell is traced as the command line that did it.
     if (origin !== ActionOrigin.Shell) this.core.emit(TK.Step, -1, index, ACTION_KINDS.code[action.do], origin === ActionOrigin.Live ? 1 : 0);
+    if (isWorldStep(action)) {
+      this.world.apply(action);
+      return null;
+    }
     switch (action.do) {
-      case 'drive':
-        this.world.set(action.line, action.level);
-        break;
-      case 'release':
-        this.world.release(action.line);
-        break;
-      case 'pulse':
-        this.world.pulse(action.line, action.level, action.widthNs);
-        break;
-      case 'press':
-        this.world.press(action.line, action.pressed);
-        break;
-      case 'clock':
-        this.world.startClock(action.line, action.periodNs, action.highNs, 0, action.count);
-        break;
-      case 'assert':
-        this.world.assert(action.line);
-        break;
       case 'irq-type':
         (this.clients[action.client] as IrqConsumer).setTrigger(action.trigger);
         break;

@@ -9,9 +9,13 @@ export class GuestMemory {
   readonly bytes: Uint8Array;
   private _brk: number;
 
-  /** `base` leaves a null page so that address 0 is never a valid buffer. */
-  constructor(size: number, base = 0x1000) {
-    this.buffer = new ArrayBuffer(size);
+  /**
+   * `base` leaves a null page so that address 0 is never a valid buffer. Given an
+   * ArrayBuffer instead of a size, the memory is that buffer (the real-guest host
+   * passes guest RAM mapped from QEMU, where offset == guest-physical address).
+   */
+  constructor(size: number | ArrayBuffer, base = 0x1000) {
+    this.buffer = typeof size === 'number' ? new ArrayBuffer(size) : size;
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
     this._brk = base;

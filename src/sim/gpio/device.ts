@@ -266,9 +266,9 @@ export class GpioDevice {
     return r;
   }
 
-  /** The driver set up queue `q` at `layout` (transport queue registers). */
-  setupQueue(q: number, layout: RingLayout): void {
-    const dq = new DeviceQueue(this._mem, layout);
+  /** The driver set up queue `q` at `layout` (transport queue registers); `start` resumes a stopped ring (vhost-user). */
+  setupQueue(q: number, layout: RingLayout, start?: number): void {
+    const dq = new DeviceQueue(this._mem, layout, start);
     dq.eventIdx = this.negotiated(F_RING_EVENT_IDX);
     dq.armAvailEvent();
     this.queues[q] = dq;

@@ -1,3 +1,4 @@
+import type { Action } from '../actions';
 import { EV, type SimContext } from '../sim-context';
 import type { LatencyRange } from '../clock/time';
 import { TK } from '../trace/kinds';
@@ -53,6 +54,13 @@ export function initialDrive(s: SourceSpec): number {
     case 'level-source':
       return s.activeLow ? 1 : 0;
   }
+}
+
+/** The actions that act on the world outside the device (a person, a button, a signal source). */
+export type WorldStep = Extract<Action, { do: 'drive' | 'release' | 'pulse' | 'press' | 'clock' | 'assert' }>;
+
+export function isWorldStep(a: Action): a is WorldStep {
+  return a.do === 'drive' || a.do === 'release' || a.do === 'pulse' || a.do === 'press' || a.do === 'clock' || a.do === 'assert';
 }
 
 /** What the world drives: the wire. */
@@ -121,6 +129,24 @@ export class World {
   }
 
   // ---- Actions from steps, the UI and clients -------------------------------------
+
+  /** Carries out an action on the world (Machine.apply and the real-time host both come here). */
+  apply(a: WorldStep): void {
+    switch (a.do) {
+      case 'drive':
+        return this.set(a.line, a.level);
+      case 'release':
+        return this.release(a.line);
+      case 'pulse':
+        return this.pulse(a.line, a.level, a.widthNs);
+      case 'press':
+        return this.press(a.line, a.pressed);
+      case 'clock':
+        return this.startClock(a.line, a.periodNs, a.highNs, 0, a.count);
+      case 'assert':
+        return this.assert(a.line);
+    }
+  }
 
   /** Drive a level (steps and the UI's toggle). Stops any clock or bounce on the line. */
   set(line: number, level: number): void {

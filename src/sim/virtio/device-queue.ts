@@ -105,10 +105,19 @@ export class DeviceQueue {
   /** Heads the device took and has not returned: a head made available again meanwhile is a broken ring. */
   private readonly _held: Uint8Array;
 
-  constructor(mem: GuestMemory, layout: RingLayout) {
+  /**
+   * A new queue zeroes its used ring header. With `start` (vhost-user
+   * SET_VRING_BASE after a stop) it resumes instead: both indices continue from
+   * there and the rings in guest memory are left as they are.
+   */
+  constructor(mem: GuestMemory, layout: RingLayout, start?: number) {
     this._mem = mem;
     this.layout = layout;
     this._held = new Uint8Array(layout.size);
+    if (start !== undefined) {
+      this.nextAvail = this.nextUsed = this._signalledUsed = start & 0xffff;
+      return;
+    }
     mem.setLe16(layout.used + USED_FLAGS, 0);
     mem.setLe16(layout.used + USED_IDX, 0);
   }
