@@ -30,16 +30,16 @@ describe('vgpio lesson', () => {
     const r = await cli('lesson', 'list');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(15);
+    expect(lines).toHaveLength(18);
     expect(lines[0]).toBe('id                          min  title');
     expect(lines[1]).toBe('device-and-config           4    What the device is: lines and the configuration space');
-    expect(lines[14]).toBe('interrupt-domains           7    The interrupt domain hierarchy');
+    expect(lines[17]).toBe('interrupt-domains           7    The interrupt domain hierarchy');
   });
 
   test('list --json gives each lesson\'s challenge in plain words', async () => {
     const r = await cli('lesson', 'list', '--json');
     const out = JSON.parse(r.stdout) as { lessons: { id: string; minutes: number; challenge: string }[] };
-    expect(out.lessons).toHaveLength(14);
+    expect(out.lessons).toHaveLength(17);
     expect(out.lessons[9]).toEqual({
       id: 'mask-by-none-loses-edges',
       title: 'Why masking by NONE loses edges',

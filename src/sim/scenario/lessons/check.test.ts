@@ -34,6 +34,14 @@ describe('settings diff', () => {
     ]);
   });
 
+  test('a latency range and an edge latch are one setting each, however they are written', () => {
+    expect(settingsDiff(l.scenario, patched({ device: { latency: { notify: '20us' } } }))).toEqual(['device.latency.notify']);
+    expect(settingsDiff(l.scenario, patched({ device: { latency: { notify: ['2us', '2us'] } } }))).toEqual([]);
+    expect(settingsDiff(l.scenario, patched({ device: { policy: { edgeLatch: 'queue:16' } } }))).toEqual(['device.policy.edgeLatch']);
+    const q = scenario(mergePatch(l.scenarioInput, { device: { policy: { edgeLatch: 'queue:16' } } }));
+    expect(settingsDiff(q, scenario(mergePatch(l.scenarioInput, { device: { policy: { edgeLatch: 'single' } } })))).toEqual(['device.policy.edgeLatch']);
+  });
+
   test('durations compare by value, and an added timeline step is one change at its index', () => {
     const tl = (l.scenarioInput.timeline as unknown[]).slice();
     expect(settingsDiff(l.scenario, patched({ duration: 2_000_000 }))).toEqual([]);

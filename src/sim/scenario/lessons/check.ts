@@ -1,4 +1,5 @@
 import { RULES } from '../../check/rules';
+import { DEFAULT_LATENCY } from '../load';
 import { runScenario, type ExpectationResult, type Report, type RunOptions } from '../runner';
 import type { Scenario } from '../schema';
 import type { LoadedLesson } from './load';
@@ -35,6 +36,10 @@ export function settingsDiff(base: Scenario, student: Scenario): string[] {
   const out: string[] = [];
   const walk = (a: unknown, b: unknown, path: string): void => {
     if (Object.is(a, b)) return;
+    if (isOneSetting(a) || isOneSetting(b)) {
+      if (JSON.stringify(a) !== JSON.stringify(b)) out.push(path);
+      return;
+    }
     const arrays = Array.isArray(a) && Array.isArray(b);
     const objects = !arrays && typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && !Array.isArray(a) && !Array.isArray(b);
     if (arrays) {
@@ -57,8 +62,33 @@ export function settingsDiff(base: Scenario, student: Scenario): string[] {
     }
     out.push(path);
   };
-  walk(base, student, '');
+  walk(withDefaults(base), withDefaults(student), '');
   return out;
+}
+
+/** Latencies the loader fills in later (DEFAULT_LATENCY), filled in here so writing a default is no change. */
+function withDefaults(s: Scenario): Scenario {
+  const { notify, request, event, interrupt } = DEFAULT_LATENCY;
+  return {
+    ...s,
+    device: { ...s.device, latency: { notify, request, event, interrupt, ...defined(s.device.latency) } },
+    driver: { ...s.driver, threadLatency: s.driver.threadLatency ?? DEFAULT_LATENCY.thread },
+  };
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as Partial<T>;
+}
+
+/**
+ * Values the loader turns into small objects but a person writes as one
+ * setting: a latency range ("2us" or [min, max] -> {min, max}) and an edge
+ * latch ("queue:16" -> {kind, depth}).
+ */
+function isOneSetting(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const keys = Object.keys(x).sort().join(',');
+  return keys === 'max,min' || keys === 'kind' || keys === 'depth,kind';
 }
 
 const under = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}.`);

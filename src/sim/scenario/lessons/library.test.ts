@@ -23,7 +23,7 @@ const answerScenario = (l: LoadedLesson, which: 'solution' | 'wrong') => {
 };
 
 describe('the built-in lessons', () => {
-  test('there are 14, each validates, and its id is its file id', () => {
+  test('there are 17, each validates, and its id is its file id', () => {
     expect(LESSONS.map((e) => e.id)).toEqual([
       'device-and-config',
       'requestq-round-trip',
@@ -37,6 +37,9 @@ describe('the built-in lessons', () => {
       'mask-by-none-loses-edges',
       'changing-trigger-safely',
       'real-stacks',
+      'counted-edges',
+      'lazy-none',
+      'qemu-without-f-irq',
       'transport-interrupts',
       'interrupt-domains',
     ]);

@@ -17,6 +17,9 @@ import timerReassertsBeforeEoi from './timer-reasserts-before-eoi.json';
 import maskByNoneLosesEdges from './mask-by-none-loses-edges.json';
 import changingTriggerSafely from './changing-trigger-safely.json';
 import realStacks from './real-stacks.json';
+import countedEdges from './counted-edges.json';
+import lazyNone from './lazy-none.json';
+import qemuWithoutFIrq from './qemu-without-f-irq.json';
 import transportInterrupts from './transport-interrupts.json';
 import interruptDomains from './interrupt-domains.json';
 
@@ -40,6 +43,9 @@ export const LESSONS: readonly LessonEntry[] = [
   { id: 'mask-by-none-loses-edges', lesson: maskByNoneLosesEdges },
   { id: 'changing-trigger-safely', lesson: changingTriggerSafely },
   { id: 'real-stacks', lesson: realStacks },
+  { id: 'counted-edges', lesson: countedEdges },
+  { id: 'lazy-none', lesson: lazyNone },
+  { id: 'qemu-without-f-irq', lesson: qemuWithoutFIrq },
   { id: 'transport-interrupts', lesson: transportInterrupts },
   { id: 'interrupt-domains', lesson: interruptDomains },
 ];
