@@ -131,6 +131,15 @@ describe('vgpio lesson', () => {
     expect(no.stdout).toMatch(/\nresult: not passed: settings.only: expected changes only under driver, got also changed device.transport\n$/);
   });
 
+  test('--max-events bounds the student\'s run: hitting it fails the check', async () => {
+    const right = write('right-bounded.json', withPress('1180us'));
+    const r = await cli('lesson', 'check', 'edge-latch-coalescing', right, '--max-events', '20');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\n {2}FAIL {2}run {24}expected reaches its end, got stopped after 20 events\n/);
+    expect(r.stdout).toMatch(/\nresult: not passed: run: expected reaches its end, got stopped after 20 events\n$/);
+    expect((await cli('lesson', 'list', '--max-events', '5')).code).toBe(2);
+  });
+
   test('invalid input exits 2 with one line naming the problem', async () => {
     const unknown = await cli('lesson', 'check', 'no-such-lesson', 'edge-while-away');
     expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: 'vgpio: no-such-lesson: no such built-in lesson (see `vgpio lesson list`) or lesson file\n' });
