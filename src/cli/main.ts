@@ -22,6 +22,7 @@ import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './arg
 import { runBench, formatBench } from './bench';
 import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
+import { LESSON_HELP, lessonCommand } from './lesson';
 import { jsonTextForTerminal, terminalJson, terminalLine, terminalText } from './safe';
 import { loadSource, validateSource, type Source } from './source';
 
@@ -51,12 +52,15 @@ Usage:
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
+  vgpio lesson list [--json]
+  vgpio lesson check <lesson> <answer.json> [--json] [--max-events N]
   vgpio guest --setup | vgpio guest [scenario] [--run 'commands']   (docs/guest.md)
   vgpio --help | vgpio <command> --help | vgpio --version
 
 Exit status: 0 the expectations hold (or none are given), 1 they fail or the run
 hit the event limit, 2 invalid input (file, JSON, scenario, link, id or flags),
-3 an internal error (a bug in vgpio-lab).
+3 an internal error (a bug in vgpio-lab). vgpio lesson check: 0 the answer passes
+the lesson's challenge, 1 it does not.
 `;
 
 const HELP: Record<string, string> = {
@@ -109,6 +113,8 @@ Takes about 15 seconds.
 `,
 };
 
+HELP.lesson = LESSON_HELP;
+
 const SPECS: Record<string, FlagSpec> = {
   run: {
     values: ['--vcd', '--vcd-mode', '--vcd-timescale', '--trace', '--wavejson', '--window', '--seed', '--max-events'],
@@ -118,6 +124,7 @@ const SPECS: Record<string, FlagSpec> = {
   list: { values: [], switches: ['--json', '--help', '-h'], positional: [0, 0] },
   link: { values: ['--base'], switches: ['--help', '-h'], positional: [1, 1] },
   bench: { values: [], switches: ['--json', '--quick', '--help', '-h'], positional: [0, 0] },
+  lesson: { values: ['--max-events'], switches: ['--json', '--help', '-h'], positional: [1, 3] },
 };
 
 /** The CLI: returns the exit code; writes only through process.stdout / process.stderr. */
@@ -157,6 +164,8 @@ export async function main(argv: string[]): Promise<number> {
         return await linkCommand(args.positional[0] as string, args.values.get('--base') ?? DEFAULT_LINK_BASE);
       case 'bench':
         return benchCommand(args.switches.has('--json'), args.switches.has('--quick'));
+      case 'lesson':
+        return await lessonCommand(args, intFlag(args, '--max-events', 1, Number.MAX_SAFE_INTEGER));
     }
     return EXIT_INVALID;
   } catch (e) {

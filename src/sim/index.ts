@@ -23,6 +23,21 @@ export { Workspace } from './scenario/workspace';
 export type { SettingsPatch } from './scenario/workspace';
 export { LIBRARY, DEFAULT_SCENARIO_ID, libraryEntry } from './scenario/library/index';
 export type { LibraryEntry } from './scenario/library/index';
+// Lessons: the data and the glossary import no validator (the page may list them);
+// loading, anchors and checks validate, so only the CLI and the worker pull valibot in.
+export { LESSONS, lessonEntry } from './scenario/lessons/library/index';
+export type { LessonEntry } from './scenario/lessons/library/index';
+export { GLOSSARY, glossaryEntry, termLinks, plainText } from './scenario/lessons/glossary';
+export type { GlossaryEntry, TermLink } from './scenario/lessons/glossary';
+export { LESSON_VERSION } from './scenario/lessons/version';
+export type { Lesson, LessonInput, LessonStep, ChallengeStep, Anchor } from './scenario/lessons/schema';
+export { loadLesson, validateLesson, builtInLesson } from './scenario/lessons/load';
+export type { LoadedLesson } from './scenario/lessons/load';
+export { findAnchor, resolveAnchors } from './scenario/lessons/anchor';
+export type { AnchorPoint } from './scenario/lessons/anchor';
+export { checkChallenge, settingsDiff } from './scenario/lessons/check';
+export type { ChallengeResult } from './scenario/lessons/check';
+export { applyAnswer, mergePatch } from './scenario/lessons/answer';
 export { encodeLink, decodeLink, LINK_PREFIX, MAX_LINK_CHARS, DEFAULT_LINK_BASE } from './scenario/link';
 
 // Readings and words.

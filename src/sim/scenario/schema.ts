@@ -236,7 +236,7 @@ const Counts = v.strictObject({
   deviceMasked: v.optional(Expect),
 });
 
-const Expectations = v.strictObject({
+export const Expectations = v.strictObject({
   total: v.optional(v.strictObject({ ...Counts.entries, warnings: v.optional(Expect), requests: v.optional(Expect) })),
   transport: v.optional(v.strictObject({ raised: v.optional(Expect), delivered: v.optional(Expect), coalesced: v.optional(Expect) })),
   lines: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), Counts)),
