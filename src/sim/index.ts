@@ -21,9 +21,16 @@ export { actionStep } from './scenario/steps';
 export type { StepInput } from './scenario/steps';
 export { Workspace } from './scenario/workspace';
 export type { SettingsPatch } from './scenario/workspace';
-export { LIBRARY, DEFAULT_SCENARIO_ID, libraryEntry } from './scenario/library/index';
+export { LIBRARY, EXPLORE_LIBRARY, DEFAULT_SCENARIO_ID, libraryEntry } from './scenario/library/index';
 export type { LibraryEntry } from './scenario/library/index';
 export { encodeLink, decodeLink, LINK_PREFIX, MAX_LINK_CHARS, DEFAULT_LINK_BASE } from './scenario/link';
+
+// The interleaving explorer (docs/explore.md).
+export { explore, EXPLORE_DEFAULTS } from './explore/explorer';
+export type { ExploreOptions, ExploreResult, ExploreStop, Counterexample, ChoiceNote } from './explore/explorer';
+export { parseProperty, describeProperty, PROPERTY_NAMES } from './explore/property';
+export type { Property } from './explore/property';
+export type { Schedule } from './explore/recorder';
 
 // Readings and words.
 export { makeView, linesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';
