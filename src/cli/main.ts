@@ -20,6 +20,7 @@ import {
 } from '../sim/index';
 import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './args';
 import { runBench, formatBench } from './bench';
+import { EXPLORE_HELP, EXPLORE_SPEC, exploreCommand } from './explore';
 import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
 import { jsonTextForTerminal, terminalJson, terminalLine, terminalText } from './safe';
@@ -48,17 +49,20 @@ Usage:
   vgpio run <file.json | link | id> [--json] [--vcd out.vcd|-] [--vcd-mode wires|rich]
             [--vcd-timescale auto|1us|1ns [--lossy]] [--trace out.jsonl|-]
             [--wavejson out.json|- [--window 1ms..2ms]] [--seed N] [--max-events N]
+  vgpio explore <file.json | link | id> [--property P] [--line L] [--max-schedules N]
+            [--max-seconds S] [--random --seed N] [--json] [--link] [--out cex.json]
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
   vgpio --help | vgpio <command> --help | vgpio --version
 
 Exit status: 0 the expectations hold (or none are given), 1 they fail or the run
-hit the event limit, 2 invalid input (file, JSON, scenario, link, id or flags),
+hit the event limit (explore: 0 no counterexample, 1 one found), 2 invalid input (file, JSON, scenario, link, id or flags),
 3 an internal error (a bug in vgpio-lab).
 `;
 
 const HELP: Record<string, string> = {
+  explore: EXPLORE_HELP,
   run: `Usage: vgpio run <file.json | link | id> [options]
 
 Runs a scenario to its end and prints a summary: counts per line (delivered,
@@ -117,6 +121,7 @@ const SPECS: Record<string, FlagSpec> = {
   list: { values: [], switches: ['--json', '--help', '-h'], positional: [0, 0] },
   link: { values: ['--base'], switches: ['--help', '-h'], positional: [1, 1] },
   bench: { values: [], switches: ['--json', '--quick', '--help', '-h'], positional: [0, 0] },
+  explore: EXPLORE_SPEC,
 };
 
 /** The CLI: returns the exit code; writes only through process.stdout / process.stderr. */
@@ -154,6 +159,13 @@ export async function main(argv: string[]): Promise<number> {
         return await linkCommand(args.positional[0] as string, args.values.get('--base') ?? DEFAULT_LINK_BASE);
       case 'bench':
         return benchCommand(args.switches.has('--json'), args.switches.has('--quick'));
+      case 'explore':
+        return await exploreCommand(args.positional[0] as string, args, {
+          out: (s) => void process.stdout.write(s),
+          err: (s) => void process.stderr.write(s),
+          now: () => performance.now(),
+          load: loadValidScenario,
+        });
     }
     return EXIT_INVALID;
   } catch (e) {
