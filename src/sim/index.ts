@@ -31,6 +31,7 @@ export type { ExploreOptions, ExploreResult, ExploreStop, Counterexample, Choice
 export { parseProperty, describeProperty, PROPERTY_NAMES } from './explore/property';
 export type { Property } from './explore/property';
 export type { Schedule } from './explore/recorder';
+export { visitedSetBytes } from './explore/visited';
 
 // Readings and words.
 export { makeView, linesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';

@@ -41,6 +41,8 @@ export interface MachineConfig {
   schedule?: readonly (readonly [number, number])[];
   /** Decides every choice point instead (the explorer); wins over `schedule`. */
   chooser?: Chooser | null;
+  /** Room on the event queue before it first grows (the explorer builds thousands of small machines). */
+  queueCapacity?: number;
 }
 
 /** A time window on timeline steps: they run up to `width` ns after their `at`, as drawn. */
@@ -109,7 +111,7 @@ export class Machine implements ActionBoard {
 
   constructor(cfg: MachineConfig) {
     this.cfg = cfg;
-    const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled));
+    const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled, cfg.queueCapacity));
     core.chooser = cfg.chooser ?? (cfg.schedule ? new ScheduleChooser(cfg.schedule) : null);
     this.mem = new GuestMemory(memorySize(cfg));
     const n = cfg.device.ngpio;

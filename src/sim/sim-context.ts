@@ -66,13 +66,14 @@ export class ScheduleChooser implements Chooser {
 /** The shared context itself: simulated time, the queue, the seeded PRNG and the trace. */
 export class SimCore implements SimContext {
   now = 0;
-  readonly queue = new EventQueue(INITIAL_QUEUE_CAPACITY);
+  readonly queue: EventQueue;
   readonly prng: Prng;
   readonly trace: Trace;
   /** Null in every ordinary run: the hot path then costs one null check. */
   chooser: Chooser | null = null;
 
-  constructor(seed: number, traceCapacity: number, traceEnabled: boolean) {
+  constructor(seed: number, traceCapacity: number, traceEnabled: boolean, queueCapacity = INITIAL_QUEUE_CAPACITY) {
+    this.queue = new EventQueue(queueCapacity);
     this.prng = new Prng(seed);
     this.trace = new Trace(traceCapacity, traceEnabled);
   }

@@ -103,7 +103,7 @@ interface Outcome {
 
 /** Runs one schedule to the end and judges the property (livelock runs go in 1 ms slices to find the worst one). */
 function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Recorder | null): Outcome {
-  const m = new Machine(chooser === null ? cfg : { ...cfg, chooser });
+  const m = new Machine({ ...cfg, chooser, queueCapacity: EXPLORE_QUEUE_CAPACITY });
   if (rec !== null) rec.core = m.core;
   const end = st.s.duration;
   let stop: RunStop;
@@ -131,6 +131,8 @@ function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Re
 
 /** Explorer runs trace into a small ring: the hash covers every event whatever the capacity. */
 const EXPLORE_TRACE_CAPACITY = 1024;
+/** A small board keeps a few dozen events pending; the queue grows if it needs more (same order either way). */
+const EXPLORE_QUEUE_CAPACITY = 64;
 
 function setup(input: unknown, prop: Property, maxEvents: number): Result<Setup> {
   const v = validateScenario(input);

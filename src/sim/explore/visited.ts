@@ -14,10 +14,8 @@ export class FingerprintSet {
 
   constructor(maxStates: number) {
     this.limit = Math.max(1, Math.floor(maxStates));
-    let cap = 2;
-    while (cap < this.limit * 2) cap *= 2;
-    this._slots = new Float64Array(cap);
-    this._mask = cap - 1;
+    this._slots = new Float64Array(slotsFor(this.limit));
+    this._mask = this._slots.length - 1;
   }
 
   get bytes(): number {
@@ -43,4 +41,16 @@ export class FingerprintSet {
     this.size++;
     return true;
   }
+}
+
+/** Slots for a set of `maxStates`: a power of two, at most half full. */
+function slotsFor(maxStates: number): number {
+  let cap = 2;
+  while (cap < maxStates * 2) cap *= 2;
+  return cap;
+}
+
+/** Bytes a visited set for `maxStates` allocates (fixed when it is made). */
+export function visitedSetBytes(maxStates: number): number {
+  return slotsFor(Math.max(1, Math.floor(maxStates))) * 8;
 }
