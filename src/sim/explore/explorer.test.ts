@@ -30,7 +30,7 @@ function replay(json: unknown, prop: Property): { hash: string; bad: boolean } {
   if (!s.ok) throw new Error(s.error);
   const r = runScenario(s.value);
   if (!r.ok) throw new Error(r.error);
-  return { hash: r.value.report.traceHash, bad: violates(prop, r.value.report, r.value.machine, 0) };
+  return { hash: r.value.report.traceHash, bad: violates(prop, r.value.machine, 0, () => r.value.report) };
 }
 
 /** The shortest counterexample of each catalogue race: (choice index, value) deviations from the seeded default run. */

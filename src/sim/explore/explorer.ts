@@ -94,10 +94,10 @@ interface Setup {
   windows: number[];
 }
 
-/** A run's outcome, from any chooser. */
+/** A run's outcome, from any chooser; the report is built only when asked for (a counterexample, or `expect`). */
 interface Outcome {
   m: Machine;
-  report: Report;
+  report: () => Report;
   bad: boolean;
 }
 
@@ -125,8 +125,9 @@ function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Re
   }
   m.finish();
   rec?.finish();
-  const report = buildReport(st.s, m, stop);
-  return { m, report, bad: violates(st.prop, report, m, peak) };
+  let built: Report | null = null;
+  const report = (): Report => (built ??= buildReport(st.s, m, stop));
+  return { m, report, bad: violates(st.prop, m, peak, report) };
 }
 
 /** Explorer runs trace into a small ring: the hash covers every event whatever the capacity. */
@@ -288,8 +289,8 @@ function confirm(st: Setup, sched: Schedule, rec: Recorder, o: Outcome): Counter
   const cfg = resolveScenario(replay.value, { traceCapacity: EXPLORE_TRACE_CAPACITY, traceEnabled: true });
   if (!cfg.ok) return null;
   const again = runWith({ ...st, s: replay.value }, cfg.value, null, null);
-  const hash = o.report.traceHash;
-  if (!again.bad || again.report.traceHash !== hash) return null;
+  const hash = o.m.trace.hash();
+  if (!again.bad || again.m.trace.hash() !== hash) return null;
   const nWin = st.windows.length;
   const timeline = Array.isArray(st.input.timeline) ? (st.input.timeline as Record<string, unknown>[]).map((x) => ({ ...x })) : [];
   st.windows.forEach((idx, k) => {
@@ -309,5 +310,5 @@ function confirm(st: Setup, sched: Schedule, rec: Recorder, o: Outcome): Counter
     max: rec.maxs[i] as number,
     dflt: rec.dflts[i] as number,
   }));
-  return { schedule: sched, choices, traceHash: hash, report: o.report, scenario, concrete };
+  return { schedule: sched, choices, traceHash: hash, report: o.report(), scenario, concrete };
 }

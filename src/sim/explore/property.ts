@@ -82,23 +82,28 @@ export function invalidTotal(m: Machine): number {
 }
 
 /**
- * Whether a finished run breaks the property. `livelockPeak` is the most
- * INVALID returns seen in one window (the runner measures it slice by slice).
+ * Whether a finished run breaks the property, read from the machine (the
+ * oracle's labels, the monitors' counts); only `expect` needs the full report,
+ * so it is built on demand. `livelockPeak` is the most INVALID returns seen in
+ * one window (the runner measures it slice by slice).
  */
-export function violates(p: Property, r: Report, m: Machine, livelockPeak: number): boolean {
+export function violates(p: Property, m: Machine, livelockPeak: number, report: () => Report): boolean {
   switch (p.kind) {
     case 'lost':
     case 'spurious':
-    case 'coalesced':
-      if (p.line !== null) return (r.lines[p.line]?.[p.kind] ?? 0) > 0;
-      return r.total[p.kind] > 0;
+    case 'coalesced': {
+      const lines = m.oracle.lines;
+      if (p.line !== null) return (lines[p.line]?.[p.kind] ?? 0) > 0;
+      for (const l of lines) if (l[p.kind] > 0) return true;
+      return false;
+    }
     case 'violation':
-      return r.violationCount > 0;
+      return m.monitors.mustCount > 0;
     case 'rule':
       return (m.monitors.counts[p.rule] ?? 0) > 0;
     case 'livelock':
       return livelockPeak > p.perMs;
     case 'expect':
-      return !r.ok;
+      return !report().ok;
   }
 }
