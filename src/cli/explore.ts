@@ -38,7 +38,7 @@ Options:
   --line <L>            the line (name or number) for lost, spurious, coalesced
   --max-schedules <N>   run at most N schedules (default ${EXPLORE_DEFAULTS.maxSchedules})
   --max-seconds <S>     stop after S seconds of wall time
-  --max-states <N>      size of the visited-state set (16 bytes per state; default ${EXPLORE_DEFAULTS.maxStates})
+  --max-states <N>      size of the visited-state set (about 16.8 bytes per state; default ${EXPLORE_DEFAULTS.maxStates})
   --values <K>          values tried per choice point at most (default ${EXPLORE_DEFAULTS.valuesPerChoice})
   --max-depth <D>       at most D choices away from the default run
   --random              randomized search (a swarm of deviation probabilities), shrunk when found

@@ -1,7 +1,7 @@
 /**
  * The explorer's set of machine-state fingerprints: open addressing over one
  * Float64Array, a 53-bit key per slot, so its memory is fixed when it is made
- * (16 bytes per state it may hold, at most half full). When it is full it stops
+ * (slots a power of two, at most half full: about 16.8 bytes per state it may hold). When it is full it stops
  * taking new states: pruning then stops, the search stays correct, only slower.
  */
 export class FingerprintSet {
