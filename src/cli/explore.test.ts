@@ -38,6 +38,13 @@ describe('vgpio explore', () => {
     expect(r.stdout).toMatch(/bounds: max 100000 schedules, 8 values per choice, no depth limit, no time limit, visited set 1000000 states \(16\.0 MiB\)/);
   });
 
+  test('a scenario without choice points: its one run is the whole space, and the output says how to add some', async () => {
+    const r = await cli('explore', 'calm-board');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No counterexample: the scenario has no choice points (every latency fixed, no step window), so its one run is the whole space.');
+    expect(r.stdout).toContain('explored: 1 schedule, 0 distinct states, 71 simulated events');
+  });
+
   test('stopped early: exit 0 but no claim of proof', async () => {
     const r = await cli('explore', 'explore-level-timer-v1.2', '--max-schedules', '5');
     expect(r.code).toBe(0);

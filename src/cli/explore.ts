@@ -180,11 +180,17 @@ export function verdict(r: ExploreResult): string {
     const how = r.mode === 'breadth-first' ? 'a shortest one' : 'found at random and shrunk';
     return `Counterexample: ${r.property}, ${n} choice${n === 1 ? '' : 's'} away from the seeded default run (${how}).`;
   }
+  if (r.exhausted && r.choicePoints === 0) {
+    return (
+      'No counterexample: the scenario has no choice points (every latency fixed, no step window), so its one run is the whole space. ' +
+      'Give latencies as [min, max] ranges or steps an "at": [earliest, latest] window to explore timings.'
+    );
+  }
   if (r.exhausted) {
     return (
       `No schedule within these bounds breaks the property: every choice point was tried at one value per order class ` +
       `(at most ${b.valuesPerChoice} per choice), over the latency ranges and step windows the scenario gives; ` +
-      `${r.schedules} schedules, ${r.states} distinct states.`
+      `${plural(r.schedules, 'schedule')}, ${plural(r.states, 'distinct state')}.`
     );
   }
   const why =
@@ -198,6 +204,8 @@ export function verdict(r: ExploreResult): string {
   return `No counterexample found, but the space was NOT exhausted (${why}): this is no proof.`;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function formatExplore(r: ExploreResult, link: string | null, notes: string[]): string {
   const lines: string[] = [];
   lines.push(`${r.title}`);
@@ -208,7 +216,7 @@ function formatExplore(r: ExploreResult, link: string | null, notes: string[]): 
   const secs = r.elapsedMs === null ? null : r.elapsedMs / 1000;
   const rate = secs && secs > 0 ? `, ${Math.round(r.schedules / secs)} schedules/s` : '';
   lines.push(
-    `explored: ${r.schedules} schedules, ${r.states} distinct states, ${r.events} simulated events` +
+    `explored: ${plural(r.schedules, 'schedule')}, ${plural(r.states, 'distinct state')}, ${plural(r.events, 'simulated event')}` +
       (secs === null ? '' : ` in ${secs.toFixed(2)} s${rate}`),
   );
   const b = r.bounds;

@@ -10,7 +10,7 @@ describe('the visited-state set', () => {
     expect(s.size).toBe(2);
   });
 
-  it('has a fixed size: 16 bytes per state it may hold, and past its limit it stops remembering', () => {
+  it('has a fixed size set when it is made, and past its limit it stops remembering', () => {
     const s = new FingerprintSet(1000);
     expect(s.bytes).toBe(2048 * 8);
     for (let i = 0; i < 1500; i++) s.add(i * 7919, i);
