@@ -77,6 +77,14 @@ describe('vgpio explore', () => {
     expect(r.stdout).toContain('none: the seeded default run itself breaks the property');
   });
 
+  test('vgpio list names the explorer entries apart, with their property', async () => {
+    const r = await cli('list', '--json');
+    const j = JSON.parse(r.stdout) as { explore: { id: string; property: string }[] };
+    expect(j.explore.map((e) => `${e.id}:${e.property}`)).toContain('explore-mask-by-none:lost');
+    expect(j.explore.length).toBe(8);
+    expect((await cli('list')).stdout).toContain('For the explorer (latency ranges and step windows; vgpio explore <id>):');
+  });
+
   test('invalid input: exit 2 with the field named', async () => {
     expect((await cli('explore', 'explore-mask-by-none', '--property', 'nonsense')).stderr).toContain('property: expected one of lost, spurious');
     expect((await cli('explore', 'explore-mask-by-none', '--line', 'nope')).code).toBe(2);

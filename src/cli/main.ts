@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_TRACE_CAPACITY,
   encodeLink,
+  EXPLORE_LIBRARY,
   formatNs,
   jsonlChunks,
   LIBRARY,
@@ -330,20 +331,26 @@ function summaryOf(description: unknown): string {
 }
 
 function listCommand(json: boolean): number {
-  const items = LIBRARY.map((e) => {
-    const s = (e.scenario ?? {}) as { title?: unknown; description?: unknown };
-    return { id: e.id, title: typeof s.title === 'string' ? s.title : '', summary: summaryOf(s.description) };
-  });
+  const itemsOf = (lib: typeof LIBRARY): { id: string; title: string; summary: string }[] =>
+    lib.map((e) => {
+      const s = (e.scenario ?? {}) as { title?: unknown; description?: unknown };
+      return { id: e.id, title: typeof s.title === 'string' ? s.title : '', summary: summaryOf(s.description) };
+    });
+  const items = itemsOf(LIBRARY);
+  // Timing questions for `vgpio explore`, each with the property it is about.
+  const exploreItems = itemsOf(EXPLORE_LIBRARY).map((i, k) => ({ ...i, property: EXPLORE_LIBRARY[k]?.explore?.property ?? '' }));
   if (json) {
-    outJson({ scenarios: items });
+    outJson({ scenarios: items, explore: exploreItems });
     return EXIT_OK;
   }
   const lines: string[] = [];
-  const width = Math.max(...items.map((i) => i.id.length));
+  const width = Math.max(...[...items, ...exploreItems].map((i) => i.id.length));
   for (const i of items) {
     lines.push(`${i.id.padEnd(width)}  ${i.title}`);
     if (i.summary) lines.push(`${' '.repeat(width)}  ${i.summary}`);
   }
+  lines.push('', 'For the explorer (latency ranges and step windows; vgpio explore <id>):');
+  for (const i of exploreItems) lines.push(`${i.id.padEnd(width)}  ${i.title}`);
   out(lines.map(terminalLine).join('\n') + `\n\nRun one with: vgpio run <id>\n`);
   return EXIT_OK;
 }
