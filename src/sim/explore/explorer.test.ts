@@ -103,6 +103,12 @@ describe('bounds and modes', () => {
     expect(r).toMatchObject({ stop: 'max-schedules', exhausted: false, schedules: 10, counterexample: null });
   });
 
+  it('the queue of schedules to run never outgrows the budget, and a cut search is never called exhausted', () => {
+    // 144 schedules exhaust this space; with a budget of 143 the last child is never queued.
+    const r = search('explore-single-edge-spec', { maxSchedules: 143 });
+    expect(r).toMatchObject({ stop: 'max-schedules', exhausted: false, schedules: 143 });
+  });
+
   it('stops at max-seconds with the clock it is given', () => {
     let t = 0;
     const r = search('explore-level-timer-v1.2', { maxSeconds: 1, now: () => (t += 400) });

@@ -204,6 +204,7 @@ function bfs(st: Setup, visited: FingerprintSet, cap: number, maxDepth: number, 
   const frontier: Schedule[] = [[]];
   let head = 0;
   let depthCut = false;
+  let dropped = false;
   while (head < frontier.length) {
     if (r.schedules >= maxSchedules) return { ...r, stop: 'max-schedules' };
     if (now && now() > deadline) return { ...r, stop: 'max-seconds' };
@@ -226,9 +227,17 @@ function bfs(st: Setup, visited: FingerprintSet, cap: number, maxDepth: number, 
     const from = rec.last + 1;
     const to = Math.min(rec.cut, rec.index);
     for (let j = from; j < to; j++) {
-      for (const v of rec.candidates(j, cap)) frontier.push([...sched, [j, v]]);
+      for (const v of rec.candidates(j, cap)) {
+        // The queue never holds more than the budget could still run: memory stays bounded by --max-schedules.
+        if (frontier.length - head >= maxSchedules - r.schedules) {
+          dropped = true;
+          break;
+        }
+        frontier.push([...sched, [j, v]]);
+      }
     }
   }
+  if (dropped) return { ...r, stop: 'max-schedules' };
   return { ...r, stop: 'exhausted', exhausted: !depthCut };
 }
 
