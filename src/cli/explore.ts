@@ -6,6 +6,7 @@ import {
   formatNs,
   libraryEntry,
   MAX_LINK_CHARS,
+  MAX_STATES,
   parseProperty,
   type ExploreResult,
   type Scenario,
@@ -79,7 +80,7 @@ export async function exploreCommand(ref: string, args: ParsedArgs, io: ExploreI
   const seed = intFlag(args, '--seed', 0, 0xffffffff);
   if (seed !== undefined && !random) throw new UsageError('--seed needs --random (the breadth-first search has no randomness)');
   const maxSchedules = intFlag(args, '--max-schedules', 1, 1_000_000_000);
-  const maxStates = intFlag(args, '--max-states', 1, 100_000_000);
+  const maxStates = intFlag(args, '--max-states', 1, MAX_STATES);
   const values = intFlag(args, '--values', 2, 1000);
   const maxDepth = intFlag(args, '--max-depth', 0, 1_000_000);
   const maxSeconds = secondsFlag(args);

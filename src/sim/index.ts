@@ -26,7 +26,7 @@ export type { LibraryEntry } from './scenario/library/index';
 export { encodeLink, decodeLink, LINK_PREFIX, MAX_LINK_CHARS, DEFAULT_LINK_BASE } from './scenario/link';
 
 // The interleaving explorer (docs/explore.md).
-export { explore, EXPLORE_DEFAULTS } from './explore/explorer';
+export { explore, EXPLORE_DEFAULTS, MAX_STATES } from './explore/explorer';
 export type { ExploreOptions, ExploreResult, ExploreStop, Counterexample, ChoiceNote } from './explore/explorer';
 export { parseProperty, describeProperty, PROPERTY_NAMES } from './explore/property';
 export type { Property } from './explore/property';

@@ -150,6 +150,15 @@ describe('bounds and modes', () => {
     }
   });
 
+  it('options out of range are an error naming the field, never a huge allocation', () => {
+    const { input } = entry('explore-mask-by-none');
+    const lost: Property = { kind: 'lost', line: null };
+    expect(explore(input, { property: lost, maxStates: 1e12 })).toEqual({ ok: false, error: 'maxStates: expected a whole number from 1 to 16000000' });
+    expect(explore(input, { property: lost, maxSchedules: 0 })).toEqual({ ok: false, error: 'maxSchedules: expected a whole number from 1 to 9007199254740991' });
+    expect(explore(input, { property: lost, maxSeconds: -1 })).toEqual({ ok: false, error: 'maxSeconds: expected a positive number' });
+    expect(explore(input, { property: lost, random: { seed: -1 } })).toEqual({ ok: false, error: 'random.seed: expected a 32-bit unsigned integer' });
+  });
+
   it('a scenario the loader refuses is an error naming the field, not a throw', () => {
     const r = explore({ version: 1, title: 'x', duration: '1ms', device: { lines: [] } }, { property: { kind: 'violation' } });
     expect(r).toEqual({ ok: false, error: 'device.lines: a device needs at least one line' });

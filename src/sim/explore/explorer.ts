@@ -158,6 +158,8 @@ function setup(input: unknown, prop: Property, maxEvents: number): Result<Setup>
  * replayed from its scenario file before it is reported. Never throws on bad input.
  */
 export function explore(input: unknown, opts: ExploreOptions): Result<ExploreResult> {
+  const bad = checkOptions(opts);
+  if (bad) return { ok: false, error: bad };
   const maxEvents = opts.maxEventsPerRun ?? EXPLORE_DEFAULTS.maxEventsPerRun;
   const st = setup(input, opts.property, maxEvents);
   if (!st.ok) return st;
@@ -198,6 +200,24 @@ export function explore(input: unknown, opts: ExploreOptions): Result<ExploreRes
   out.statesOverflow = visited.overflow;
   if (now) out.elapsedMs = now() - t0;
   return { ok: true, value: out };
+}
+
+/** The largest visited set: 2^25 slots, 256 MiB. */
+export const MAX_STATES = 16_000_000;
+
+/** Options from an untrusted caller: a clear error naming the field, never a huge allocation or a throw. */
+function checkOptions(o: ExploreOptions): string | null {
+  const whole = (name: string, v: number | undefined, min: number, max: number): string | null =>
+    v === undefined || (Number.isSafeInteger(v) && v >= min && v <= max) ? null : `${name}: expected a whole number from ${min} to ${max}`;
+  return (
+    whole('maxSchedules', o.maxSchedules, 1, Number.MAX_SAFE_INTEGER) ??
+    whole('maxStates', o.maxStates, 1, MAX_STATES) ??
+    whole('valuesPerChoice', o.valuesPerChoice, 2, 1_000_000) ??
+    whole('maxEventsPerRun', o.maxEventsPerRun, 1, Number.MAX_SAFE_INTEGER) ??
+    (o.maxDepth === undefined || (Number.isSafeInteger(o.maxDepth) && o.maxDepth >= 0) ? null : 'maxDepth: expected a whole number from 0') ??
+    (o.maxSeconds === undefined || (Number.isFinite(o.maxSeconds) && o.maxSeconds > 0) ? null : 'maxSeconds: expected a positive number') ??
+    (o.random == null || (Number.isInteger(o.random.seed) && o.random.seed >= 0 && o.random.seed <= 0xffffffff) ? null : 'random.seed: expected a 32-bit unsigned integer')
+  );
 }
 
 function bfs(st: Setup, visited: FingerprintSet, cap: number, maxDepth: number, maxSchedules: number, deadline: number, now: (() => number) | undefined, r: ExploreResult): ExploreResult {
