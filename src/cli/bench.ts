@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DEFAULT_LATENCY, Machine, resolveScenario, type ScenarioInput, TK, Trace, validateScenario } from '../sim/index';
+import { DEFAULT_LATENCY, EXPLORE_LIBRARY, explore, Machine, parseProperty, resolveScenario, type ScenarioInput, TK, Trace, validateScenario, visitedSetBytes } from '../sim/index';
 
 /**
  * `vgpio bench`: throughput of the real core (rings in guest memory, device,
@@ -54,9 +54,58 @@ export interface BenchResult {
   /** Heap + ArrayBuffer growth measured around creating a 1M-event trace and filling it. */
   traceHeapBytesPer1MEvents: number;
   samples: { request: number[]; requestTraced: number[]; irq: number[]; events: number[] };
+  /** The interleaving explorer on each entry of the explorer library, single-threaded, breadth-first. */
+  explore: ExploreBench[];
+  /** Bytes of the explorer's visited-state set per million states it may hold. */
+  exploreVisitedBytesPer1MStates: number;
   targets: BenchTarget[];
   /** Anything that makes the numbers meaningless (an interrupt coalesced or lost in the IRQ bench). */
   problems: string[];
+}
+
+export interface ExploreBench {
+  id: string;
+  /** `found` (a race: time to its shortest counterexample) or `exhausted` (a correct setup: time to the proof). */
+  outcome: string;
+  /** Choices away from the default run, when found. */
+  depth: number | null;
+  ms: number;
+  schedules: number;
+  states: number;
+  events: number;
+  schedulesPerSec: number;
+  statesPerSec: number;
+  eventsPerSec: number;
+}
+
+/** Runs the explorer on every entry of its library with the entry's own property; wall-clock figures. */
+export function benchExplore(quick: boolean): ExploreBench[] {
+  const out: ExploreBench[] = [];
+  for (const e of EXPLORE_LIBRARY) {
+    const s = validateScenario(e.scenario);
+    if (!s.ok || !e.explore) continue;
+    const p = parseProperty(e.explore.property, e.explore.line ?? null, s.value);
+    if (!p.ok) continue;
+    const t0 = performance.now();
+    const r = explore(e.scenario, { property: p.value, ...(quick ? { maxSchedules: 20 } : {}) });
+    const ms = performance.now() - t0;
+    if (!r.ok) continue;
+    const v = r.value;
+    const per = (n: number): number => (ms > 0 ? (n / ms) * 1000 : 0);
+    out.push({
+      id: e.id,
+      outcome: v.counterexample ? 'found' : v.exhausted ? 'exhausted' : v.stop,
+      depth: v.counterexample ? v.counterexample.schedule.length : null,
+      ms: Math.round(ms * 10) / 10,
+      schedules: v.schedules,
+      states: v.states,
+      events: v.events,
+      schedulesPerSec: Math.round(per(v.schedules)),
+      statesPerSec: Math.round(per(v.states)),
+      eventsPerSec: Math.round(per(v.events)),
+    });
+  }
+  return out;
 }
 
 const HOUR = '3600s';
@@ -222,6 +271,9 @@ export function runBench(opts: BenchOptions = {}): BenchResult {
   const evM = build(eventsScenario(eventsPeriod, capacity), true);
   const events = measure(evM, () => evM.processed, { ...plan, sliceNs: 10_000_000, fixedNs: plan.fixedNs === null ? null : 20_000_000 });
 
+  say('interleaving explorer, its library...\n');
+  const exploreFigures = benchExplore(quick);
+
   say('trace memory...\n');
   const traceEvents = quick ? 100_000 : 1_000_000;
   const mem = traceMemory(traceEvents);
@@ -254,6 +306,8 @@ export function runBench(opts: BenchOptions = {}): BenchResult {
     traceBytesPer1MEvents: mem.nominal,
     traceHeapBytesPer1MEvents: mem.measured,
     samples: { request: request.map(Math.round), requestTraced: requestTraced.map(Math.round), irq: irq.map(Math.round), events: events.map(Math.round) },
+    explore: exploreFigures,
+    exploreVisitedBytesPer1MStates: visitedSetBytes(1_000_000),
     targets: [],
     problems,
   };
@@ -269,6 +323,14 @@ export function runBench(opts: BenchOptions = {}): BenchResult {
     target('traceBytesPer1MEvents', '<=', MB64),
     target('traceHeapBytesPer1MEvents', '<=', MB64),
   ];
+  // Each race's shortest counterexample within a second on one core; a million simulated events explored per second.
+  for (const x of exploreFigures) {
+    if (x.outcome === 'found') result.targets.push({ metric: `explore ${x.id}: ms to counterexample`, op: '<=', threshold: 1000, value: x.ms, pass: x.ms <= 1000 });
+  }
+  const evs = exploreFigures.reduce((n, x) => n + x.events, 0);
+  const secs = exploreFigures.reduce((n, x) => n + x.ms, 0) / 1000;
+  const exploreEventsPerSec = secs > 0 ? Math.round(evs / secs) : 0;
+  result.targets.push({ metric: 'explore: simulated events per second (all entries)', op: '>=', threshold: 1_000_000, value: exploreEventsPerSec, pass: exploreEventsPerSec >= 1_000_000 });
   return result;
 }
 
@@ -297,6 +359,13 @@ export function formatBench(r: BenchResult, table: (rows: string[][]) => string[
     '',
     ...table(rows),
   ];
+  const ex: string[][] = [['explorer entry', 'outcome', 'time', 'schedules', 'schedules/s', 'states/s', 'events/s']];
+  for (const x of r.explore) {
+    ex.push([x.id, x.depth === null ? x.outcome : `${x.outcome} (depth ${x.depth})`, `${x.ms} ms`, group(x.schedules), group(x.schedulesPerSec), group(x.statesPerSec), group(x.eventsPerSec)]);
+  }
+  lines.push('', ...table(ex), `visited-state set: ${(r.exploreVisitedBytesPer1MStates / 1048576).toFixed(1)} MB per million states`);
+  const exTargets = r.targets.filter((t) => t.metric.startsWith('explore'));
+  for (const t of exTargets) lines.push(`${t.metric}: ${group(t.value)} (target ${t.op} ${group(t.threshold)}) ${t.pass ? 'pass' : 'FAIL'}`);
   if (r.problems.length) lines.push('', ...r.problems.map((p) => `PROBLEM: ${p}`));
   return lines.join('\n') + '\n';
 }

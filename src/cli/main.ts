@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_TRACE_CAPACITY,
   encodeLink,
+  EXPLORE_LIBRARY,
   formatNs,
   jsonlChunks,
   LIBRARY,
@@ -20,6 +21,7 @@ import {
 } from '../sim/index';
 import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './args';
 import { runBench, formatBench } from './bench';
+import { EXPLORE_HELP, EXPLORE_SPEC, exploreCommand } from './explore';
 import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
 import { LESSON_HELP, lessonCommand } from './lesson';
@@ -49,6 +51,8 @@ Usage:
   vgpio run <file.json | link | id> [--json] [--vcd out.vcd|-] [--vcd-mode wires|rich]
             [--vcd-timescale auto|1us|1ns [--lossy]] [--trace out.jsonl|-]
             [--wavejson out.json|- [--window 1ms..2ms]] [--seed N] [--max-events N]
+  vgpio explore <file.json | link | id> [--property P] [--line L] [--max-schedules N]
+            [--max-seconds S] [--random --seed N] [--json] [--link] [--out cex.json]
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
@@ -58,12 +62,13 @@ Usage:
   vgpio --help | vgpio <command> --help | vgpio --version
 
 Exit status: 0 the expectations hold (or none are given), 1 they fail or the run
-hit the event limit, 2 invalid input (file, JSON, scenario, link, id or flags),
+hit the event limit (explore: 0 no counterexample, 1 one found), 2 invalid input (file, JSON, scenario, link, id or flags),
 3 an internal error (a bug in vgpio-lab). vgpio lesson check: 0 the answer passes
 the lesson's challenge, 1 it does not.
 `;
 
 const HELP: Record<string, string> = {
+  explore: EXPLORE_HELP,
   run: `Usage: vgpio run <file.json | link | id> [options]
 
 Runs a scenario to its end and prints a summary: counts per line (delivered,
@@ -125,6 +130,7 @@ const SPECS: Record<string, FlagSpec> = {
   link: { values: ['--base'], switches: ['--help', '-h'], positional: [1, 1] },
   bench: { values: [], switches: ['--json', '--quick', '--help', '-h'], positional: [0, 0] },
   lesson: { values: ['--max-events'], switches: ['--json', '--help', '-h'], positional: [1, 3] },
+  explore: EXPLORE_SPEC,
 };
 
 /** The CLI: returns the exit code; writes only through process.stdout / process.stderr. */
@@ -166,6 +172,13 @@ export async function main(argv: string[]): Promise<number> {
         return benchCommand(args.switches.has('--json'), args.switches.has('--quick'));
       case 'lesson':
         return await lessonCommand(args, intFlag(args, '--max-events', 1, Number.MAX_SAFE_INTEGER));
+      case 'explore':
+        return await exploreCommand(args.positional[0] as string, args, {
+          out: (s) => void process.stdout.write(s),
+          err: (s) => void process.stderr.write(s),
+          now: () => performance.now(),
+          load: loadValidScenario,
+        });
     }
     return EXIT_INVALID;
   } catch (e) {
@@ -330,20 +343,26 @@ function summaryOf(description: unknown): string {
 }
 
 function listCommand(json: boolean): number {
-  const items = LIBRARY.map((e) => {
-    const s = (e.scenario ?? {}) as { title?: unknown; description?: unknown };
-    return { id: e.id, title: typeof s.title === 'string' ? s.title : '', summary: summaryOf(s.description) };
-  });
+  const itemsOf = (lib: typeof LIBRARY): { id: string; title: string; summary: string }[] =>
+    lib.map((e) => {
+      const s = (e.scenario ?? {}) as { title?: unknown; description?: unknown };
+      return { id: e.id, title: typeof s.title === 'string' ? s.title : '', summary: summaryOf(s.description) };
+    });
+  const items = itemsOf(LIBRARY);
+  // Timing questions for `vgpio explore`, each with the property it is about.
+  const exploreItems = itemsOf(EXPLORE_LIBRARY).map((i, k) => ({ ...i, property: EXPLORE_LIBRARY[k]?.explore?.property ?? '' }));
   if (json) {
-    outJson({ scenarios: items });
+    outJson({ scenarios: items, explore: exploreItems });
     return EXIT_OK;
   }
   const lines: string[] = [];
-  const width = Math.max(...items.map((i) => i.id.length));
+  const width = Math.max(...[...items, ...exploreItems].map((i) => i.id.length));
   for (const i of items) {
     lines.push(`${i.id.padEnd(width)}  ${i.title}`);
     if (i.summary) lines.push(`${' '.repeat(width)}  ${i.summary}`);
   }
+  lines.push('', 'For the explorer (latency ranges and step windows; vgpio explore <id>):');
+  for (const i of exploreItems) lines.push(`${i.id.padEnd(width)}  ${i.title}`);
   out(lines.map(terminalLine).join('\n') + `\n\nRun one with: vgpio run <id>\n`);
   return EXIT_OK;
 }

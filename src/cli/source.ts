@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { decodeLink, LIBRARY, MAX_SCENARIO_BYTES, parseJsonSafely, resolveScenario, type Result, type Scenario, validateScenario } from '../sim/index';
+import { decodeLink, libraryEntry, MAX_SCENARIO_BYTES, parseJsonSafely, resolveScenario, type Result, type Scenario, validateScenario } from '../sim/index';
 
 /** Where a scenario came from, and its JSON as written (before defaults). */
 export interface Source {
@@ -78,7 +78,7 @@ export async function loadSource(ref: string): Promise<Result<Source>> {
     if (!parsed.ok) return { ok: false, error: `${ref}: ${parsed.error}` };
     return { ok: true, value: { kind: 'file', label: ref, json: parsed.value } };
   }
-  const entry = LIBRARY.find((e) => e.id === ref);
+  const entry = libraryEntry(ref);
   if (entry) return { ok: true, value: { kind: 'library', label: `built-in ${entry.id}`, json: entry.scenario } };
   if (LINK_LIKE.test(ref.trim())) {
     const decoded = await decodeLink(ref);

@@ -21,7 +21,7 @@ export { actionStep } from './scenario/steps';
 export type { StepInput } from './scenario/steps';
 export { Workspace } from './scenario/workspace';
 export type { SettingsPatch } from './scenario/workspace';
-export { LIBRARY, DEFAULT_SCENARIO_ID, libraryEntry } from './scenario/library/index';
+export { LIBRARY, EXPLORE_LIBRARY, DEFAULT_SCENARIO_ID, libraryEntry } from './scenario/library/index';
 export type { LibraryEntry } from './scenario/library/index';
 // Lessons: the data and the glossary import no validator (the page may list them);
 // loading, anchors and checks validate, so only the CLI and the worker pull valibot in.
@@ -39,6 +39,14 @@ export { checkChallenge, settingsDiff } from './scenario/lessons/check';
 export type { ChallengeResult } from './scenario/lessons/check';
 export { applyAnswer, mergePatch } from './scenario/lessons/answer';
 export { encodeLink, decodeLink, LINK_PREFIX, MAX_LINK_CHARS, DEFAULT_LINK_BASE } from './scenario/link';
+
+// The interleaving explorer (docs/explore.md).
+export { explore, EXPLORE_DEFAULTS, MAX_STATES } from './explore/explorer';
+export type { ExploreOptions, ExploreResult, ExploreStop, Counterexample, ChoiceNote } from './explore/explorer';
+export { parseProperty, describeProperty, PROPERTY_NAMES } from './explore/property';
+export type { Property } from './explore/property';
+export type { Schedule } from './explore/recorder';
+export { visitedSetBytes } from './explore/visited';
 
 // Readings and words.
 export { makeView, linesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';

@@ -13,7 +13,7 @@ import { Gpiolib } from './guest/gpiolib';
 import { IrqCore, type IrqFlowConfig } from './guest/irq-core';
 import { Shell, type ShellPort } from './guest/shell';
 import { GuestMemory } from './memory';
-import { EV, SimCore } from './sim-context';
+import { EV, ScheduleChooser, SimCore, type Chooser } from './sim-context';
 import { TK } from './trace/kinds';
 import type { Trace } from './trace/trace';
 import { AVAIL_ENTRY_SIZE, AVAIL_RING, DESC_SIZE, USED_ELEM_SIZE, USED_RING } from './virtio/constants';
@@ -35,6 +35,21 @@ export interface MachineConfig {
   traceEnabled: boolean;
   /** How long an owed interrupt may stay unserved before the oracle calls it lost. */
   settleNs: number;
+  /** Timeline steps with a time window: each window is drawn once, in order, before the run starts. */
+  windows?: StepWindow[];
+  /** Schedule choices to replay: (choice index, value), rising index; others take the seeded default. */
+  schedule?: readonly (readonly [number, number])[];
+  /** Decides every choice point instead (the explorer); wins over `schedule`. */
+  chooser?: Chooser | null;
+  /** Room on the event queue before it first grows (the explorer builds thousands of small machines). */
+  queueCapacity?: number;
+}
+
+/** A time window on timeline steps: they run up to `width` ns after their `at`, as drawn. */
+export interface StepWindow {
+  width: number;
+  /** Indexes into MachineConfig.steps (a press with hold is two). */
+  steps: number[];
 }
 
 /** Why a run call returned. */
@@ -96,7 +111,8 @@ export class Machine implements ActionBoard {
 
   constructor(cfg: MachineConfig) {
     this.cfg = cfg;
-    const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled));
+    const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled, cfg.queueCapacity));
+    core.chooser = cfg.chooser ?? (cfg.schedule ? new ScheduleChooser(cfg.schedule) : null);
     this.mem = new GuestMemory(memorySize(cfg));
     const n = cfg.device.ngpio;
 
@@ -134,8 +150,15 @@ export class Machine implements ActionBoard {
     // Timeline: time-only steps go on the queue now (they run first among events at their time);
     // exact-position steps wait in order for their event count.
     this._exactSteps = cfg.steps.filter((s) => s.event !== undefined).sort((a, b) => (a.event as number) - (b.event as number));
+    // Windowed steps draw their time first, before any other choice point (so they are choices 0..k-1).
+    const shift = new Float64Array(cfg.steps.length);
+    for (const w of cfg.windows ?? []) {
+      const first = cfg.steps[w.steps[0] as number] as TimedAction;
+      const d = core.drawFrom({ min: 0, max: w.width }, first.at);
+      for (const i of w.steps) shift[i] = d;
+    }
     cfg.steps.forEach((s, i) => {
-      if (s.event === undefined) core.queue.push(s.at, EV.Step, i);
+      if (s.event === undefined) core.queue.push(s.at + (shift[i] as number), EV.Step, i);
     });
 
     this.monitors.checkConfig();

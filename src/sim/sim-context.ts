@@ -18,18 +18,62 @@ export interface SimContext {
   emit(kind: number, line: number, a: number, b: number, c: number): number;
   /** Schedules an event `delay` ns from now. */
   after(delay: number, ev: number, a?: number, b?: number, c?: number): void;
-  /** Draws one latency from a range with the seeded PRNG. */
+  /** Draws one latency from a range with the seeded PRNG (or the chooser, when one is set). */
   draw(range: LatencyRange): number;
+}
+
+/**
+ * Who decides a choice point: every draw from a range wider than one value
+ * (min < max) is one, numbered in the order the run makes them. The seeded
+ * PRNG always draws first, so the stream of later defaults never depends on
+ * what a chooser did; the chooser then returns the value the run takes.
+ * `base` is the absolute time the value is counted from (now for a latency,
+ * the window's start for a timeline step with a time window).
+ */
+export interface Chooser {
+  choose(min: number, max: number, dflt: number, base: number): number;
+}
+
+/**
+ * Replays a schedule: sorted (choice index, value) pairs; every other choice
+ * takes the seeded default. A value outside its choice's range is clamped into
+ * it (a schedule written for another version of the scenario still runs, and
+ * `mismatched` counts how often that happened).
+ */
+export class ScheduleChooser implements Chooser {
+  /** Choice points met so far. */
+  index = 0;
+  mismatched = 0;
+  private _next = 0;
+
+  private readonly _entries: readonly (readonly [number, number])[];
+
+  constructor(entries: readonly (readonly [number, number])[]) {
+    this._entries = entries;
+  }
+
+  choose(min: number, max: number, dflt: number): number {
+    const i = this.index++;
+    const e = this._entries[this._next];
+    if (e === undefined || e[0] !== i) return dflt;
+    this._next++;
+    const v = e[1];
+    if (v < min || v > max) this.mismatched++;
+    return v < min ? min : v > max ? max : v;
+  }
 }
 
 /** The shared context itself: simulated time, the queue, the seeded PRNG and the trace. */
 export class SimCore implements SimContext {
   now = 0;
-  readonly queue = new EventQueue(INITIAL_QUEUE_CAPACITY);
+  readonly queue: EventQueue;
   readonly prng: Prng;
   readonly trace: Trace;
+  /** Null in every ordinary run: the hot path then costs one null check. */
+  chooser: Chooser | null = null;
 
-  constructor(seed: number, traceCapacity: number, traceEnabled: boolean) {
+  constructor(seed: number, traceCapacity: number, traceEnabled: boolean, queueCapacity = INITIAL_QUEUE_CAPACITY) {
+    this.queue = new EventQueue(queueCapacity);
     this.prng = new Prng(seed);
     this.trace = new Trace(traceCapacity, traceEnabled);
   }
@@ -43,7 +87,16 @@ export class SimCore implements SimContext {
   }
 
   draw(range: LatencyRange): number {
-    return this.prng.range(range.min, range.max);
+    const v = this.prng.range(range.min, range.max);
+    if (this.chooser === null || range.max <= range.min) return v;
+    return this.chooser.choose(range.min, range.max, v, this.now);
+  }
+
+  /** A draw whose value is counted from `base` rather than now (a timeline step's time window). */
+  drawFrom(range: LatencyRange, base: number): number {
+    const v = this.prng.range(range.min, range.max);
+    if (this.chooser === null || range.max <= range.min) return v;
+    return this.chooser.choose(range.min, range.max, v, base);
   }
 }
 

@@ -93,6 +93,24 @@ export class EventQueue {
     return true;
   }
 
+  /**
+   * An order-independent digest of the pending events, their times counted
+   * from `now` (the heap's layout depends on insertion order; the sum does not).
+   * The explorer's fingerprint of what is still to come.
+   */
+  digest(now: number): number {
+    let sum = 0;
+    for (let i = 0; i < this._size; i++) {
+      let h = Math.imul(((this._time[i] as number) - now) | 0, 0x9e3779b1);
+      h = Math.imul(h ^ (this._kind[i] as number), 0x85ebca6b);
+      h = Math.imul(h ^ (this._a[i] as number), 0xc2b2ae35);
+      h = Math.imul(h ^ (this._b[i] as number), 0x85ebca6b);
+      h = Math.imul(h ^ (this._c[i] as number), 0xc2b2ae35);
+      sum = (sum + (h ^ (h >>> 16))) | 0;
+    }
+    return sum;
+  }
+
   clear(): void {
     this._size = 0;
   }

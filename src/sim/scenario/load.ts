@@ -5,7 +5,7 @@ import { policyPreset, type DevicePolicy } from '../gpio/policies';
 import type { Pull, SourceSpec } from '../gpio/world';
 import type { ClientSpec } from '../guest/clients';
 import type { TimedAction } from '../actions';
-import type { MachineConfig } from '../machine';
+import type { MachineConfig, StepWindow } from '../machine';
 import { resolveStep, StepError, type StepContext } from './steps';
 import { SCENARIO_VERSION, ScenarioSchema, type Scenario } from './schema';
 
@@ -157,10 +157,20 @@ function resolve(s: Scenario, opts: { traceEnabled?: boolean; traceCapacity?: nu
     client,
   };
   const steps: TimedAction[] = [];
+  const windows: StepWindow[] = [];
   let lastEvent = -1;
   s.timeline.forEach((st, idx) => {
     const where = `timeline.${idx}`;
-    if (st.at > s.duration) throw new ScenarioError(`${where}.at: step at ${st.at} ns is after the end of the run (${s.duration} ns)`);
+    const latest = st.atMax ?? st.at;
+    if (latest > s.duration) throw new ScenarioError(`${where}.at: step at ${latest} ns is after the end of the run (${s.duration} ns)`);
+    if (st.atMax !== undefined && st.atMax > st.at) {
+      if (st.event !== undefined) throw new ScenarioError(`${where}.at: a step placed by "event" cannot have a time window`);
+      // A press with hold is two actions: both move with the one drawn time.
+      const first = steps.length;
+      steps.push(...resolveStep(st, ctx, where));
+      windows.push({ width: st.atMax - st.at, steps: steps.slice(first).map((_, k) => first + k) });
+      return;
+    }
     if (st.event !== undefined) {
       if (st.event < lastEvent) throw new ScenarioError(`${where}.event: exact steps must be in event order`);
       lastEvent = st.event;
@@ -204,6 +214,8 @@ function resolve(s: Scenario, opts: { traceEnabled?: boolean; traceCapacity?: nu
     traceCapacity: opts.traceCapacity ?? s.trace.capacity ?? DEFAULT_TRACE_CAPACITY,
     traceEnabled: opts.traceEnabled ?? true,
     settleNs: s.oracle.settle ?? DEFAULT_SETTLE_NS,
+    ...(windows.length > 0 ? { windows } : {}),
+    ...(s.schedule ? { schedule: s.schedule } : {}),
   };
 }
 

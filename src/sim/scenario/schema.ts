@@ -15,6 +15,7 @@ export const MAX_LINES = 1024;
 export const MAX_STEPS = 10_000;
 export const MAX_CLIENTS = 256;
 /** One simulated hour: long enough for anything a person watches, short enough to stay finite. */
+export const MAX_SCHEDULE = 100_000;
 export const MAX_DURATION_NS = 3_600_000_000_000;
 
 const DURATION_MSG = 'expected a duration: an integer of ns or a string like "250us", "1.5ms" (units ns, us, ms, s)';
@@ -194,7 +195,16 @@ const Client = v.variant(
 );
 
 const ClientRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.minLength(1))], 'expected a client index or name');
-const At = { at: Duration, event: v.optional(v.pipe(Count, v.maxValue(Number.MAX_SAFE_INTEGER))) };
+/**
+ * A step's time: one duration, or a window [earliest, latest] that the run
+ * draws from like a latency (a choice point the explorer varies). Normalized
+ * below to `at` = earliest plus `atMax`, so a fixed step reads as before.
+ */
+const StepTime = v.union(
+  [Duration, v.pipe(v.strictTuple([Duration, Duration]), v.check((w) => w[0] <= w[1], 'the window starts after it ends'))],
+  'expected a duration or an [earliest, latest] window of durations',
+);
+const At = { at: StepTime, event: v.optional(v.pipe(Count, v.maxValue(Number.MAX_SAFE_INTEGER))) };
 
 const Step = v.variant(
   'do',
@@ -221,6 +231,13 @@ const Step = v.variant(
   ],
   'expected a step with do = drive, release, pulse, press, clock, assert, irq-type, irq-disable, irq-enable, set-output, shell or pause',
 );
+
+type Windowed<T> = T extends { at: unknown } ? Omit<T, 'at'> & { at: number; atMax?: number } : never;
+
+/** `at: [a, b]` -> `at: a, atMax: b`; fixed steps pass through untouched. */
+function windowed<T extends { at: number | readonly [number, number] }>(steps: T[]): Windowed<T>[] {
+  return steps.map((st) => (Array.isArray(st.at) ? { ...st, at: st.at[0], atMax: st.at[1] } : st)) as unknown as Windowed<T>[];
+}
 
 /** An expected count: exact, or a [min, max] range. */
 const Expect = CountRange;
@@ -257,9 +274,21 @@ export const ScenarioSchema = v.strictObject({
   driver: v.optional(Driver, {}),
   world: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), Source), {}),
   clients: v.optional(v.pipe(v.array(Client), v.maxLength(MAX_CLIENTS)), []),
-  timeline: v.optional(v.pipe(v.array(Step), v.maxLength(MAX_STEPS, `at most ${MAX_STEPS} steps`)), []),
+  timeline: v.optional(v.pipe(v.array(Step), v.maxLength(MAX_STEPS, `at most ${MAX_STEPS} steps`), v.transform(windowed)), []),
   expect: v.optional(Expectations),
   oracle: v.optional(v.strictObject({ settle: v.optional(Duration) }), {}),
+  /**
+   * Schedule choices (docs/explore.md): [choice index, value] pairs in rising
+   * index order; every choice not listed takes the seeded default. A share link
+   * of an explored counterexample is the scenario plus this.
+   */
+  schedule: v.optional(
+    v.pipe(
+      v.array(v.strictTuple([v.pipe(Count, v.maxValue(Number.MAX_SAFE_INTEGER)), Duration], 'expected a [choice index, value] pair')),
+      v.maxLength(MAX_SCHEDULE, `at most ${MAX_SCHEDULE} schedule choices`),
+      v.check((xs) => xs.every((x, i) => i === 0 || x[0] > (xs[i - 1] as [number, number])[0]), 'schedule choices must be in rising choice-index order, each index once'),
+    ),
+  ),
   trace: v.optional(v.strictObject({ capacity: v.optional(v.pipe(Count, v.minValue(1), v.maxValue(5_000_000))) }), {}),
 });
 

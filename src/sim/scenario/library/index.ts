@@ -22,12 +22,26 @@ import noIrqFeature from './no-irq-feature.json';
 import transportIntx from './transport-intx.json';
 import transportMsi from './transport-msi.json';
 import mockStorm from './mock-storm.json';
+import exploreEdgeWhileAway from './explore-edge-while-away.json';
+import exploreTwoEdges from './explore-two-edges-while-away.json';
+import exploreLevelTimerV8 from './explore-level-timer-v8.json';
+import exploreMaskByNone from './explore-mask-by-none.json';
+import exploreTypeChange from './explore-type-change.json';
+import exploreRequeueBeforeAck from './explore-level-requeue-before-ack.json';
+import exploreSingleEdge from './explore-single-edge-spec.json';
+import exploreLevelTimerV12 from './explore-level-timer-v1.2.json';
 
 export interface LibraryEntry {
   /** Stable id: the CLI's `vgpio run <id>` and the app's library use it. */
   id: string;
   /** The scenario as JSON (validated when loaded, like any file or link). */
   scenario: unknown;
+  /**
+   * For `vgpio explore <id>`: the property to look for (as on the command line),
+   * on which line, and whether the explorer finds a counterexample or exhausts
+   * the space (src/sim/explore/library.test.ts holds each entry to it).
+   */
+  explore?: { property: string; line?: string; finds: boolean };
 }
 
 export const LIBRARY: readonly LibraryEntry[] = [
@@ -51,8 +65,25 @@ export const LIBRARY: readonly LibraryEntry[] = [
   { id: 'mock-storm', scenario: mockStorm },
 ];
 
+/**
+ * Timing questions for the explorer (docs/explore.md): catalogue races with
+ * latency ranges and step windows instead of hand timing, and two correct
+ * setups it must exhaust. Kept apart from LIBRARY until the app has an Explore
+ * panel; `vgpio run` and `vgpio explore` find them by id like any entry.
+ */
+export const EXPLORE_LIBRARY: readonly LibraryEntry[] = [
+  { id: 'explore-edge-while-away', scenario: exploreEdgeWhileAway, explore: { property: 'coalesced', line: 'button', finds: true } },
+  { id: 'explore-two-edges-while-away', scenario: exploreTwoEdges, explore: { property: 'coalesced', line: 'button', finds: true } },
+  { id: 'explore-level-timer-v8', scenario: exploreLevelTimerV8, explore: { property: 'lost', line: 'timer', finds: true } },
+  { id: 'explore-mask-by-none', scenario: exploreMaskByNone, explore: { property: 'lost', line: 'button', finds: true } },
+  { id: 'explore-type-change', scenario: exploreTypeChange, explore: { property: 'lost', line: 'hall', finds: true } },
+  { id: 'explore-level-requeue-before-ack', scenario: exploreRequeueBeforeAck, explore: { property: 'spurious', line: 'sensor', finds: true } },
+  { id: 'explore-single-edge-spec', scenario: exploreSingleEdge, explore: { property: 'lost', line: 'button', finds: false } },
+  { id: 'explore-level-timer-v1.2', scenario: exploreLevelTimerV12, explore: { property: 'lost', line: 'timer', finds: false } },
+];
+
 export const DEFAULT_SCENARIO_ID = 'calm-board';
 
 export function libraryEntry(id: string): LibraryEntry | undefined {
-  return LIBRARY.find((e) => e.id === id);
+  return LIBRARY.find((e) => e.id === id) ?? EXPLORE_LIBRARY.find((e) => e.id === id);
 }
