@@ -11,6 +11,7 @@ import { ClientSet, type Client, type ClientEnv, type ClientSpec, type GpiomonRe
 import { VirtioGpioDriver, type DriverVariant } from './guest/gpio-driver';
 import { Gpiolib } from './guest/gpiolib';
 import { IrqCore, type IrqFlowConfig } from './guest/irq-core';
+import { ROGUE_AREA, RogueDriver } from './guest/rogue';
 import { Shell, type ShellPort } from './guest/shell';
 import { GuestMemory } from './memory';
 import { EV, SimCore } from './sim-context';
@@ -86,6 +87,8 @@ export class Machine implements ActionBoard {
   readonly monitors: Monitors;
   /** The guest's shell: `shell` actions run here, from the first event on. */
   readonly shell: Shell;
+  /** A misbehaving driver on the same rings: the `inject-*` actions. */
+  readonly rogue: RogueDriver;
 
   /** Events processed so far (the position exact steps are recorded against). */
   processed = 0;
@@ -97,7 +100,9 @@ export class Machine implements ActionBoard {
   constructor(cfg: MachineConfig) {
     this.cfg = cfg;
     const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled));
-    this.mem = new GuestMemory(memorySize(cfg));
+    // The misbehaving driver's scratch corner sits after everything the real driver allocates.
+    const rogueBase = memorySize(cfg);
+    this.mem = new GuestMemory(rogueBase + ROGUE_AREA);
     const n = cfg.device.ngpio;
 
     this.pipeline = new EventqPipeline(n);
@@ -106,6 +111,10 @@ export class Machine implements ActionBoard {
     this.device = new GpioDevice(core, this.mem, cfg.device, this.wire, this.transport, this.pipeline);
     this.chip = new VirtioGpioDriver(core, this.mem, this.device, cfg.driver, cfg.queueSize);
     this.transport.sink = this.chip;
+    const chip = this.chip;
+    const device = this.device;
+    this.rogue = new RogueDriver(core, this.mem, { queue: (q) => (q === 0 ? chip.requestq : q === 1 ? chip.eventq : null), notify: (q) => device.notify(q) }, rogueBase);
+    this.chip.foreign = () => this.rogue.foreignUsed();
 
     // Time zero: the world's initial drive and the device's outputs set the wire, silently.
     for (let i = 0; i < n; i++) {
@@ -242,6 +251,8 @@ export class Machine implements ActionBoard {
         return this.oracle.check(a, b);
       case EV.Shell:
         return this.shell.timer(a);
+      case EV.HostWaitEnd:
+        return this.device.hostWaitEnd(a, b);
     }
   }
 
@@ -301,6 +312,15 @@ export class Machine implements ActionBoard {
         break;
       case 'shell':
         this.shell.exec(action.command, echoed);
+        break;
+      case 'inject-request':
+        this.rogue.request(action.msgType, action.gpio, action.value, action.request, action.response);
+        break;
+      case 'inject-event':
+        this.rogue.event(action.gpio, action.request, action.response);
+        break;
+      case 'inject-chain':
+        this.rogue.chain(action.queue, action.descriptors, action.head, action.availJump);
         break;
     }
     return null;

@@ -72,4 +72,6 @@ export const EV = {
   OracleCheck: 9,
   /** A shell job timer: a = job id, b = action. */
   Shell: 10,
+  /** rust-vmm's waiter thread ends a 1 s wait: a = line, b = waiter generation. */
+  HostWaitEnd: 11,
 } as const;

@@ -162,6 +162,7 @@ describe('SET_IRQ_TYPE rules', () => {
 
   test('rust-vmm: level types, the same type twice, and edge to edge without NONE are ERR', () => {
     const h = new DeviceHarness({ preset: 'rust-vmm' });
+    expect(h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN).status).toBe(OK); // the host request an edge type needs
     expect(irqType(h, 0, IRQ_TYPE_LEVEL_HIGH)).toBe(ERR);
     expect(irqType(h, 0, IRQ_TYPE_NONE)).toBe(ERR); // NONE -> NONE
     expect(irqType(h, 0, IRQ_TYPE_EDGE_RISING)).toBe(OK);
@@ -255,6 +256,7 @@ describe('eventq (5.18.7)', () => {
 
   test('rust-vmm keeps the buffer after NONE until the next edge', () => {
     const h = new DeviceHarness({ preset: 'rust-vmm' });
+    h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN);
     irqType(h, 0, IRQ_TYPE_EDGE_RISING);
     h.arm(0);
     h.run();

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { parseDuration } from '../clock/time';
 import { MAX_QUEUE_SIZE } from '../virtio/constants';
-import { IRQ_TYPES } from '../gpio/constants';
+import { IRQ_TYPES, MSGS } from '../gpio/constants';
 
 /**
  * Scenario format, version 1 (docs/scenario-format.md). Every object is
@@ -76,6 +76,9 @@ const Policy = v.strictObject({
   outNeedsValue: v.optional(v.boolean()),
   getNeedsDirection: v.optional(v.boolean()),
   mockStorm: v.optional(v.boolean()),
+  responseSize: v.optional(v.picklist(['min', 'exact'], 'expected "min" or "exact"')),
+  directionNone: v.optional(v.picklist(['discard', 'keep-irq-type'], 'expected "discard" or "keep-irq-type"')),
+  hostRequest: v.optional(v.boolean()),
 });
 
 const Latency = v.strictObject({
@@ -193,6 +196,21 @@ const Client = v.variant(
   'expected a client with kind "irq-consumer", "gpiomon", "poller" or "output"',
 );
 
+/** Injected traffic (a misbehaving driver): any 16-bit field, any 32-bit value, buffers up to a page. */
+const U16 = v.pipe(Count, v.maxValue(0xffff, 'expected an integer from 0 to 65535'));
+const U32 = v.pipe(Count, v.maxValue(0xffffffff, 'expected an integer from 0 to 4294967295'));
+const BufLen = v.pipe(Count, v.maxValue(4096, 'injected buffers are at most 4096 bytes'));
+const MsgType = v.union([v.picklist(MSGS.names), U16], `expected a message type (${MSGS.names.join(', ')}) or a number from 0 to 65535`);
+export const DESC_FLAG_NAMES = ['next', 'write', 'indirect'] as const;
+const RawDescriptor = v.strictObject({
+  index: v.pipe(Count, v.maxValue(32767, 'descriptor index is at most 32767')),
+  /** Omitted: a scratch buffer of the misbehaving driver. */
+  addr: v.optional(U32),
+  len: U32,
+  flags: v.optional(v.array(v.picklist(DESC_FLAG_NAMES, 'expected "next", "write" or "indirect"')), []),
+  next: v.optional(U16, 0),
+});
+
 const ClientRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.minLength(1))], 'expected a client index or name');
 const At = { at: Duration, event: v.optional(v.pipe(Count, v.maxValue(Number.MAX_SAFE_INTEGER))) };
 
@@ -218,8 +236,37 @@ const Step = v.variant(
     v.strictObject({ ...At, do: v.literal('set-output'), client: ClientRef, value: Bit }),
     v.strictObject({ ...At, do: v.literal('shell'), command: v.pipe(v.string(), v.maxLength(1024, 'shell commands are at most 1024 characters')) }),
     v.strictObject({ ...At, do: v.literal('pause') }),
+    v.strictObject({
+      ...At,
+      do: v.literal('inject-request'),
+      type: MsgType,
+      gpio: U16,
+      value: v.optional(U32, 0),
+      requestLen: v.optional(BufLen, 8),
+      responseLen: v.optional(BufLen, 2),
+      requestWritable: v.optional(v.boolean(), false),
+      responseWritable: v.optional(v.boolean(), true),
+    }),
+    v.strictObject({
+      ...At,
+      do: v.literal('inject-event'),
+      gpio: U16,
+      requestLen: v.optional(BufLen, 2),
+      responseLen: v.optional(BufLen, 1),
+      requestWritable: v.optional(v.boolean(), false),
+      responseWritable: v.optional(v.boolean(), true),
+    }),
+    v.strictObject({
+      ...At,
+      do: v.literal('inject-chain'),
+      queue: v.picklist(['requestq', 'eventq'], 'expected "requestq" or "eventq"'),
+      descriptors: v.pipe(v.array(RawDescriptor), v.minLength(1, 'a chain needs a descriptor'), v.maxLength(16, 'at most 16 descriptors')),
+      /** Default: the first descriptor's index. */
+      head: v.optional(U16),
+      availJump: v.optional(U16, 0),
+    }),
   ],
-  'expected a step with do = drive, release, pulse, press, clock, assert, irq-type, irq-disable, irq-enable, set-output, shell or pause',
+  'expected a step with do = drive, release, pulse, press, clock, assert, irq-type, irq-disable, irq-enable, set-output, shell, pause, inject-request, inject-event or inject-chain',
 );
 
 /** An expected count: exact, or a [min, max] range. */
