@@ -18,7 +18,7 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'two-edges-while-away-queued': ['1820d8aaeb5609cc', 32, 127],
   'mask-by-none-loses-edge': ['85d979cdbd45c5b9', 29, 113],
   'edges-while-none': ['937f78fdab058f91', 35, 133],
-  'edges-while-none-lazy': ['af84e7c368b6f2c5', 39, 153],
+  'edges-while-none-lazy': ['baa799d4369fd6ed', 43, 171],
   'type-change-without-none': ['d5c416dd1633961d', 31, 121],
   'level-requeue-before-ack': ['4121558b9a540aad', 46, 182],
   'invalid-livelock': ['c9ac2a450b25d411', 596, 2776],
