@@ -107,7 +107,13 @@ export class Machine implements ActionBoard {
 
     this.pipeline = new EventqPipeline(n);
     this.wire = new Wire(core, cfg.pulls);
-    this.transport = new TransportInterrupt(core, cfg.transport, cfg.device.latency.interrupt);
+    const lat = cfg.device.latency;
+    const zero = { min: 0, max: 0 };
+    this.transport = new TransportInterrupt(core, cfg.transport, lat.interrupt, {
+      assert: lat.irqfdAssert ?? zero,
+      deassert: lat.irqfdDeassert ?? zero,
+      resample: lat.irqfdResample ?? null,
+    });
     this.device = new GpioDevice(core, this.mem, cfg.device, this.wire, this.transport, this.pipeline);
     this.chip = new VirtioGpioDriver(core, this.mem, this.device, cfg.driver, cfg.queueSize);
     this.transport.sink = this.chip;
@@ -253,6 +259,8 @@ export class Machine implements ActionBoard {
         return this.shell.timer(a);
       case EV.HostWaitEnd:
         return this.device.hostWaitEnd(a, b);
+      case EV.Irqfd:
+        return this.transport.irqfdStep(a);
     }
   }
 

@@ -74,4 +74,6 @@ export const EV = {
   Shell: 10,
   /** rust-vmm's waiter thread ends a 1 s wait: a = line, b = waiter generation. */
   HostWaitEnd: 11,
+  /** intx-irqfd: an assert or deassert reaches KVM, or the resample eventfd reaches the back end: a = step. */
+  Irqfd: 12,
 } as const;

@@ -128,6 +128,12 @@ export interface Latencies {
   event: LatencyRange;
   /** Used-buffer interrupt until the guest's handler runs. */
   interrupt: LatencyRange;
+  /** intx-irqfd: the back end's eventfd signal until KVM asserts the GSI (default 0). */
+  irqfdAssert?: LatencyRange;
+  /** intx-irqfd: the guest's ISR read until QEMU's deassert reaches KVM (default 0). */
+  irqfdDeassert?: LatencyRange;
+  /** intx-irqfd: the guest's EOI until the back end re-checks (the resample eventfd); absent: no resample eventfd. */
+  irqfdResample?: LatencyRange;
 }
 
 export interface DeviceConfig {

@@ -86,6 +86,10 @@ const Latency = v.strictObject({
   request: v.optional(Range),
   event: v.optional(Range),
   interrupt: v.optional(Range),
+  /** intx-irqfd only (seed 002): the assert path, the deassert path, and the resample eventfd (absent: none). */
+  assert: v.optional(Range),
+  deassert: v.optional(Range),
+  resample: v.optional(Range),
 });
 
 const Device = v.strictObject({
@@ -112,7 +116,7 @@ const Device = v.strictObject({
     ),
     64,
   ),
-  transport: v.optional(v.picklist(['msi', 'intx'], 'expected "msi" or "intx"'), 'msi'),
+  transport: v.optional(v.picklist(['msi', 'intx', 'intx-irqfd'], 'expected "msi", "intx" or "intx-irqfd"'), 'msi'),
 });
 
 const Driver = v.strictObject({

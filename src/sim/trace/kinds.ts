@@ -21,6 +21,8 @@ export const TK = {
   IrqRaise: 10, //    device raised a vq/config interrupt: a = queue (-1 config), b = vector or GSI, c = DeliveryResult
   IrqEntry: 11, //    guest interrupt handler ran: a = vector (-1 INTx), b = ISR value read (INTx)
   IrqVqCallback: 12, // guest ran a vq callback: a = queue
+  IrqLine: 13, //     intx-irqfd: the GSI's level changed at KVM: a = IrqParty, b = level, c = DeliveryResult (assert) or ISR left set (deassert)
+  IrqResample: 14, // intx-irqfd: the back end got the resample eventfd: a = its ISR, b = 1 if it asserts again
 
   // Decoded messages. line = gpio from the request.
   MsgRequest: 20, //  device read a request: a = type, b = value, c = head
