@@ -196,8 +196,8 @@ export class TransportInterrupt {
     }
     if (step === IrqfdStep.DeassertLands) {
       this.asserted = false;
-      // ISR still set here means an assert landed between the guest's ISR read and this deassert: nobody will look.
-      if (this.isr) this.lostToDeassert++;
+      // ISR still set with no assert on its way: one landed between the guest's ISR read and this deassert, and nobody will look.
+      if (this.isr && !this._assertInFlight) this.lostToDeassert++;
       this._ctx.emit(TK.IrqLine, -1, IrqParty.Qemu, 0, this.isr);
       return;
     }
