@@ -163,7 +163,7 @@ export function Sidebar(): React.JSX.Element {
           <h2 id="about-heading">About this scenario</h2>
           <p className="description">{info.description || 'No description.'}</p>
           <p className="readout">
-            spec {info.spec} · device {info.preset} · {info.transport === 'msi' ? 'MSI-X' : 'INTx'} · seed {info.seed}
+            spec {info.spec} · device {info.preset} · {info.transport === 'msi' ? 'MSI-X' : info.transport === 'intx-irqfd' ? 'INTx via irqfd' : 'INTx'} · seed {info.seed}
             {info.recorded.length > 0 ? ` · ${info.recorded.length} live steps` : ''}
           </p>
         </section>
