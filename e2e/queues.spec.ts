@@ -175,3 +175,15 @@ test('an INTx transport shows its ISR, line state and GSI', async ({ page }) => 
   await expect(page.locator('.qi-kv dd.qi-asserted')).toHaveText(/^(asserted|deasserted)$/);
   await expect(page.getByTestId('qi-route').locator('.qi-layer-id').last()).toHaveText('INTx GSI 11');
 });
+
+test('an intx-irqfd transport names its two parties in the route (seed 002)', async ({ page }) => {
+  const title = 'INTx split between two parties: an assert lost to a late deassert (seed 002)';
+  await page.getByRole('button', { name: title }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await runToEnd(page);
+  await openTab(page, 'Virtqueues');
+  await expect(page.getByTestId('qi-mode')).toHaveText('INTx via irqfd');
+  const ids = page.getByTestId('qi-route').locator('.qi-layer-id');
+  await expect(ids.nth(-2)).toHaveText('assert: back end -> eventfd -> KVM irqfd (GSI 11)');
+  await expect(ids.last()).toHaveText('deassert: guest ISR read -> QEMU -> KVM');
+});

@@ -20,7 +20,28 @@ export type Action =
   | { do: 'irq-enable'; client: number }
   | { do: 'set-output'; client: number; value: 0 | 1 }
   | { do: 'shell'; command: string }
-  | { do: 'pause' };
+  | { do: 'pause' }
+  | { do: 'inject-request'; msgType: number; gpio: number; value: number; request: RogueBuffer; response: RogueBuffer }
+  | { do: 'inject-event'; gpio: number; request: RogueBuffer; response: RogueBuffer }
+  | { do: 'inject-chain'; queue: number; descriptors: RogueDescriptor[]; head: number; availJump: number };
+
+/** One buffer of an injected chain: its length and whether the device may write it. */
+export interface RogueBuffer {
+  len: number;
+  write: boolean;
+}
+
+/**
+ * One descriptor written raw into a queue's table (index taken modulo the queue
+ * size); `addr` null means a scratch buffer of the misbehaving driver.
+ */
+export interface RogueDescriptor {
+  index: number;
+  addr: number | null;
+  len: number;
+  flags: number;
+  next: number;
+}
 
 export type ActionKind = Action['do'];
 
@@ -38,6 +59,9 @@ export const ACTION_KINDS = vocabulary({
   'set-output': 10,
   shell: 11,
   pause: 12,
+  'inject-request': 13,
+  'inject-event': 14,
+  'inject-chain': 15,
 } satisfies Record<ActionKind, number>);
 
 /**
@@ -102,6 +126,10 @@ export function checkAction(a: Action, board: ActionBoard): ActionError | null {
       return checkClient(a.client, 'output', 'an output client', board);
     case 'shell':
     case 'pause':
+    // Injected traffic may name any gpio, queue or address: that is its point.
+    case 'inject-request':
+    case 'inject-event':
+    case 'inject-chain':
       return null;
   }
 }

@@ -11,6 +11,7 @@ import { ClientSet, type Client, type ClientEnv, type ClientSpec, type GpiomonRe
 import { VirtioGpioDriver, type DriverVariant } from './guest/gpio-driver';
 import { Gpiolib } from './guest/gpiolib';
 import { IrqCore, type IrqFlowConfig } from './guest/irq-core';
+import { ROGUE_AREA, RogueDriver } from './guest/rogue';
 import { Shell, type ShellPort } from './guest/shell';
 import { GuestMemory } from './memory';
 import { EV, ScheduleChooser, SimCore, type Chooser } from './sim-context';
@@ -101,6 +102,8 @@ export class Machine implements ActionBoard {
   readonly monitors: Monitors;
   /** The guest's shell: `shell` actions run here, from the first event on. */
   readonly shell: Shell;
+  /** A misbehaving driver on the same rings: the `inject-*` actions. */
+  readonly rogue: RogueDriver;
 
   /** Events processed so far (the position exact steps are recorded against). */
   processed = 0;
@@ -113,15 +116,27 @@ export class Machine implements ActionBoard {
     this.cfg = cfg;
     const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled, cfg.queueCapacity));
     core.chooser = cfg.chooser ?? (cfg.schedule ? new ScheduleChooser(cfg.schedule) : null);
-    this.mem = new GuestMemory(memorySize(cfg));
+    // The misbehaving driver's scratch corner sits after everything the real driver allocates.
+    const rogueBase = memorySize(cfg);
+    this.mem = new GuestMemory(rogueBase + ROGUE_AREA);
     const n = cfg.device.ngpio;
 
     this.pipeline = new EventqPipeline(n);
     this.wire = new Wire(core, cfg.pulls);
-    this.transport = new TransportInterrupt(core, cfg.transport, cfg.device.latency.interrupt);
+    const lat = cfg.device.latency;
+    const zero = { min: 0, max: 0 };
+    this.transport = new TransportInterrupt(core, cfg.transport, lat.interrupt, {
+      assert: lat.irqfdAssert ?? zero,
+      deassert: lat.irqfdDeassert ?? zero,
+      resample: lat.irqfdResample ?? null,
+    });
     this.device = new GpioDevice(core, this.mem, cfg.device, this.wire, this.transport, this.pipeline);
     this.chip = new VirtioGpioDriver(core, this.mem, this.device, cfg.driver, cfg.queueSize);
     this.transport.sink = this.chip;
+    const chip = this.chip;
+    const device = this.device;
+    this.rogue = new RogueDriver(core, this.mem, { queue: (q) => (q === 0 ? chip.requestq : q === 1 ? chip.eventq : null), notify: (q) => device.notify(q) }, rogueBase);
+    this.chip.foreign = () => this.rogue.foreignUsed();
 
     // Time zero: the world's initial drive and the device's outputs set the wire, silently.
     for (let i = 0; i < n; i++) {
@@ -265,6 +280,10 @@ export class Machine implements ActionBoard {
         return this.oracle.check(a, b);
       case EV.Shell:
         return this.shell.timer(a);
+      case EV.HostWaitEnd:
+        return this.device.hostWaitEnd(a, b);
+      case EV.Irqfd:
+        return this.transport.irqfdStep(a);
     }
   }
 
@@ -310,6 +329,15 @@ export class Machine implements ActionBoard {
         break;
       case 'shell':
         this.shell.exec(action.command, echoed);
+        break;
+      case 'inject-request':
+        this.rogue.request(action.msgType, action.gpio, action.value, action.request, action.response);
+        break;
+      case 'inject-event':
+        this.rogue.event(action.gpio, action.request, action.response);
+        break;
+      case 'inject-chain':
+        this.rogue.chain(action.queue, action.descriptors, action.head, action.availJump);
         break;
     }
     return null;

@@ -1,3 +1,4 @@
+import type { InterruptMode } from './virtio/transport-irq';
 import { irqRoute, type RouteLayer } from './explain/route';
 import type { Machine } from './machine';
 import { TK } from './trace/kinds';
@@ -66,7 +67,7 @@ export function lineCounts(m: Machine, line: number): LineCounts {
 
 /** What happened to the device's interrupts to the guest (the transport layer). */
 export interface TransportView {
-  mode: 'msi' | 'intx';
+  mode: InterruptMode;
   isr: number;
   asserted: boolean;
   raised: number;

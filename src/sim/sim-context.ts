@@ -125,4 +125,8 @@ export const EV = {
   OracleCheck: 9,
   /** A shell job timer: a = job id, b = action. */
   Shell: 10,
+  /** rust-vmm's waiter thread ends a 1 s wait: a = line, b = waiter generation. */
+  HostWaitEnd: 11,
+  /** intx-irqfd: an assert or deassert reaches KVM, or the resample eventfd reaches the back end: a = step. */
+  Irqfd: 12,
 } as const;

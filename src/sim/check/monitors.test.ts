@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DeviceHarness } from '../testing/device-harness';
 import {
+  DIRECTION_IN,
   DIRECTION_NONE,
   DIRECTION_OUT,
   EVENTQ,
@@ -140,6 +141,7 @@ const BREACHES: Record<string, () => DeviceHarness> = {
   },
   'gpio.irq.disable-discards-latch': () => {
     const h = new DeviceHarness({ preset: 'rust-vmm' });
+    h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN); // rust-vmm: the host request an edge type needs
     h.send(MSG_SET_IRQ_TYPE, 0, IRQ_TYPE_EDGE_RISING);
     h.send(MSG_SET_IRQ_TYPE, 0, IRQ_TYPE_NONE);
     h.setLevel(0, 1); // Still detected, queued in the FIFO.
@@ -186,6 +188,7 @@ const BREACHES: Record<string, () => DeviceHarness> = {
   },
   'gpio.eq.none-returns-buffer': () => {
     const h = new DeviceHarness({ preset: 'rust-vmm' });
+    h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN); // rust-vmm: the host request an edge type needs
     h.send(MSG_SET_IRQ_TYPE, 0, IRQ_TYPE_EDGE_RISING);
     h.arm(0);
     h.run();

@@ -161,7 +161,11 @@ export class Monitors implements DeviceObserver {
   response(line: number, type: number, status: number, usedLen: number, respLen: number, head: number, seq: number): void {
     if (status !== STATUS_OK && status !== STATUS_ERR) this._flag(R.responseFilled, line, seq, `status ${status}`);
     const expected = type === MSG_GET_LINE_NAMES ? respLen : 2;
-    if (usedLen < expected) this._flag(R.responseFilled, line, seq, `used length ${usedLen}, expected ${expected}`);
+    // A response buffer too small for the answer is the driver's fault (rust-vmm answers it ERR instead of refusing the chain).
+    if (type !== MSG_GET_LINE_NAMES && respLen < 2) this._flag(R.responseSize, line, seq, `response buffer of ${respLen} bytes`);
+    else if (usedLen < expected) this._flag(R.responseFilled, line, seq, `used length ${usedLen}, expected ${expected}`);
+    // rust-vmm reports the buffer's length as used even though it wrote only the 2-byte response.
+    if (type !== MSG_GET_LINE_NAMES && usedLen > 2) this._flag(R.usedLen, line, seq, `used length ${usedLen} but the device wrote a 2-byte response`);
     if (line >= this._dev.cfg.ngpio || type === MSG_GET_LINE_NAMES) return;
     const order = this._order[line]!;
     const first = order[0];

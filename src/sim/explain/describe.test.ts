@@ -57,3 +57,15 @@ describe('words for trace events', () => {
     expect(rec).toMatchObject({ seq: first.seq, t: first.t, kind: expect.any(String), cat: expect.any(String), text: describeEvent(first) });
   });
 });
+
+describe('misbehaving-driver and irqfd events have words', () => {
+  test('a raw descriptor shows its 16 bytes; a failed publish and the irqfd parties are named', () => {
+    const ev = (kind: number, line: number, a: number, b: number, c: number) => ({ seq: 0, t: 0, kind, line, a, b, c });
+    expect(describeEvent(ev(TK.RogueDesc, 3, 1 | (3 << 4) | (7 << 16), 0x1234, 2))).toBe(
+      'misbehaving driver writes eventq descriptor 3: addr 0x00001234 len 2 flags NEXT|WRITE next 7 [34 12 00 00 00 00 00 00 02 00 00 00 03 00 07 00]',
+    );
+    expect(describeEvent(ev(TK.RoguePublish, -1, 0, -1, 0))).toBe('misbehaving driver could not put a chain on requestq (queue not set up, broken or full)');
+    expect(describeEvent(ev(TK.IrqLine, -1, 2, 0, 1))).toBe("KVM: QEMU's deassert (from the guest's ISR read) drops INTx GSI 11, with ISR 0x01 still set");
+    expect(describeEvent(ev(TK.IrqResample, -1, 1, 1, 0))).toBe('back end gets the resample eventfd: ISR 0x01, asserts again');
+  });
+});

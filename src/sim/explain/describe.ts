@@ -8,7 +8,8 @@ import { DELIVERY_NAMES, EventCause, LevelCause, ORACLE_NAMES, OracleLabel, SINK
 import type { TraceEvent } from '../trace/trace';
 import { RING_FAULT_TEXT } from '../virtio/device-queue';
 import { describeStatus } from '../virtio/device-status';
-import { TransportInterrupt } from '../virtio/transport-irq';
+import { IrqParty, TransportInterrupt } from '../virtio/transport-irq';
+import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../virtio/constants';
 
 /**
  * Words for trace events: one line of plain text per event (never HTML), for
@@ -29,6 +30,22 @@ export function requestBytes(type: number, gpio: number, value: number): string 
   return b.map((x) => hex(x, 2)).join(' ');
 }
 
+/** Descriptor flags by name (virtio 1.2 2.7.5). */
+function descFlags(f: number): string {
+  const n = [f & VIRTQ_DESC_F_NEXT ? 'NEXT' : '', f & VIRTQ_DESC_F_WRITE ? 'WRITE' : '', f & VIRTQ_DESC_F_INDIRECT ? 'INDIRECT' : ''].filter(Boolean);
+  return n.length ? n.join('|') : '0';
+}
+
+/** A descriptor's 16 bytes as hex: le64 addr, le32 len, le16 flags, le16 next. */
+export function descBytes(addr: number, len: number, flags: number, next: number): string {
+  const b: number[] = [];
+  for (let i = 0; i < 4; i++) b.push((addr >>> (8 * i)) & 0xff);
+  b.push(0, 0, 0, 0);
+  for (let i = 0; i < 4; i++) b.push((len >>> (8 * i)) & 0xff);
+  b.push(flags & 0xff, flags >> 8, next & 0xff, next >> 8);
+  return b.map((x) => hex(x, 2)).join(' ');
+}
+
 /** One line of text for a trace event (plain text, never HTML). */
 export function describeEvent(e: TraceEvent): string {
   const { a, b, c } = e;
@@ -45,10 +62,23 @@ export function describeEvent(e: TraceEvent): string {
       return `driver takes used chain ${b} from ${queueName(a)}, length ${c}`;
     case TK.RingFault:
       return `device: ${queueName(a)} is broken: ${RING_FAULT_TEXT[b as 0] ?? b}`;
+    case TK.RogueDesc: {
+      const q = a & 0xf;
+      const flags = (a >> 4) & 0xfff;
+      const next = (a >>> 16) & 0x7fff;
+      return `misbehaving driver writes ${queueName(q)} descriptor ${e.line}: addr 0x${hex(b, 8)} len ${c >>> 0} flags ${descFlags(flags)} next ${next} [${descBytes(b >>> 0, c >>> 0, flags, next)}]`;
+    }
+    case TK.RoguePublish:
+      return b < 0 ? `misbehaving driver could not put a chain on ${queueName(a)} (queue not set up, broken or full)` : `misbehaving driver makes chain ${b} available on ${queueName(a)} (avail idx now ${c}) and notifies`;
     case TK.IrqRaise:
       return `device raises the ${queueName(a)} interrupt (${a >= -1 && c >= 0 ? (b === TransportInterrupt.INTX_GSI ? `INTx GSI ${b}` : `MSI-X vector ${b}`) : b}): ${DELIVERY_NAMES[c] ?? c}`;
     case TK.IrqEntry:
       return a < 0 ? `guest takes INTx, reads ISR = 0x${hex(b, 2)} (line deasserted)` : `guest takes MSI-X vector ${a}`;
+    case TK.IrqLine:
+      if (a === IrqParty.BackEnd) return `KVM: the back end's irqfd asserts INTx GSI ${TransportInterrupt.INTX_GSI}: ${c === 0 ? 'line goes up' : 'already up, no effect'}`;
+      return `KVM: ${a === IrqParty.Qemu ? "QEMU's deassert (from the guest's ISR read)" : 'the resampler at EOI'} drops INTx GSI ${TransportInterrupt.INTX_GSI}${c ? `, with ISR 0x${hex(c, 2)} still set` : ''}`;
+    case TK.IrqResample:
+      return `back end gets the resample eventfd: ISR 0x${hex(a, 2)}${b ? ', asserts again' : ', nothing pending'}`;
     case TK.IrqVqCallback:
       return `guest runs the ${queueName(a)} callback`;
     case TK.MsgRequest:

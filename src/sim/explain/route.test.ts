@@ -31,3 +31,15 @@ test('an INTx transport shows the shared line', () => {
   m.runUntil(1_000_000);
   expect(irqRoute(m, 0).at(-1)).toEqual({ layer: 'transport', id: 'INTx GSI 11', masked: false, state: 'deasserted, ISR 0x0' });
 });
+
+test('an intx-irqfd transport shows its two parties: the back end that asserts and the one that deasserts (seed 002)', () => {
+  const lib = (resample: boolean) =>
+    machineFor({ device: { lines: [{ name: 'a' }], transport: 'intx-irqfd', latency: { assert: '2us', deassert: '5us', ...(resample ? { resample: '3us' } : {}) } } });
+  const plain = lib(false);
+  plain.runUntil(1_000_000);
+  expect(irqRoute(plain, 0).slice(-2).map((l) => l.id)).toEqual(['assert: back end -> eventfd -> KVM irqfd (GSI 11)', 'deassert: guest ISR read -> QEMU -> KVM']);
+  expect(irqRoute(plain, 0).at(-1)!.state).toBe('asserts lost to a later deassert: 0');
+  const rs = lib(true);
+  rs.runUntil(1_000_000);
+  expect(irqRoute(rs, 0).at(-1)!.id).toBe('deassert: KVM resampler at EOI -> resample eventfd -> back end');
+});

@@ -56,6 +56,20 @@ export function irqRoute(m: Machine, line: number): RouteLayer[] {
     });
   }
   const v = TransportInterrupt.vectorOf(EVENTQ);
+  if (t.irqfd) {
+    // Seed 002: one party asserts, another deasserts, and KVM keeps the line's level between them.
+    const fd = t.irqfd;
+    layers.push(
+      { layer: 'transport', id: `assert: back end -> eventfd -> KVM irqfd (GSI ${TransportInterrupt.INTX_GSI})`, masked: false, state: `ISR 0x${t.isr.toString(16)}, line ${t.asserted ? 'asserted' : 'deasserted'} at KVM` },
+      {
+        layer: 'transport',
+        id: fd.resample ? 'deassert: KVM resampler at EOI -> resample eventfd -> back end' : 'deassert: guest ISR read -> QEMU -> KVM',
+        masked: false,
+        state: fd.resample ? `the back end re-checks after EOI (re-asserted ${t.resampleReasserts}x)` : `asserts lost to a later deassert: ${t.lostToDeassert}`,
+      },
+    );
+    return layers;
+  }
   layers.push(
     t.mode === 'msi'
       ? { layer: 'transport', id: `MSI-X vector ${v}`, masked: t.vectorMasked[v] === 1, state: t.vectorPending[v] ? 'pending' : 'idle' }

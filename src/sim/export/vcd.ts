@@ -160,7 +160,7 @@ const WIRES_DOC = [
   'gpioN_<name>_armed = the line eventq buffer is with the device (from the device taking it until it returns it, VALID or INVALID);',
   'gpioN_<name>_handler = a handler call for the line is running (primary handler or its threaded part);',
   'msix_config / msix_requestq / msix_eventq (MSI-X transport) = an interrupt message is on its way to the guest (raised and delivered, not yet taken);',
-  'intx (INTx transport) = the shared level interrupt line is asserted (raised until the guest reads ISR).',
+  'intx (INTx transport) = the shared level interrupt line is asserted (raised until the guest reads ISR; with intx-irqfd, the GSI level at KVM).',
   'A state shorter than one timescale unit does not show.',
 ].join(' ');
 
@@ -235,6 +235,7 @@ export function* vcdChunks(machine: Machine, opts: VcdOptions, chunkChars = 1 <<
   const msi = machine.cfg.transport === 'msi';
   const vectors = msi ? MSIX_VECTOR_NAMES.map((nm, v) => add(nm, Kind.Wire, inferred.vector[v] ? '1' : '0')) : [];
   const intx = msi ? null : add('intx', Kind.Wire, inferred.intx ? '1' : '0');
+  const irqfd = machine.cfg.transport === 'intx-irqfd';
   const status = rich ? add('device_status', Kind.State, inferred.status) : null;
   const violation = rich ? add('violation', Kind.Event, '-') : null;
   const warning = rich ? add('warning', Kind.Event, '-') : null;
@@ -341,17 +342,22 @@ export function* vcdChunks(machine: Machine, opts: VcdOptions, chunkChars = 1 <<
         set(ls.handler, handler[e.line]! > 0 ? '1' : '0');
         return;
       case TK.IrqRaise:
-        if (e.c !== DeliveryResult.Delivered) return;
+        if (e.c !== DeliveryResult.Delivered || irqfd) return;
         if (msi) {
           const v = vectors[e.b];
           if (v) set(v, '1');
         } else if (intx) set(intx, '1');
         return;
       case TK.IrqEntry:
+        if (irqfd) return;
         if (msi) {
           const v = vectors[e.a];
           if (v) set(v, '0');
         } else if (intx) set(intx, '0');
+        return;
+      case TK.IrqLine:
+        // intx-irqfd: the wire is the GSI's level at KVM, whichever party moved it.
+        if (intx && (e.b === 0 || e.c === DeliveryResult.Delivered)) set(intx, e.b ? '1' : '0');
         return;
       case TK.DevStatus:
         if (e.b === 0) {
@@ -498,13 +504,17 @@ function inferInitial(m: Machine): Initial {
         // virtio_gpio_probe leaves every line disabled and masked.
         return first(flags, e.line, full ? flagsValue(Flag.Disabled | Flag.Masked) : '?');
       case TK.IrqRaise:
-        if (e.c !== DeliveryResult.Delivered) return;
+        if (e.c !== DeliveryResult.Delivered || m.cfg.transport === 'intx-irqfd') return;
         if (m.cfg.transport === 'msi') first(vector, e.b, 0);
         else if (intx === null) intx = false;
         return;
       case TK.IrqEntry:
+        if (m.cfg.transport === 'intx-irqfd') return;
         if (m.cfg.transport === 'msi') first(vector, e.a, 1);
         else if (intx === null) intx = true;
+        return;
+      case TK.IrqLine:
+        if (intx === null && (e.b === 0 || e.c === DeliveryResult.Delivered)) intx = e.b === 0;
         return;
       case TK.DevStatus:
         if (status === null) status = laneValue(describeStatus(e.a));

@@ -162,6 +162,7 @@ describe('SET_IRQ_TYPE rules', () => {
 
   test('rust-vmm: level types, the same type twice, and edge to edge without NONE are ERR', () => {
     const h = new DeviceHarness({ preset: 'rust-vmm' });
+    expect(h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN).status).toBe(OK); // the host request an edge type needs
     expect(irqType(h, 0, IRQ_TYPE_LEVEL_HIGH)).toBe(ERR);
     expect(irqType(h, 0, IRQ_TYPE_NONE)).toBe(ERR); // NONE -> NONE
     expect(irqType(h, 0, IRQ_TYPE_EDGE_RISING)).toBe(OK);
@@ -255,6 +256,7 @@ describe('eventq (5.18.7)', () => {
 
   test('rust-vmm keeps the buffer after NONE until the next edge', () => {
     const h = new DeviceHarness({ preset: 'rust-vmm' });
+    h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN);
     irqType(h, 0, IRQ_TYPE_EDGE_RISING);
     h.arm(0);
     h.run();
@@ -264,6 +266,35 @@ describe('eventq (5.18.7)', () => {
     h.setLevel(0, 1);
     h.run();
     expect(h.events()).toEqual([{ line: 0, status: INVALID, usedLen: 1 }]);
+  });
+
+  test('rust-vmm after SET_DIRECTION NONE on an armed line: the waiter keeps the old host request until its 1 s wait ends (EBUSY for a new request meanwhile), then returns INVALID (PhysDevice::wait_for_interrupt, GpioIrqNotEnabled)', () => {
+    const h = new DeviceHarness({ preset: 'rust-vmm' });
+    h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN);
+    irqType(h, 0, IRQ_TYPE_EDGE_RISING);
+    h.arm(0);
+    h.run();
+    expect(h.send(MSG_SET_DIRECTION, 0, DIRECTION_NONE).status).toBe(OK);
+    expect(h.dev.irqType[0]).toBe(IRQ_TYPE_EDGE_RISING); // GpioController::set_direction keeps irq_type
+    expect(h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN).status).toBe(ERR); // the old request still holds the line
+    expect(h.events()).toEqual([]);
+    h.run(1_000_000_000);
+    expect(h.events()).toEqual([{ line: 0, status: INVALID, usedLen: 1 }]);
+    expect(h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN).status).toBe(OK);
+    expect(irqType(h, 0, IRQ_TYPE_EDGE_RISING)).toBe(ERR); // "no change"
+  });
+
+  test('rust-vmm: an edge within that last wait is still reported VALID on the old request', () => {
+    const h = new DeviceHarness({ preset: 'rust-vmm' });
+    h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN);
+    irqType(h, 0, IRQ_TYPE_EDGE_RISING);
+    h.arm(0);
+    h.run();
+    h.send(MSG_SET_DIRECTION, 0, DIRECTION_NONE);
+    h.setLevel(0, 1);
+    h.run();
+    expect(h.events()).toEqual([{ line: 0, status: VALID, usedLen: 1 }]);
+    expect(h.send(MSG_SET_DIRECTION, 0, DIRECTION_IN).status).toBe(OK); // the waiter ended, so did the old request
   });
 
   test('a buffer queued while NONE is returned INVALID under v1.2 ...', () => {

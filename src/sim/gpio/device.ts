@@ -35,7 +35,7 @@ import {
   levelActive,
 } from './constants';
 import { encodeNames } from './names';
-import type { DeviceConfig } from './policies';
+import { HOST_WAIT_NS, type DeviceConfig } from './policies';
 import type { GuestMemory } from '../memory';
 import { EV, type SimContext } from '../sim-context';
 import { Chain, DeviceQueue, RingFault } from '../virtio/device-queue';
@@ -167,6 +167,14 @@ export class GpioDevice {
   readonly latch: Uint16Array;
   /** Time of the oldest pending edge (for the monitors); -1 if none. */
   readonly latchedAt: Float64Array;
+  /** With `hostRequest`: the line is requested on the host (SET_DIRECTION IN/OUT made the request). */
+  readonly hostRequested: Uint8Array;
+  /** With `hostRequest`: a dropped host request that the line's waiter still keeps alive (it holds the host line). */
+  readonly hostLinger: Uint8Array;
+  /** With `hostRequest`: when the waiter holding the line's buffer started waiting (its 1 s waits count from here). */
+  private readonly _waitStart: Float64Array;
+  /** Generation of the line's waiter, so a stale wait-end event is ignored. */
+  private readonly _waitGen: Uint32Array;
   /** Level seen by edge detection (the last level the device sensed). */
   private readonly _sensed: Uint8Array;
   /** Same-line ordering: when the line's last queued message completes. */
@@ -221,6 +229,10 @@ export class GpioDevice {
     this.zombie = new Uint8Array(n);
     this.latch = new Uint16Array(n);
     this.latchedAt = new Float64Array(n).fill(-1);
+    this.hostRequested = new Uint8Array(n);
+    this.hostLinger = new Uint8Array(n);
+    this._waitStart = new Float64Array(n);
+    this._waitGen = new Uint32Array(n);
     this._sensed = new Uint8Array(n);
     this._lineBusyUntil = new Float64Array(n + 1);
     this.evDelivered = new Uint32Array(n);
@@ -337,14 +349,19 @@ export class GpioDevice {
     let status: number = STATUS_OK;
     let out = 0;
     let usedLen = RESPONSE_SIZE;
-    // An out-of-range gpio reaches here only under `badGpio: err`.
-    switch (gpio < this.cfg.ngpio ? type : -1) {
+    const p = this.cfg.policy;
+    const exact = p.responseSize === 'exact';
+    // An out-of-range gpio reaches here only under `badGpio: err`, or for a message
+    // rust-vmm answers without indexing the line (see _crashesOn).
+    switch (gpio < this.cfg.ngpio || (exact && type === MSG_GET_LINE_NAMES) ? type : -1) {
       case MSG_GET_LINE_NAMES: {
         const n = this.namesBlock.length;
         usedLen = respLen;
-        if (n === 0 || gpio !== 0 || respLen !== 1 + n) {
+        // rust-vmm (GpioController::operation) answers the names whatever gpio and value say.
+        if (respLen !== 1 + n || (!exact && (n === 0 || gpio !== 0))) {
           status = STATUS_ERR;
-          this._mem.bytes.fill(0, resp + 1, resp + respLen);
+          if (exact) this._writeErrPair(resp);
+          else this._mem.bytes.fill(0, resp + 1, resp + respLen);
         } else {
           this._mem.bytes.set(this.namesBlock, resp + 1);
         }
@@ -359,7 +376,8 @@ export class GpioDevice {
         status = this._setDirection(gpio, value);
         break;
       case MSG_GET_VALUE:
-        if (this.cfg.policy.getNeedsDirection && this.direction[gpio] === DIRECTION_NONE) status = STATUS_ERR;
+        // rust-vmm PhysDevice::value: ERR unless the line is requested on the host.
+        if (p.hostRequest ? !this.hostRequested[gpio] : p.getNeedsDirection && this.direction[gpio] === DIRECTION_NONE) status = STATUS_ERR;
         else out = this.direction[gpio] === DIRECTION_OUT ? (this.outValue[gpio] as number) : (this._lines.level[gpio] as number);
         break;
       case MSG_SET_VALUE:
@@ -376,12 +394,31 @@ export class GpioDevice {
       default:
         status = STATUS_ERR;
     }
+    if (exact) {
+      // rust-vmm process_requests: the operation has run; a response buffer that is not
+      // exactly 2 bytes gets [ERR, 0] (written even past a shorter buffer), and the used
+      // length is always the buffer's length.
+      if (respLen !== RESPONSE_SIZE) status = STATUS_ERR;
+      if (status !== STATUS_OK) this._writeErrPair(resp);
+      else {
+        this._mem.setU8(resp, status);
+        this._mem.setU8(resp + 1, out);
+      }
+      this._finishRequest(head, gpio, type, status, status === STATUS_OK ? out : 0, respLen, respLen);
+      return;
+    }
     this._mem.setU8(resp, status);
     // A device never writes past the buffer it was given: a 1-byte response
     // buffer (accepted for GET_LINE_NAMES) takes the status alone.
     if (respLen >= RESPONSE_SIZE) this._mem.setU8(resp + 1, status === STATUS_OK ? out : 0);
     else usedLen = respLen;
     this._finishRequest(head, gpio, type, status, out, usedLen, respLen);
+  }
+
+  /** [ERR, 0] at `resp`, as far as guest memory goes (rust-vmm writes both bytes whatever the buffer's size). */
+  private _writeErrPair(resp: number): void {
+    this._mem.setU8(resp, STATUS_ERR);
+    if (this._mem.contains(resp + 1, 1)) this._mem.setU8(resp + 1, 0);
   }
 
   /** A decided eventq return reaches the used ring. */
@@ -450,9 +487,10 @@ export class GpioDevice {
     const seq = this._ctx.emit(TK.MsgRequest, gpio, type, value, head);
     this.obs?.request(gpio, type, value, head, seq);
     const minLen = type === MSG_GET_LINE_NAMES ? 1 : RESPONSE_SIZE;
-    if (respLen < minLen) return this._malformed(REQUESTQ, Malformed.ResponseSize, chain);
+    // rust-vmm checks only the descriptors' shape; a response of the wrong size is answered ERR (requestDone).
+    if (respLen < minLen && this.cfg.policy.responseSize !== 'exact') return this._malformed(REQUESTQ, Malformed.ResponseSize, chain);
     const inRange = gpio < this.cfg.ngpio;
-    if (!inRange && this.cfg.policy.badGpio === 'crash') {
+    if (!inRange && this.cfg.policy.badGpio === 'crash' && crashesOn(type, value)) {
       this._fail(Failure.Crashed);
       return false;
     }
@@ -489,10 +527,21 @@ export class GpioDevice {
     const valueSetBefore = this.valueSet[line] === 1;
     let status: number = STATUS_OK;
     if (dir !== DIRECTION_NONE && dir !== DIRECTION_OUT && dir !== DIRECTION_IN) status = STATUS_ERR;
+    // rust-vmm: a new host request for a line the old one (kept by the waiter) still holds fails (EBUSY).
+    else if (dir !== DIRECTION_NONE && this.hostLinger[line]) status = STATUS_ERR;
     else if (dir === DIRECTION_OUT && this.cfg.policy.outNeedsValue && !this.valueSet[line]) status = STATUS_ERR;
     if (status === STATUS_OK) {
+      const p = this.cfg.policy;
       this.direction[line] = dir;
-      if (dir === DIRECTION_NONE) this._discardLineState(line);
+      if (dir === DIRECTION_NONE) {
+        if (p.directionNone === 'discard') this._discardLineState(line);
+        else this._dropHostRequest(line);
+      } else if (p.hostRequest) {
+        // PhysDevice::set_direction requests (or reconfigures) the host line with a
+        // direction only: whatever edge detection it had is off until a SET_IRQ_TYPE.
+        this.hostRequested[line] = 1;
+        this.detectType[line] = IRQ_TYPE_NONE;
+      }
       if (before !== dir) this._ctx.emit(TK.DevDirection, line, before, dir, this.outValue[line] as number);
       // Switching drive changes the wire: an output drives its value, anything else releases it.
       this._lines.setDevice(line, dir === DIRECTION_OUT ? (this.outValue[line] as number) : -1);
@@ -513,6 +562,45 @@ export class GpioDevice {
     if (this.held[line] !== -1) this._returnHeld(line, IRQ_STATUS_INVALID);
   }
 
+  /**
+   * rust-vmm GpioController::set_direction(NONE): the cached value goes, the trigger
+   * type stays. PhysDevice drops its reference to the host request; a waiter
+   * thread holding the line's buffer keeps the request (and its edge detection)
+   * alive until its current 1 s wait ends, then hands the buffer back INVALID.
+   */
+  private _dropHostRequest(line: number): void {
+    this.valueSet[line] = 0;
+    this.outValue[line] = 0;
+    if (!this.cfg.policy.hostRequest) return;
+    this.hostRequested[line] = 0;
+    if (this.held[line] === -1) {
+      this._hostRequestGone(line);
+      return;
+    }
+    this.hostLinger[line] = 1;
+    const start = this._waitStart[line] as number;
+    const end = start + (Math.floor((this._ctx.now - start) / HOST_WAIT_NS) + 1) * HOST_WAIT_NS;
+    this._ctx.after(end - this._ctx.now, EV.HostWaitEnd, line, this._waitGen[line] as number);
+  }
+
+  /** The host request is freed: no edge detection, and its queued edges go with it. */
+  private _hostRequestGone(line: number): void {
+    this.detectType[line] = IRQ_TYPE_NONE;
+    this.latch[line] = 0;
+    this.latchedAt[line] = -1;
+  }
+
+  /**
+   * A waiter's 1 s wait_edge_events ended (EV.HostWaitEnd). If the line has no host
+   * request any more, the waiter's next look finds none and returns INVALID
+   * (PhysDevice::wait_for_interrupt, GpioIrqNotEnabled); with a new request it
+   * simply waits on that one.
+   */
+  hostWaitEnd(line: number, gen: number): void {
+    if (this.failure !== 0 || gen !== this._waitGen[line] || this.held[line] === -1 || !this.hostLinger[line]) return;
+    this._returnHeld(line, IRQ_STATUS_INVALID);
+  }
+
   private _setIrqType(line: number, t: number): number {
     const p = this.cfg.policy;
     const before = this.irqType[line] as number;
@@ -523,6 +611,8 @@ export class GpioDevice {
     else if (isLevelType(t) && p.level === 'rejected') status = STATUS_ERR;
     else if (t === before && p.sameType === 'err') status = STATUS_ERR;
     else if (t !== before && t !== IRQ_TYPE_NONE && before !== IRQ_TYPE_NONE && p.typeChange === 'rejected') status = STATUS_ERR;
+    // PhysDevice::set_irq_type: edge detection needs a host request (GpioLineRequestNotConfigured).
+    else if (p.hostRequest && t !== IRQ_TYPE_NONE && !this.hostRequested[line]) status = STATUS_ERR;
     if (status === STATUS_OK) this._applyIrqType(line, t);
     this.obs?.irqType(line, before, t, status, t === IRQ_TYPE_NONE && this.held[line] !== -1, -1);
     return status;
@@ -549,8 +639,12 @@ export class GpioDevice {
       this.latch[line] = 0;
       this.latchedAt[line] = -1;
     }
+    // rust-vmm: the waiter left over from before NONE looks at the line's buffer only after
+    // an edge wakes it (PhysDevice::wait_for_interrupt); a new type gives it one, so it
+    // reports the next edge VALID like any waiter.
+    this.zombie[line] = 0;
     // Enabling starts latching from now; a buffer held while disabled becomes armed (V8 "held" policy).
-    if (this.held[line] !== -1 && !this.zombie[line]) this._armed(line);
+    if (this.held[line] !== -1) this._armed(line);
   }
 
   private _setType(line: number, t: number): void {
@@ -599,9 +693,16 @@ export class GpioDevice {
       this._scheduleReturn(line, IRQ_STATUS_INVALID, head);
       return true;
     }
+    if (p.hostRequest && !this.hostRequested[line]) {
+      // rust-vmm: the waiter finds no host request and fails at once (PhysDevice::wait_for_interrupt,
+      // GpioIrqNotEnabled): the trigger type outlived SET_DIRECTION NONE.
+      this._scheduleReturn(line, IRQ_STATUS_INVALID, head);
+      return true;
+    }
     this.held[line] = head;
     this.heldResp[line] = chain.addr[1] as number;
     this.zombie[line] = 0;
+    this._waitStart[line] = this._ctx.now;
     if (this.irqType[line] !== IRQ_TYPE_NONE) this._armed(line);
     return true;
   }
@@ -629,11 +730,15 @@ export class GpioDevice {
 
   private _edge(line: number, cause: number): void {
     if (this.held[line] !== -1 && this.zombie[line]) {
-      // rust-vmm after NONE: the waiter wakes on this edge and hands the buffer back unused.
-      this.zombie[line] = 0;
-      this._irqEvent(line, DeliveryResult.Masked, cause);
+      // rust-vmm after NONE: the edge wakes the waiter, which finds no buffer and hands its
+      // chain back INVALID before reading any event (PhysDevice::wait_for_interrupt): the
+      // edge stays queued on the host, to be reported once the interrupt is enabled again.
       this._returnHeld(line, IRQ_STATUS_INVALID);
-      return;
+      if (this.detectType[line] === IRQ_TYPE_NONE) {
+        // The waiter held the last reference to a dropped host request: the edge went with it.
+        this._irqEvent(line, DeliveryResult.Masked, cause);
+        return;
+      }
     }
     const enabled = this.irqType[line] !== IRQ_TYPE_NONE;
     if (enabled && this.held[line] !== -1) {
@@ -680,6 +785,12 @@ export class GpioDevice {
     const head = this.held[line] as number;
     this.held[line] = -1;
     this.zombie[line] = 0;
+    this._waitGen[line]!++;
+    // The waiter ends; if SET_DIRECTION NONE dropped the request meanwhile, it goes now.
+    if (this.hostLinger[line]) {
+      this.hostLinger[line] = 0;
+      this._hostRequestGone(line);
+    }
     this._eventResp[head] = this.heldResp[line] as number;
     this._scheduleReturn(line, status, head, latchedAt);
   }
@@ -741,5 +852,29 @@ export class GpioDevice {
     }
   }
 }
+
+/**
+ * Whether rust-vmm panics on a request for a gpio >= ngpio: the messages that index
+ * its per-line state do (GpioController::set_direction, PhysDevice::value and
+ * set_value, GpioController::set_irq_type once the type bits pass); GET_LINE_NAMES
+ * ignores gpio, GET_DIRECTION asks libgpiod (an error, answered ERR), SET_VALUE
+ * with a value above 1 and unknown message types are refused first.
+ */
+export function crashesOn(type: number, value: number): boolean {
+  switch (type) {
+    case MSG_SET_DIRECTION:
+    case MSG_GET_VALUE:
+      return true;
+    case MSG_SET_VALUE:
+      return value <= 1;
+    case MSG_SET_IRQ_TYPE:
+      return ((value & 0xffff) & ~IRQ_TYPE_ALL_BITS) === 0;
+    default:
+      return false;
+  }
+}
+
+/** Every trigger bit (rust-vmm VIRTIO_GPIO_IRQ_TYPE_ALL). */
+const IRQ_TYPE_ALL_BITS = 0x0f;
 
 export { DIRECTION_IN, DIRECTION_OUT, DIRECTION_NONE };

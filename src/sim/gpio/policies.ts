@@ -39,7 +39,29 @@ export interface DevicePolicy {
   getNeedsDirection: boolean;
   /** rust-vmm's mock backend: every armed buffer comes straight back VALID. */
   mockStorm: boolean;
+  /**
+   * The response buffer's size: at least what the message needs, answered with
+   * used length 2 (spec), or exactly what it needs, else ERR with used length
+   * = the buffer's length (rust-vmm `process_requests`; the operation still runs).
+   */
+  responseSize: 'min' | 'exact';
+  /**
+   * SET_DIRECTION NONE: forget everything about the line (spec 5.18.6.9), or
+   * keep the trigger type and drop only the cached value and the host request
+   * (rust-vmm `GpioController::set_direction`).
+   */
+  directionNone: 'discard' | 'keep-irq-type';
+  /**
+   * The device holds a host line request, made by SET_DIRECTION IN/OUT (with no
+   * edge detection) and dropped by SET_DIRECTION NONE; GET_VALUE and an edge
+   * SET_IRQ_TYPE on a line without one answer ERR, and only SET_IRQ_TYPE turns
+   * edge detection on (rust-vmm `PhysDevice::{set_direction, value, set_irq_type}`).
+   */
+  hostRequest: boolean;
 }
+
+/** How long rust-vmm's waiter thread waits for an edge before it looks at the line state again (`wait_edge_events(1 s)`). */
+export const HOST_WAIT_NS = 1_000_000_000;
 
 export type PolicyPreset = 'spec' | 'rust-vmm' | 'rust-vmm-mock';
 
@@ -59,6 +81,9 @@ export function policyPreset(preset: PolicyPreset, spec: 'v1.2' | 'v8'): DeviceP
         outNeedsValue: false,
         getNeedsDirection: false,
         mockStorm: false,
+        responseSize: 'min',
+        directionNone: 'discard',
+        hostRequest: false,
       };
     case 'rust-vmm':
       return {
@@ -74,9 +99,13 @@ export function policyPreset(preset: PolicyPreset, spec: 'v1.2' | 'v8'): DeviceP
         outNeedsValue: true,
         getNeedsDirection: true,
         mockStorm: false,
+        responseSize: 'exact',
+        directionNone: 'keep-irq-type',
+        hostRequest: true,
       };
     case 'rust-vmm-mock':
-      return { ...policyPreset('rust-vmm', spec), level: 'supported', typeChange: 'accepted', mockStorm: true };
+      // The type checks live in GpioController, in front of the mock backend too; the mock has no host requests.
+      return { ...policyPreset('rust-vmm', spec), level: 'supported', mockStorm: true, hostRequest: false };
   }
 }
 
@@ -99,6 +128,12 @@ export interface Latencies {
   event: LatencyRange;
   /** Used-buffer interrupt until the guest's handler runs. */
   interrupt: LatencyRange;
+  /** intx-irqfd: the back end's eventfd signal until KVM asserts the GSI (default 0). */
+  irqfdAssert?: LatencyRange;
+  /** intx-irqfd: the guest's ISR read until QEMU's deassert reaches KVM (default 0). */
+  irqfdDeassert?: LatencyRange;
+  /** intx-irqfd: the guest's EOI until the back end re-checks (the resample eventfd); absent: no resample eventfd. */
+  irqfdResample?: LatencyRange;
 }
 
 export interface DeviceConfig {

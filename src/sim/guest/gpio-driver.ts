@@ -154,6 +154,12 @@ export class VirtioGpioDriver implements GuestInterruptSink {
   probeError = 0;
   requestq: DriverQueue | null = null;
   eventq: DriverQueue | null = null;
+  /**
+   * Where used entries go whose token is not one of this driver's lines (chains a
+   * misbehaving driver put on the same rings). Linux's callbacks would take such a
+   * token for their own per-line structure (memory corruption); the model skips it.
+   */
+  foreign: ((q: number, token: number, len: number) => void) | null = null;
 
   // Per-line request channel (struct virtio_gpio_line).
   private _reqAddr = new Float64Array(0);
@@ -382,6 +388,11 @@ export class VirtioGpioDriver implements GuestInterruptSink {
         this._warn(-1, DriverWarning.QueueBroken);
         return;
       }
+      if (line >= this.ngpio) {
+        this._ctx.emit(TK.RingGet, -1, REQUESTQ, rq.lastHead, rq.lastLen);
+        this.foreign?.(REQUESTQ, line, rq.lastLen);
+        continue;
+      }
       this._ctx.emit(TK.RingGet, line, REQUESTQ, rq.lastHead, rq.lastLen);
       this._complete(line, rq.lastLen);
     }
@@ -398,6 +409,11 @@ export class VirtioGpioDriver implements GuestInterruptSink {
         return;
       }
       const len = eq.lastLen;
+      if (line >= this.ngpio) {
+        this._ctx.emit(TK.RingGet, -1, EVENTQ, eq.lastHead, len);
+        this.foreign?.(EVENTQ, line, len);
+        continue;
+      }
       // The line comes from which buffer this is, never from data the device wrote.
       const status = this._mem.u8(this._ires[line] as number);
       this._ctx.emit(TK.RingGet, line, EVENTQ, eq.lastHead, len);

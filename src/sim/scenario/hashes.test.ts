@@ -18,7 +18,7 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'two-edges-while-away-queued': ['1820d8aaeb5609cc', 32, 127],
   'mask-by-none-loses-edge': ['85d979cdbd45c5b9', 29, 113],
   'edges-while-none': ['937f78fdab058f91', 35, 133],
-  'edges-while-none-lazy': ['af84e7c368b6f2c5', 39, 153],
+  'edges-while-none-lazy': ['baa799d4369fd6ed', 43, 171],
   'type-change-without-none': ['d5c416dd1633961d', 31, 121],
   'level-requeue-before-ack': ['4121558b9a540aad', 46, 182],
   'invalid-livelock': ['c9ac2a450b25d411', 596, 2776],
@@ -27,6 +27,14 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'transport-intx': ['025d1f2fa3adf060', 877, 3335],
   'transport-msi': ['1d17d912932fe81f', 923, 3264],
   'mock-storm': ['f9e41347bbcd86a9', 353, 1674],
+  'rogue-gpio-ngpio-spec': ['456e8e1ff39691c9', 27, 103],
+  'rogue-gpio-ngpio-rust-vmm': ['af163303c18cbac1', 21, 80],
+  'rogue-second-eventq-pair-spec': ['b37b36120145d609', 27, 103],
+  'rogue-second-eventq-pair-rust-vmm': ['b37b36120145d609', 27, 103],
+  'rogue-direction-none-armed-spec': ['6537b8183728711b', 83, 312],
+  'rogue-direction-none-armed-rust-vmm': ['39b839f3a06486df', 43, 142],
+  'irqfd-assert-after-isr-read': ['b7a6fbb808e94cfa', 47, 150],
+  'irqfd-resample': ['b5ede5bd0adaa080', 51, 175],
 };
 
 

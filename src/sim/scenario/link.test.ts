@@ -2,7 +2,7 @@ import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { base64urlDecode, base64urlEncode, decodeLink, encodeLink, LINK_PREFIX, MAX_LINK_CHARS } from './link';
-import { MAX_SCENARIO_BYTES } from './load';
+import { MAX_SCENARIO_BYTES, validateScenario } from './load';
 
 const SCENARIO = {
   version: 1,
@@ -200,5 +200,24 @@ describe('share links', () => {
       }),
       { seed: 20260101, numRuns: 1500 },
     );
+  });
+});
+
+describe('share links carry misbehaving-driver steps', () => {
+  test('a scenario with inject-request, inject-event and inject-chain steps survives encode then decode, and still loads', async () => {
+    const scenario = {
+      version: 1,
+      title: 'rogue traffic in a link',
+      duration: '2ms',
+      device: { lines: [{ name: 'sensor' }], preset: 'rust-vmm', transport: 'intx-irqfd', latency: { assert: '2us', deassert: '5us', resample: '3us' } },
+      timeline: [
+        { at: '1ms', do: 'inject-request', type: 'GET_VALUE', gpio: 1, responseLen: 4 },
+        { at: '1100us', do: 'inject-event', gpio: 0, requestWritable: true },
+        { at: '1200us', do: 'inject-chain', queue: 'requestq', descriptors: [{ index: 40, addr: 4096, len: 8, flags: ['next'], next: 40 }], availJump: 3 },
+      ],
+    };
+    const r = await decodeLink(await encodeLink(scenario));
+    expect(r).toEqual({ ok: true, value: scenario });
+    expect(validateScenario(r.ok ? r.value : null).ok).toBe(true);
   });
 });

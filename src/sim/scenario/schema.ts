@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { parseDuration } from '../clock/time';
 import { MAX_QUEUE_SIZE } from '../virtio/constants';
-import { IRQ_TYPES } from '../gpio/constants';
+import { IRQ_TYPES, MSGS } from '../gpio/constants';
 
 /**
  * Scenario format, version 1 (docs/scenario-format.md). Every object is
@@ -77,6 +77,9 @@ const Policy = v.strictObject({
   outNeedsValue: v.optional(v.boolean()),
   getNeedsDirection: v.optional(v.boolean()),
   mockStorm: v.optional(v.boolean()),
+  responseSize: v.optional(v.picklist(['min', 'exact'], 'expected "min" or "exact"')),
+  directionNone: v.optional(v.picklist(['discard', 'keep-irq-type'], 'expected "discard" or "keep-irq-type"')),
+  hostRequest: v.optional(v.boolean()),
 });
 
 const Latency = v.strictObject({
@@ -84,6 +87,10 @@ const Latency = v.strictObject({
   request: v.optional(Range),
   event: v.optional(Range),
   interrupt: v.optional(Range),
+  /** intx-irqfd only (seed 002): the assert path, the deassert path, and the resample eventfd (absent: none). */
+  assert: v.optional(Range),
+  deassert: v.optional(Range),
+  resample: v.optional(Range),
 });
 
 const Device = v.strictObject({
@@ -110,7 +117,7 @@ const Device = v.strictObject({
     ),
     64,
   ),
-  transport: v.optional(v.picklist(['msi', 'intx'], 'expected "msi" or "intx"'), 'msi'),
+  transport: v.optional(v.picklist(['msi', 'intx', 'intx-irqfd'], 'expected "msi", "intx" or "intx-irqfd"'), 'msi'),
 });
 
 const Driver = v.strictObject({
@@ -194,6 +201,21 @@ const Client = v.variant(
   'expected a client with kind "irq-consumer", "gpiomon", "poller" or "output"',
 );
 
+/** Injected traffic (a misbehaving driver): any 16-bit field, any 32-bit value, buffers up to a page. */
+const U16 = v.pipe(Count, v.maxValue(0xffff, 'expected an integer from 0 to 65535'));
+const U32 = v.pipe(Count, v.maxValue(0xffffffff, 'expected an integer from 0 to 4294967295'));
+const BufLen = v.pipe(Count, v.maxValue(4096, 'injected buffers are at most 4096 bytes'));
+const MsgType = v.union([v.picklist(MSGS.names), U16], `expected a message type (${MSGS.names.join(', ')}) or a number from 0 to 65535`);
+export const DESC_FLAG_NAMES = ['next', 'write', 'indirect'] as const;
+const RawDescriptor = v.strictObject({
+  index: v.pipe(Count, v.maxValue(32767, 'descriptor index is at most 32767')),
+  /** Omitted: a scratch buffer of the misbehaving driver. */
+  addr: v.optional(U32),
+  len: U32,
+  flags: v.optional(v.array(v.picklist(DESC_FLAG_NAMES, 'expected "next", "write" or "indirect"')), []),
+  next: v.optional(U16, 0),
+});
+
 const ClientRef = v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.minLength(1))], 'expected a client index or name');
 /**
  * A step's time: one duration, or a window [earliest, latest] that the run
@@ -228,8 +250,37 @@ const Step = v.variant(
     v.strictObject({ ...At, do: v.literal('set-output'), client: ClientRef, value: Bit }),
     v.strictObject({ ...At, do: v.literal('shell'), command: v.pipe(v.string(), v.maxLength(1024, 'shell commands are at most 1024 characters')) }),
     v.strictObject({ ...At, do: v.literal('pause') }),
+    v.strictObject({
+      ...At,
+      do: v.literal('inject-request'),
+      type: MsgType,
+      gpio: U16,
+      value: v.optional(U32, 0),
+      requestLen: v.optional(BufLen, 8),
+      responseLen: v.optional(BufLen, 2),
+      requestWritable: v.optional(v.boolean(), false),
+      responseWritable: v.optional(v.boolean(), true),
+    }),
+    v.strictObject({
+      ...At,
+      do: v.literal('inject-event'),
+      gpio: U16,
+      requestLen: v.optional(BufLen, 2),
+      responseLen: v.optional(BufLen, 1),
+      requestWritable: v.optional(v.boolean(), false),
+      responseWritable: v.optional(v.boolean(), true),
+    }),
+    v.strictObject({
+      ...At,
+      do: v.literal('inject-chain'),
+      queue: v.picklist(['requestq', 'eventq'], 'expected "requestq" or "eventq"'),
+      descriptors: v.pipe(v.array(RawDescriptor), v.minLength(1, 'a chain needs a descriptor'), v.maxLength(16, 'at most 16 descriptors')),
+      /** Default: the first descriptor's index. */
+      head: v.optional(U16),
+      availJump: v.optional(U16, 0),
+    }),
   ],
-  'expected a step with do = drive, release, pulse, press, clock, assert, irq-type, irq-disable, irq-enable, set-output, shell or pause',
+  'expected a step with do = drive, release, pulse, press, clock, assert, irq-type, irq-disable, irq-enable, set-output, shell, pause, inject-request, inject-event or inject-chain',
 );
 
 type Windowed<T> = T extends { at: unknown } ? Omit<T, 'at'> & { at: number; atMax?: number } : never;

@@ -47,6 +47,22 @@ const clockAction = fc
     }),
   );
 
+/** Injected traffic: any message, gpio, value, buffer sizes and flags; raw chains with any flags, addresses and jumps. */
+const u16 = fc.integer({ min: 0, max: 0xffff });
+const rogueBuf = fc.record({ len: fc.integer({ min: 0, max: 4096 }), write: fc.boolean() }).map((b) => ({ len: b.len, write: b.write }));
+const rawDesc = fc
+  .record({ index: fc.integer({ min: 0, max: 32767 }), addr: fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: null }), len: fc.integer({ min: 0, max: 0xffffffff }), flags: fc.integer({ min: 0, max: 7 }), next: u16 })
+  .map((d) => ({ index: d.index, addr: d.addr, len: d.len, flags: d.flags, next: d.next }));
+const injectAction: fc.Arbitrary<Action> = fc.oneof(
+  fc
+    .record({ msgType: u16, gpio: u16, value: fc.integer({ min: 0, max: 0xffffffff }), request: rogueBuf, response: rogueBuf })
+    .map((r): Action => ({ do: 'inject-request', msgType: r.msgType, gpio: r.gpio, value: r.value, request: r.request, response: r.response })),
+  fc.record({ gpio: u16, request: rogueBuf, response: rogueBuf }).map((r): Action => ({ do: 'inject-event', gpio: r.gpio, request: r.request, response: r.response })),
+  fc
+    .record({ queue: fc.constantFrom(0, 1), descriptors: fc.array(rawDesc, { minLength: 1, maxLength: 16 }), head: u16, availJump: u16 })
+    .map((r): Action => ({ do: 'inject-chain', queue: r.queue, descriptors: r.descriptors, head: r.head, availJump: r.availJump })),
+);
+
 /** Every action this board accepts (as plain objects: fast-check's records have no prototype). */
 const validAction: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ do: fc.constant('drive' as const), line: anyLine, level: bit }),
@@ -61,6 +77,7 @@ const validAction: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ do: fc.constant('set-output' as const), client: fc.constant(1), value: bit }),
   fc.record({ do: fc.constant('shell' as const), command: fc.string({ maxLength: 60 }) }),
   fc.constant<Action>({ do: 'pause' }),
+  injectAction,
 ).map((a): Action => ({ ...a }));
 
 const timedAction: fc.Arbitrary<TimedAction> = fc

@@ -1,6 +1,11 @@
 import { checkAction, type Action, type ActionBoard, type TimedAction } from '../actions';
-import { IRQ_TYPES } from '../gpio/constants';
-import type { ScenarioInput, ScenarioStep } from './schema';
+import { IRQ_TYPES, MSGS } from '../gpio/constants';
+import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../virtio/constants';
+import { DESC_FLAG_NAMES, type ScenarioInput, type ScenarioStep } from './schema';
+
+/** Descriptor flag names in files <-> VIRTQ_DESC_F_* bits. */
+const DESC_FLAG_BITS: Record<(typeof DESC_FLAG_NAMES)[number], number> = { next: VIRTQ_DESC_F_NEXT, write: VIRTQ_DESC_F_WRITE, indirect: VIRTQ_DESC_F_INDIRECT };
+const QUEUE_NAMES = ['requestq', 'eventq'] as const;
 
 /** A timeline step as a scenario file holds it (lines and clients by index or name). */
 export type StepInput = NonNullable<ScenarioInput['timeline']>[number];
@@ -65,6 +70,28 @@ export function resolveStep(st: ScenarioStep, ctx: StepContext, where: string): 
     case 'pause':
       action = { do: 'pause' };
       break;
+    case 'inject-request':
+      action = {
+        do: 'inject-request',
+        msgType: typeof st.type === 'string' ? MSGS.code[st.type] : st.type,
+        gpio: st.gpio,
+        value: st.value,
+        request: { len: st.requestLen, write: st.requestWritable },
+        response: { len: st.responseLen, write: st.responseWritable },
+      };
+      break;
+    case 'inject-event':
+      action = { do: 'inject-event', gpio: st.gpio, request: { len: st.requestLen, write: st.requestWritable }, response: { len: st.responseLen, write: st.responseWritable } };
+      break;
+    case 'inject-chain':
+      action = {
+        do: 'inject-chain',
+        queue: QUEUE_NAMES.indexOf(st.queue),
+        descriptors: st.descriptors.map((d) => ({ index: d.index, addr: d.addr ?? null, len: d.len, flags: d.flags.reduce((f, n) => f | DESC_FLAG_BITS[n], 0), next: d.next })),
+        head: st.head ?? (st.descriptors[0] as { index: number }).index,
+        availJump: st.availJump,
+      };
+      break;
   }
   const err = checkAction(action, ctx);
   if (err) throw new StepError(`${where}.${err.field}: ${err.message}`);
@@ -105,5 +132,34 @@ export function actionStep(t: TimedAction): StepInput {
       return { ...when, do: 'shell', command: a.command };
     case 'pause':
       return { ...when, do: 'pause' };
+    case 'inject-request':
+      return {
+        ...when,
+        do: 'inject-request',
+        type: MSGS.name(a.msgType) ?? a.msgType,
+        gpio: a.gpio,
+        value: a.value,
+        requestLen: a.request.len,
+        responseLen: a.response.len,
+        requestWritable: a.request.write,
+        responseWritable: a.response.write,
+      };
+    case 'inject-event':
+      return { ...when, do: 'inject-event', gpio: a.gpio, requestLen: a.request.len, responseLen: a.response.len, requestWritable: a.request.write, responseWritable: a.response.write };
+    case 'inject-chain':
+      return {
+        ...when,
+        do: 'inject-chain',
+        queue: QUEUE_NAMES[a.queue] ?? 'requestq',
+        descriptors: a.descriptors.map((d) => ({
+          index: d.index,
+          ...(d.addr !== null ? { addr: d.addr } : {}),
+          len: d.len,
+          flags: DESC_FLAG_NAMES.filter((n) => (d.flags & DESC_FLAG_BITS[n]) !== 0),
+          next: d.next,
+        })),
+        head: a.head,
+        availJump: a.availJump,
+      };
   }
 }

@@ -130,6 +130,7 @@ export class DeviceHarness implements SimContext {
       if (kind === EV.DeviceWake) this.dev.wake(a);
       else if (kind === EV.RequestDone) this.dev.requestDone(a);
       else if (kind === EV.EventReturn) this.dev.eventReturn(a, b, c);
+      else if (kind === EV.HostWaitEnd) this.dev.hostWaitEnd(a, b);
     }
     this.now = end;
   }

@@ -14,11 +14,15 @@ export const TK = {
   RingPush: 4, //     device returned a chain: b = head, c = used length
   RingGet: 5, //      driver consumed a used entry: b = head, c = used length
   RingFault: 6, //    device found the ring broken: b = RingFault code
+  RogueDesc: 7, //    a misbehaving driver wrote a descriptor: line = table index, a = queue | flags << 4 | next << 16, b = addr, c = len
+  RoguePublish: 8, // a misbehaving driver made a chain available: b = head (-1: it could not), c = avail idx written
 
   // Transport interrupt to the guest.
   IrqRaise: 10, //    device raised a vq/config interrupt: a = queue (-1 config), b = vector or GSI, c = DeliveryResult
   IrqEntry: 11, //    guest interrupt handler ran: a = vector (-1 INTx), b = ISR value read (INTx)
   IrqVqCallback: 12, // guest ran a vq callback: a = queue
+  IrqLine: 13, //     intx-irqfd: the GSI's level changed at KVM: a = IrqParty, b = level, c = DeliveryResult (assert) or ISR left set (deassert)
+  IrqResample: 14, // intx-irqfd: the back end got the resample eventfd: a = its ISR, b = 1 if it asserts again
 
   // Decoded messages. line = gpio from the request.
   MsgRequest: 20, //  device read a request: a = type, b = value, c = head

@@ -121,6 +121,28 @@ export class DriverQueue {
   }
 
   /**
+   * Raw writes for a deliberately broken driver: one descriptor exactly as given
+   * (any flags, any next, any address), bypassing the free list.
+   */
+  writeRawDesc(idx: number, addr: number, len: number, flags: number, next: number): void {
+    this._writeDesc(idx & (this.layout.size - 1), addr, len, flags, next);
+  }
+
+  /**
+   * Raw write for a deliberately broken driver: puts `head` in the avail ring at
+   * the index found in memory and moves that index by 1 + `jump`, without
+   * touching this driver's shadow index (so the two disagree afterwards, as
+   * they would if another piece of code wrote the ring). Returns the index written.
+   */
+  publishRaw(head: number, jump: number): number {
+    const idx = this._mem.le16(this.layout.avail + AVAIL_IDX);
+    this._mem.setLe16(this.layout.avail + AVAIL_RING + (idx & (this.layout.size - 1)) * AVAIL_ENTRY_SIZE, head & 0xffff);
+    const next = (idx + 1 + jump) & 0xffff;
+    this._mem.setLe16(this.layout.avail + AVAIL_IDX, next);
+    return next;
+  }
+
+  /**
    * Whether the device wants a notification for what was added since the last
    * kick (Linux virtqueue_kick_prepare_split): the NO_NOTIFY flag, or with
    * EVENT_IDX the device's avail_event.

@@ -214,3 +214,64 @@ describe('TransportInterrupt: INTx', () => {
     expect(h.told).toEqual([]);
   });
 });
+
+describe('intx-irqfd: assert and deassert from two parties (seed 002)', () => {
+  /** Assert path 2 us, QEMU's deassert 5 us, entry 3 us; optional resample eventfd 2 us. */
+  function irqfd(resample: boolean) {
+    const core = new SimCore(1, 1000, true);
+    const us = (n: number) => ({ min: n * 1000, max: n * 1000 });
+    const t = new TransportInterrupt(core, 'intx-irqfd', us(3), { assert: us(2), deassert: us(5), resample: resample ? us(2) : null });
+    const told: number[] = [];
+    t.sink = { queueInterrupt: (q) => void (q === 0 && told.push(core.now)), configInterrupt: () => {} };
+    const run = (until: number): void => {
+      const q = core.queue;
+      while (q.peekTime() <= until) {
+        q.pop();
+        core.now = q.time;
+        if (q.kind === EV.GuestIrq) t.take(q.a);
+        else if (q.kind === EV.Irqfd) t.irqfdStep(q.a);
+      }
+      core.now = until;
+    };
+    const at = (time: number, f: () => void): void => {
+      run(time);
+      f();
+    };
+    return { core, t, told, run, at };
+  }
+
+  test('an assert that reaches KVM after the ISR read but before QEMU\'s deassert has no effect, and the deassert then leaves ISR set with the line down: lost', () => {
+    const h = irqfd(false);
+    h.at(0, () => h.t.raise(0)); // lands at 2 us, guest enters at 5 us and reads ISR
+    h.at(6_000, () => h.t.raise(1)); // lands at 8 us: the line is still up (deassert lands at 10 us)
+    h.run(100_000);
+    expect(h.told).toEqual([5_000]);
+    expect(h.t.isr).toBe(ISR_QUEUE);
+    expect(h.t.asserted).toBe(false);
+    expect(h.t.lostToDeassert).toBe(1);
+    expect(h.t.coalesced[1]).toBe(1);
+  });
+
+  test('the same assert landing after the deassert raises the line again: a second entry', () => {
+    const h = irqfd(false);
+    h.at(0, () => h.t.raise(0));
+    h.at(9_000, () => h.t.raise(1)); // lands at 11 us, after the deassert at 10 us
+    h.run(100_000);
+    expect(h.told).toEqual([5_000, 14_000]);
+    expect(h.t.lostToDeassert).toBe(0);
+  });
+
+  test('with the resample eventfd KVM drops the line at EOI and the back end re-checks: the racing assert gets its own entry', () => {
+    const h = irqfd(true);
+    h.at(0, () => h.t.raise(0));
+    h.at(6_000, () => h.t.raise(1));
+    h.run(100_000);
+    expect(h.told).toEqual([5_000, 11_000]);
+    const resamples: number[][] = [];
+    h.core.trace.forEach((e) => void (e.kind === TK.IrqResample && resamples.push([e.t, e.a, e.b])));
+    expect(resamples).toEqual([
+      [7_000, ISR_QUEUE, 1], // ISR set by the racing raise: the back end would assert again (its assert is already on the way)
+      [13_000, 0, 0],
+    ]);
+  });
+});

@@ -14,7 +14,30 @@ export interface GuestInterruptSink {
 export const ISR_QUEUE = 1;
 export const ISR_CONFIG = 2;
 
-export type InterruptMode = 'msi' | 'intx';
+export type InterruptMode = 'msi' | 'intx' | 'intx-irqfd';
+
+/** The two parties of `intx-irqfd` and how long each path takes (seed 002). */
+export interface IrqfdLatencies {
+  /** The back end signals its eventfd until KVM asserts the GSI (vhost -> irqfd -> KVM). */
+  assert: LatencyRange;
+  /** The guest's ISR read until QEMU's deassert reaches KVM (QEMU -> KVM). */
+  deassert: LatencyRange;
+  /** With a resample eventfd: the guest's EOI until the back end re-checks its ISR; null without one. */
+  resample: LatencyRange | null;
+}
+
+/** Who changed the GSI's level (TK.IrqLine `a`). */
+export const IrqParty = {
+  /** The back end's eventfd, through KVM's irqfd: an assert. */
+  BackEnd: 1,
+  /** QEMU, after the guest read ISR: a deassert. */
+  Qemu: 2,
+  /** KVM's resampler at the guest's EOI: a deassert, then the resample eventfd. */
+  KvmResampler: 3,
+} as const;
+
+/** Steps of the irqfd paths on the event queue (EV.Irqfd `a`). */
+const IrqfdStep = { AssertLands: 1, DeassertLands: 2, Resample: 3 } as const;
 
 /** MSI-X vectors: 0 for configuration changes, then one per queue (requestq, eventq). */
 const VECTORS = 3;
@@ -50,13 +73,22 @@ export class TransportInterrupt {
   readonly coalesced = new Uint32Array(VECTORS);
   readonly masked = new Uint32Array(VECTORS);
 
+  /** intx-irqfd: the eventfd was signalled and its assert has not reached KVM yet. */
+  private _assertInFlight = false;
+  readonly irqfd: IrqfdLatencies | null;
+  /** intx-irqfd counters: asserts lost to a later deassert (line down while ISR still set), resample re-asserts. */
+  lostToDeassert = 0;
+  resampleReasserts = 0;
+
   /** The GSI a guest would see for the INTx line, and the MSI-X vector numbers: for display only. */
   static readonly INTX_GSI = 11;
 
-  constructor(ctx: SimContext, mode: InterruptMode, latency: LatencyRange) {
+  constructor(ctx: SimContext, mode: InterruptMode, latency: LatencyRange, irqfd: IrqfdLatencies | null = null) {
     this._ctx = ctx;
     this.mode = mode;
     this._latency = latency;
+    const zero = { min: 0, max: 0 };
+    this.irqfd = mode === 'intx-irqfd' ? (irqfd ?? { assert: zero, deassert: zero, resample: null }) : null;
   }
 
   static vectorOf(queue: number): number {
@@ -68,6 +100,19 @@ export class TransportInterrupt {
     const v = TransportInterrupt.vectorOf(q);
     this.raised[v]!++;
     let result: number;
+    if (this.irqfd) {
+      // vhost: set ISR, signal the eventfd. A second signal before KVM acted merges with it (an eventfd counts).
+      this.isr |= q < 0 ? ISR_CONFIG : ISR_QUEUE;
+      if (this._assertInFlight) {
+        this.coalesced[v]!++;
+        this._ctx.emit(TK.IrqRaise, -1, q, TransportInterrupt.INTX_GSI, DeliveryResult.Coalesced);
+        return;
+      }
+      this._signal();
+      // Signalled; what KVM makes of it (a new assertion, or none on a line already up) is traced when it lands (TK.IrqLine).
+      this._ctx.emit(TK.IrqRaise, -1, q, TransportInterrupt.INTX_GSI, DeliveryResult.Delivered);
+      return;
+    }
     if (this.mode === 'msi') {
       if (this.vectorMasked[v]) {
         this.vectorPending[v] = 1;
@@ -107,6 +152,7 @@ export class TransportInterrupt {
       return;
     }
     this._entryScheduled = false;
+    if (this.irqfd) return this._takeIrqfd();
     // vp_interrupt: reading ISR returns and clears it, which deasserts the line.
     const isr = this.isr;
     this.isr = 0;
@@ -131,6 +177,70 @@ export class TransportInterrupt {
         this._ctx.after(this._ctx.draw(this._latency), EV.GuestIrq, vector);
       }
     }
+  }
+
+  /** An irqfd step comes due (EV.Irqfd): a = IrqfdStep. */
+  irqfdStep(step: number): void {
+    if (step === IrqfdStep.AssertLands) {
+      this._assertInFlight = false;
+      const v = TransportInterrupt.vectorOf(0);
+      // KVM tracks the line: asserting an asserted line has no effect (seed 002).
+      const result = this.asserted ? DeliveryResult.Coalesced : DeliveryResult.Delivered;
+      if (result === DeliveryResult.Delivered) {
+        this.asserted = true;
+        this.delivered[v]!++;
+        this._scheduleEntry();
+      } else this.coalesced[v]!++;
+      this._ctx.emit(TK.IrqLine, -1, IrqParty.BackEnd, 1, result);
+      return;
+    }
+    if (step === IrqfdStep.DeassertLands) {
+      this.asserted = false;
+      // ISR still set with no assert on its way: one landed between the guest's ISR read and this deassert, and nobody will look.
+      if (this.isr && !this._assertInFlight) this.lostToDeassert++;
+      this._ctx.emit(TK.IrqLine, -1, IrqParty.Qemu, 0, this.isr);
+      return;
+    }
+    // The resample eventfd: the back end re-checks and asserts again if it still has something to report.
+    const again = this.isr !== 0;
+    this._ctx.emit(TK.IrqResample, -1, this.isr, again ? 1 : 0, 0);
+    if (again) {
+      this.resampleReasserts++;
+      if (!this._assertInFlight) this._signal();
+    }
+  }
+
+  /** intx-irqfd guest side: read ISR (QEMU clears it), handle, EOI. */
+  private _takeIrqfd(): void {
+    const fd = this.irqfd as IrqfdLatencies;
+    const isr = this.isr;
+    this.isr = 0;
+    this._ctx.emit(TK.IrqEntry, -1, -1, isr, 0);
+    if (!fd.resample) {
+      // QEMU traps the ISR read and deasserts; its deassert reaches KVM on its own path.
+      const d = this._ctx.draw(fd.deassert);
+      if (d === 0) this.irqfdStep(IrqfdStep.DeassertLands);
+      else this._ctx.after(d, EV.Irqfd, IrqfdStep.DeassertLands);
+    }
+    const sink = this.sink;
+    if (sink) {
+      if (isr & ISR_CONFIG) sink.configInterrupt();
+      if (isr & ISR_QUEUE) {
+        sink.queueInterrupt(0);
+        sink.queueInterrupt(1);
+      }
+    }
+    if (fd.resample) {
+      // EOI: KVM's resampler deasserts the line itself and tells the back end through the resample eventfd.
+      this.asserted = false;
+      this._ctx.emit(TK.IrqLine, -1, IrqParty.KvmResampler, 0, this.isr);
+      this._ctx.after(this._ctx.draw(fd.resample), EV.Irqfd, IrqfdStep.Resample);
+    }
+  }
+
+  private _signal(): void {
+    this._assertInFlight = true;
+    this._ctx.after(this._ctx.draw((this.irqfd as IrqfdLatencies).assert), EV.Irqfd, IrqfdStep.AssertLands);
   }
 
   private _scheduleEntry(): void {

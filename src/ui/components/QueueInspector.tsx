@@ -130,8 +130,16 @@ function paintQueue(r: QueueRefs, q: QueueView, info: ScenarioInfo | null): void
 
 function paintTransport(r: TransportRefs, t: TransportView): void {
   const msi = t.mode === 'msi';
-  setText(r.mode, msi ? 'MSI-X' : 'INTx');
-  setText(r.route, msi ? 'vector 0 config · 1 requestq · 2 eventq' : 'GSI 11, shared by every queue and the configuration');
+  const irqfd = t.mode === 'intx-irqfd';
+  setText(r.mode, msi ? 'MSI-X' : irqfd ? 'INTx via irqfd' : 'INTx');
+  setText(
+    r.route,
+    msi
+      ? 'vector 0 config · 1 requestq · 2 eventq'
+      : irqfd
+        ? 'GSI 11: the back end asserts through an eventfd and KVM, the deassert comes from another party (seed 002)'
+        : 'GSI 11, shared by every queue and the configuration',
+  );
   setText(r.isr, msi ? '– (not used with MSI-X)' : `0x${t.isr.toString(16).padStart(2, '0')}${t.isr & 1 ? ' queue' : ''}${t.isr & 2 ? ' config' : ''}`);
   setText(r.asserted, msi ? '–' : t.asserted ? 'asserted' : 'deasserted');
   setData(r.asserted, 'on', !msi && t.asserted ? '1' : null);

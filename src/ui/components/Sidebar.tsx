@@ -120,7 +120,7 @@ function Settings(): React.JSX.Element | null {
             <Select label="type change" value={str(get(j, 'device', 'policy', 'typeChange'), 'accepted')} options={['accepted', 'rejected']} onChange={policy('typeChange')} />
             <Select label="level types" value={str(get(j, 'device', 'policy', 'level'), 'supported')} options={['supported', 'rejected']} onChange={policy('level')} />
             <Select label="level sample" value={str(get(j, 'device', 'policy', 'levelSample'), 'resample')} options={['resample', 'transition']} onChange={policy('levelSample')} />
-            <Select label="transport" value={info.transport} options={['msi', 'intx']} onChange={(v) => apply({ transport: v as 'msi' | 'intx' })} />
+            <Select label="transport" value={info.transport} options={['msi', 'intx', 'intx-irqfd']} onChange={(v) => apply({ transport: v as 'msi' | 'intx' | 'intx-irqfd' })} />
           </fieldset>
           <fieldset>
             <legend>Driver</legend>
@@ -163,7 +163,7 @@ export function Sidebar(): React.JSX.Element {
           <h2 id="about-heading">About this scenario</h2>
           <p className="description">{info.description || 'No description.'}</p>
           <p className="readout">
-            spec {info.spec} · device {info.preset} · {info.transport === 'msi' ? 'MSI-X' : 'INTx'} · seed {info.seed}
+            spec {info.spec} · device {info.preset} · {info.transport === 'msi' ? 'MSI-X' : info.transport === 'intx-irqfd' ? 'INTx via irqfd' : 'INTx'} · seed {info.seed}
             {info.recorded.length > 0 ? ` · ${info.recorded.length} live steps` : ''}
           </p>
         </section>

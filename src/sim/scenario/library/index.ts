@@ -30,6 +30,14 @@ import exploreTypeChange from './explore-type-change.json';
 import exploreRequeueBeforeAck from './explore-level-requeue-before-ack.json';
 import exploreSingleEdge from './explore-single-edge-spec.json';
 import exploreLevelTimerV12 from './explore-level-timer-v1.2.json';
+import rogueGpioNgpioSpec from './rogue-gpio-ngpio-spec.json';
+import rogueGpioNgpioRustVmm from './rogue-gpio-ngpio-rust-vmm.json';
+import rogueSecondPairSpec from './rogue-second-eventq-pair-spec.json';
+import rogueSecondPairRustVmm from './rogue-second-eventq-pair-rust-vmm.json';
+import rogueDirNoneSpec from './rogue-direction-none-armed-spec.json';
+import rogueDirNoneRustVmm from './rogue-direction-none-armed-rust-vmm.json';
+import irqfdAssertAfterIsrRead from './irqfd-assert-after-isr-read.json';
+import irqfdResample from './irqfd-resample.json';
 
 export interface LibraryEntry {
   /** Stable id: the CLI's `vgpio run <id>` and the app's library use it. */
@@ -63,6 +71,14 @@ export const LIBRARY: readonly LibraryEntry[] = [
   { id: 'transport-intx', scenario: transportIntx },
   { id: 'transport-msi', scenario: transportMsi },
   { id: 'mock-storm', scenario: mockStorm },
+  { id: 'rogue-gpio-ngpio-spec', scenario: rogueGpioNgpioSpec },
+  { id: 'rogue-gpio-ngpio-rust-vmm', scenario: rogueGpioNgpioRustVmm },
+  { id: 'rogue-second-eventq-pair-spec', scenario: rogueSecondPairSpec },
+  { id: 'rogue-second-eventq-pair-rust-vmm', scenario: rogueSecondPairRustVmm },
+  { id: 'rogue-direction-none-armed-spec', scenario: rogueDirNoneSpec },
+  { id: 'rogue-direction-none-armed-rust-vmm', scenario: rogueDirNoneRustVmm },
+  { id: 'irqfd-assert-after-isr-read', scenario: irqfdAssertAfterIsrRead },
+  { id: 'irqfd-resample', scenario: irqfdResample },
 ];
 
 /**
