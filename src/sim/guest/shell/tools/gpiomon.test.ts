@@ -104,6 +104,13 @@ describe('gpiomon', () => {
     expect(r.shell.transcript()).toMatch(/\n\$ gpiomon sw\n\d+\.\d{9}\trising\t"sw"\n$/);
   });
 
+  test('--banner lists several lines with the serial comma, as gpiomon.c prints them', () => {
+    const r = ready();
+    expect(type(r, 'gpiomon --banner sw clk')).toBe("gpiomon --banner sw clk\nMonitoring lines 'sw', and 'clk'...\n");
+    r.shell.exec(SHELL_INTERRUPT);
+    expect(type(r, 'gpiomon --banner -c 0 sw clk 2')).toBe("gpiomon --banner -c 0 sw clk 2\nMonitoring lines 'sw', 'clk', and '2'...\n");
+  });
+
   test('--idle-timeout exits after a quiet period', () => {
     const r = ready();
     r.shell.exec('gpiomon --idle-timeout 3ms sw');
@@ -114,9 +121,11 @@ describe('gpiomon', () => {
     expect(r.shell.lastStatus).toBe(0);
   });
 
-  test('no VIRTIO_GPIO_F_IRQ: the error real users saw', () => {
+  test('no VIRTIO_GPIO_F_IRQ: the request fails with ENXIO after SET_DIRECTION IN, and the line is freed', () => {
     const r = ready({ device: { lines: LINES, irqFeature: false }, clients: [] });
-    expect(type(r, 'gpiomon sw')).toBe('gpiomon sw\ngpiomon: error waiting for events: No such device\n$ ');
+    const from = r.m.trace.total;
+    expect(type(r, 'gpiomon sw')).toBe('gpiomon sw\ngpiomon: unable to request lines on chip /dev/gpiochip0: No such device or address\n$ ');
+    expect(requests(r.m, from)).toEqual([req(5, MSG_SET_DIRECTION, DIRECTION_IN), req(5, MSG_SET_DIRECTION, DIRECTION_NONE)]);
     expect(r.shell.lastStatus).toBe(1);
     expect(r.m.gpiolib.consumer[5]).toBe(null);
   });

@@ -170,7 +170,7 @@ class MonJob extends Job implements GpiomonListener {
     const o = this._o;
     if (o.banner) {
       const names = this._args.map((a) => `'${sanitizeForTerminal(a)}'`);
-      this.print(names.length > 1 ? `Monitoring lines ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}...\n` : `Monitoring line ${names[0]}...\n`);
+      this.print(names.length > 1 ? `Monitoring lines ${names.slice(0, -1).map((n) => `${n}, `).join('')}and ${names[names.length - 1]}...\n` : `Monitoring line ${names[0]}...\n`);
     }
     // Edges on lines already set up waited in the kernel's event fifo; gpiomon reads them now.
     for (const ev of this._early.splice(0)) {

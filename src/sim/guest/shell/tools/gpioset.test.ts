@@ -46,7 +46,7 @@ describe('gpioset', () => {
     const r = ready();
     // The banner comes once the lines are set, while the prompt is showing: printed above a fresh prompt.
     expect(type(r, 'gpioset --banner -c 0 1=active 2=true clk=off &')).toMatch(
-      /^gpioset --banner -c 0 1=active 2=true clk=off &\n\[1\] \d+\nSetting lines '1', '2' and 'clk'\.\.\.\n\$ $/,
+      /^gpioset --banner -c 0 1=active 2=true clk=off &\n\[1\] \d+\nSetting lines '1', '2', and 'clk'\.\.\.\n\$ $/,
     );
     expect([r.m.wire.level[1], r.m.wire.level[2], r.m.wire.level[6]]).toEqual([1, 1, 0]);
     type(r, 'kill %1');

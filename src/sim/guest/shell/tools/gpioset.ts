@@ -149,7 +149,7 @@ class SetJob extends LineHoldingJob {
     const o = this._o;
     if (o.banner) {
       const names = this._ids.map((id) => `'${sanitizeForTerminal(id)}'`);
-      this.print(names.length > 1 ? `Setting lines ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}...\n` : `Setting line ${names[0]}...\n`);
+      this.print(names.length > 1 ? `Setting lines ${names.slice(0, -1).map((n) => `${n}, `).join('')}and ${names[names.length - 1]}...\n` : `Setting line ${names[0]}...\n`);
     }
     if (o.daemonize) this.host.daemonize(this);
     const t = o.toggles;
