@@ -9,7 +9,10 @@ import { TK } from '../trace/kinds';
 import { EdgeFlags, GpioOp, type GpioRequester, type Gpiolib } from './gpiolib';
 import type { IrqClients, IrqCore, IrqOp } from './irq-core';
 import type { VirtioGpioDriver } from './gpio-driver';
-import { ENODEV } from './warnings';
+import { ENODEV, ENXIO } from './warnings';
+
+/** gpioDone tag of the direction_input a no-interrupt chip gets before the request fails. */
+const NO_IRQ_TAG = -(1 << 30);
 
 /** Scenario-level description of a client driver. */
 export type ClientSpec =
@@ -243,8 +246,13 @@ export class GpiomonReader extends Client {
       if (r < 0) return this._error(r, 'unable to request lines');
       this._requested[line] = true;
     }
-    if (!chip.hasIrq) return this._error(ENODEV, 'error waiting for events');
     this.active = true;
+    if (!chip.hasIrq) {
+      // linereq_create(): the first line is switched to input, then edge_detector_setup() finds no
+      // interrupt (gpiod_to_irq fails) and the request ioctl fails with ENXIO; the lines are freed.
+      gpiolib.call(this.lines[0] as number, GpioOp.DirectionInput, 0, this, NO_IRQ_TAG);
+      return;
+    }
     for (const line of this.lines) {
       gpiolib.edges[line] = this.edges === 'rising' ? EdgeFlags.Rising : this.edges === 'falling' ? EdgeFlags.Falling : EdgeFlags.Both;
       gpiolib.call(line, GpioOp.DirectionInput, 0, this, line);
@@ -270,6 +278,10 @@ export class GpiomonReader extends Client {
 
   override gpioDone(tag: number, result: number): void {
     // tag >= 0: direction_input for line `tag`; tag < 0: the thread's GET_VALUE for line ~tag.
+    if (tag === NO_IRQ_TAG) {
+      if (this.active) this._error(result < 0 ? result : ENXIO, 'unable to request lines');
+      return;
+    }
     if (tag >= 0) {
       if (!this.active) return; // Stopped while the line was being set up.
       if (result < 0) return this._error(result, 'unable to request lines');
