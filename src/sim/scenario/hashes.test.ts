@@ -23,7 +23,7 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'level-requeue-before-ack': ['4121558b9a540aad', 46, 182],
   'invalid-livelock': ['c9ac2a450b25d411', 596, 2776],
   'eventq-bad-length': ['00ac0078f6764de9', 32, 118],
-  'no-irq-feature': ['7bdd4832b45f206b', 83, 244],
+  'no-irq-feature': ['3917759ff63a6d09', 86, 255],
   'transport-intx': ['025d1f2fa3adf060', 877, 3335],
   'transport-msi': ['1d17d912932fe81f', 923, 3264],
   'mock-storm': ['f9e41347bbcd86a9', 353, 1674],
