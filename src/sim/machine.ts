@@ -1,4 +1,5 @@
 import { ACTION_KINDS, ActionOrigin, checkAction, type Action, type ActionBoard, type ActionError, type TimedAction } from './actions';
+import { GpiomonCheck } from './check/gpiomon-check';
 import { Monitors } from './check/monitors';
 import { Oracle } from './check/oracle';
 import { EventqPipeline } from './check/pipeline';
@@ -81,6 +82,8 @@ export class Machine implements ActionBoard {
   private readonly _clients = new ClientSet();
   readonly clients: readonly Client[] = this._clients.list;
   readonly oracle: Oracle;
+  /** Compares what gpiomon reports with the waveform (wrong direction, missed, phantom). */
+  readonly gpiomonCheck: GpiomonCheck;
   /** Where each line's interrupt is on its way through the stack (for the oracle and the report). */
   readonly pipeline: EventqPipeline;
   readonly monitors: Monitors;
@@ -118,6 +121,8 @@ export class Machine implements ActionBoard {
     // The device senses first (it acts on the edge), then the oracle judges it.
     this.wire.listen(this.device);
     this.wire.listen(this.oracle);
+    this.gpiomonCheck = new GpiomonCheck(core, n, cfg.settleNs, this.wire.level);
+    this.wire.listen(this.gpiomonCheck);
 
     this.irq = new IrqCore(core, this.chip, this._clients, this.oracle, cfg.irqFlow, n);
     this.gpiolib = new Gpiolib(core, this.chip);
@@ -126,7 +131,7 @@ export class Machine implements ActionBoard {
     this.monitors = new Monitors(core, this.device);
     this.device.obs = this.monitors;
 
-    const env: ClientEnv = { ctx: core, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this.oracle };
+    const env: ClientEnv = { ctx: core, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this.oracle, gpiomonWatcher: this.gpiomonCheck };
     this._clients.connect(env);
     for (const spec of cfg.clients) this._clients.add(spec);
     this.shell = new Shell(this._shellPort());
@@ -198,6 +203,7 @@ export class Machine implements ActionBoard {
   /** Ends the run: the oracle judges what is old enough. Call once, after the last runUntil. */
   finish(): void {
     this.oracle.finish();
+    this.gpiomonCheck.finish();
   }
 
   private _processOne(): void {

@@ -59,6 +59,17 @@ export interface GpiomonListener {
   gpiomonReady?(line: number): void;
 }
 
+/**
+ * What the gpiomon check (check/gpiomon-check.ts) is told: when edge
+ * detection starts and stops on a line, and each event gpiomon reports
+ * (physical edge, timestamp taken by the primary handler).
+ */
+export interface GpiomonWatcher {
+  gpiomonArmed(line: number, trigger: number): void;
+  gpiomonDisarmed(line: number): void;
+  gpiomonReported(line: number, edge: 'rising' | 'falling', stampNs: number): void;
+}
+
 /** Shared wiring every client gets. */
 export interface ClientEnv {
   ctx: SimContext;
@@ -67,6 +78,8 @@ export interface ClientEnv {
   chip: VirtioGpioDriver;
   world: World;
   observer: ClientObserver;
+  /** The gpiomon check, when the machine has one. */
+  gpiomonWatcher?: GpiomonWatcher;
 }
 
 const ClientAction = { DeferredAck: 1, PollAgain: 2 } as const;
@@ -267,6 +280,7 @@ export class GpiomonReader extends Client {
       if (!this._requested[line]) continue;
       this._requested[line] = false;
       observer.unexpect(line);
+      this.env.gpiomonWatcher?.gpiomonDisarmed(line);
       // A request_irq still in flight is freed when it returns (irqOpDone); a live one now.
       if (irq.action[line]?.clientId === this.id) {
         this._irqIssued[line] = false;
@@ -306,6 +320,7 @@ export class GpiomonReader extends Client {
       this.env.gpiolib.usedAsIrq[line] = 1;
       this.env.gpiolib.irqEnabled[line] = 1;
       this.env.observer.expect(line, this.trigger);
+      this.env.gpiomonWatcher?.gpiomonArmed(line, this.trigger);
       this.listener?.gpiomonReady?.(line);
     } else if (op === 'free') {
       this.env.gpiolib.usedAsIrq[line] = 0;
@@ -334,6 +349,7 @@ export class GpiomonReader extends Client {
     const ev: GpiomonEvent = { t: this._stamp[line] as number, line, edge };
     if (this.events.length < GpiomonReader._MAX_EVENTS) this.events.push(ev);
     this.env.ctx.emit(TK.GpiomonEvent, line, edge === 'rising' ? 1 : 2, this.id, 0);
+    this.env.gpiomonWatcher?.gpiomonReported(line, edge, ev.t);
     this.listener?.gpiomonEvent(ev);
   }
 

@@ -22,6 +22,7 @@ import noIrqFeature from './no-irq-feature.json';
 import transportIntx from './transport-intx.json';
 import transportMsi from './transport-msi.json';
 import mockStorm from './mock-storm.json';
+import gpiomonShortPulse from './gpiomon-short-pulse.json';
 
 export interface LibraryEntry {
   /** Stable id: the CLI's `vgpio run <id>` and the app's library use it. */
@@ -49,6 +50,7 @@ export const LIBRARY: readonly LibraryEntry[] = [
   { id: 'transport-intx', scenario: transportIntx },
   { id: 'transport-msi', scenario: transportMsi },
   { id: 'mock-storm', scenario: mockStorm },
+  { id: 'gpiomon-short-pulse', scenario: gpiomonShortPulse },
 ];
 
 export const DEFAULT_SCENARIO_ID = 'calm-board';
