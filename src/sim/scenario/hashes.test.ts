@@ -27,6 +27,7 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'transport-intx': ['025d1f2fa3adf060', 877, 3335],
   'transport-msi': ['1d17d912932fe81f', 923, 3264],
   'mock-storm': ['f9e41347bbcd86a9', 353, 1674],
+  'gpiomon-short-pulse': ['67f977ca88c987b2', 52, 199],
 };
 
 
@@ -80,6 +81,6 @@ describe('pinned trace hashes', () => {
   });
 });
 
-const PINNED_VERBS: [string, number, number] = ['fb6b5f9195f29cd2', 1864, 9193];
+const PINNED_VERBS: [string, number, number] = ['a577171a1b9c0701', 1864, 9195];
 /** The last run's shell transcript. */
 const SHELL_OUT = { text: '' };
