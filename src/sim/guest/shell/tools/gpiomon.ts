@@ -2,13 +2,12 @@
  * gpiomon: its options, its arguments, and MonJob, which watches the lines
  * through a gpiomon reader and prints each edge event.
  */
-import { sanitizeForTerminal } from '../../line-editor';
 import type { GpiomonEvent, GpiomonListener, GpiomonReader } from '../../clients';
 import { EdgeFlags } from '../../gpiolib';
 import { eventTime, MAX_WAIT_NS, parsePeriodNs, parseUint, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { Job, type JobHost } from '../jobs';
-import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext } from './context';
+import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 const MAX_MON_LINES = 64;
 
@@ -55,11 +54,11 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         o.banner = true;
         break;
       case 'e':
-        if (it.arg !== 'rising' && it.arg !== 'falling' && it.arg !== 'both') return die(ctx, prog, `invalid edges: ${sanitizeForTerminal(it.arg)}`);
+        if (it.arg !== 'rising' && it.arg !== 'falling' && it.arg !== 'both') return die(ctx, prog, `invalid edges: ${visible(it.arg)}`);
         o.edges = it.arg;
         break;
       case 'E':
-        if (it.arg !== 'monotonic' && it.arg !== 'realtime' && it.arg !== 'hte') return die(ctx, prog, `invalid event clock: ${sanitizeForTerminal(it.arg)}`);
+        if (it.arg !== 'monotonic' && it.arg !== 'realtime' && it.arg !== 'hte') return die(ctx, prog, `invalid event clock: ${visible(it.arg)}`);
         o.clock = it.arg;
         break;
       case 'F':
@@ -67,7 +66,7 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         break;
       case 'i': {
         const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(it.arg)}`);
+        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.idleNs = p;
         break;
       }
@@ -79,13 +78,13 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         break;
       case 'n': {
         const n = parseUint(it.arg);
-        if (n < 0) return die(ctx, prog, `invalid number: '${sanitizeForTerminal(it.arg)}'`);
+        if (n < 0) return die(ctx, prog, `invalid number: '${visible(it.arg)}'`);
         o.eventsWanted = n;
         break;
       }
       case 'p': {
         const p = parsePeriodNs(it.arg);
-        if (p < 0) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(it.arg)}`);
+        if (p < 0) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         if (p > 0) return die(ctx, prog, 'debounce is not modelled by this simulator (Linux would debounce in software: gpio-virtio has no .set_config)');
         break;
       }
@@ -169,7 +168,7 @@ class MonJob extends Job implements GpiomonListener {
     if (this.syscallEnd()) return;
     const o = this._o;
     if (o.banner) {
-      const names = this._args.map((a) => `'${sanitizeForTerminal(a)}'`);
+      const names = this._args.map((a) => `'${visible(a)}'`);
       this.print(names.length > 1 ? `Monitoring lines ${names.slice(0, -1).map((n) => `${n}, `).join('')}and ${names[names.length - 1]}...\n` : `Monitoring line ${names[0]}...\n`);
     }
     // Edges on lines already set up waited in the kernel's event fifo; gpiomon reads them now.
@@ -210,7 +209,7 @@ class MonJob extends Job implements GpiomonListener {
 
   private _name(off: number): string | null {
     const n = this.host.port.gpiolib.lineName(off);
-    return n === '' ? null : sanitizeForTerminal(n);
+    return n === '' ? null : visible(n);
   }
 
   private _format(ev: GpiomonEvent, rising: boolean): string {

@@ -2,12 +2,11 @@
  * gpioset: its options, its line=value arguments, and SetJob, which sets the
  * lines as outputs and holds or toggles them.
  */
-import { sanitizeForTerminal } from '../../line-editor';
 import { GpioOp } from '../../gpiolib';
 import { MAX_WAIT_NS, parseLineValue, parsePeriodNs, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_SET, type Job, type JobHost } from '../jobs';
-import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext } from './context';
+import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 /** gpioset's options: the shared ones and its own. */
 export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
@@ -38,10 +37,10 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
           // gpiolib would emulate these by switching the line to input for one of the levels; not modelled.
           return die(ctx, prog, `drive '${it.arg}' is not modelled by this simulator (gpio-virtio has no .set_config; only push-pull is simulated)`);
         }
-        return die(ctx, prog, `invalid drive: ${sanitizeForTerminal(it.arg)}`);
+        return die(ctx, prog, `invalid drive: ${visible(it.arg)}`);
       case 'p': {
         const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(it.arg)}`);
+        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.holdNs = p;
         break;
       }
@@ -49,7 +48,7 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
         const periods: number[] = [];
         for (const part of it.arg.split(',')) {
           const p = parsePeriodNs(part);
-          if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(part)}`);
+          if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(part)}`);
           periods.push(p);
         }
         o.toggles = periods;
@@ -70,17 +69,17 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
     let val: string;
     if (lv[0] !== '"') {
       const eq = lv.indexOf('=');
-      if (eq < 0) return die(ctx, prog, `invalid line value: '${sanitizeForTerminal(lv)}'`);
+      if (eq < 0) return die(ctx, prog, `invalid line value: '${visible(lv)}'`);
       id = lv.slice(0, eq);
       val = lv.slice(eq + 1);
     } else {
       const q = lv.indexOf('"=', 1);
-      if (q < 0) return die(ctx, prog, `invalid line value: '${sanitizeForTerminal(lv)}'`);
+      if (q < 0) return die(ctx, prog, `invalid line value: '${visible(lv)}'`);
       id = lv.slice(1, q);
       val = lv.slice(q + 2);
     }
     const v = parseLineValue(val);
-    if (v < 0) return die(ctx, prog, `invalid line value: '${sanitizeForTerminal(val)}'`);
+    if (v < 0) return die(ctx, prog, `invalid line value: '${visible(val)}'`);
     ids.push(id);
     values.push(v);
   }
@@ -148,7 +147,7 @@ class SetJob extends LineHoldingJob {
   private _requested(): void {
     const o = this._o;
     if (o.banner) {
-      const names = this._ids.map((id) => `'${sanitizeForTerminal(id)}'`);
+      const names = this._ids.map((id) => `'${visible(id)}'`);
       this.print(names.length > 1 ? `Setting lines ${names.slice(0, -1).map((n) => `${n}, `).join('')}and ${names[names.length - 1]}...\n` : `Setting line ${names[0]}...\n`);
     }
     if (o.daemonize) this.host.daemonize(this);
