@@ -31,6 +31,10 @@ export interface LineFlags {
   /** Logical edges requested (EdgeFlags), for gpiomon lines. */
   edges: number;
   clock: string;
+  /** 'open-drain' / 'open-source' (gpioset --drive); absent for push-pull. */
+  drive?: string;
+  /** gpiomon --debounce-period, in microseconds (0 or absent: none). */
+  debounceUs?: number;
 }
 
 /** The shell's side of a job: output, end, timers, and the line flags table. */

@@ -80,12 +80,14 @@ function lineInfo(ctx: ToolContext, off: number, unquoted: boolean): string {
   const f = ctx.jobs.flags[off];
   let attrs = lib.isOut[off] ? 'output' : 'input';
   if (f?.activeLow) attrs += ' active-low';
+  if (f?.drive) attrs += ` drive=${f.drive}`;
   if (f?.bias) attrs += ` bias=${f.bias}`;
   const edges = f ? f.edges : (lib.edges[off] ?? 0);
   if (edges === EdgeFlags.Both) attrs += ' edges=both';
   else if (edges === EdgeFlags.Rising) attrs += ' edges=rising';
   else if (edges === EdgeFlags.Falling) attrs += ' edges=falling';
   if (f?.clock === 'realtime' || f?.clock === 'hte') attrs += ` event-clock=${f.clock}`;
+  if (f?.debounceUs) attrs += ` debounce-period=${debounceText(f.debounceUs)}`;
   const consumer = lib.consumer[off];
   // FLAG_REQUESTED or FLAG_USED_AS_IRQ make the line "used"; an irq-only user is labelled "interrupt".
   if (consumer !== null && consumer !== undefined) {
@@ -95,4 +97,11 @@ function lineInfo(ctx: ToolContext, off: number, unquoted: boolean): string {
     attrs += unquoted ? ' consumer=interrupt' : ' consumer="interrupt"';
   }
   return col + attrs;
+}
+
+/** print_debounce(): whole seconds or milliseconds when exact, else microseconds. */
+function debounceText(us: number): string {
+  if (us % 1_000_000 === 0) return `${us / 1_000_000}s`;
+  if (us % 1_000 === 0) return `${us / 1_000}ms`;
+  return `${us}us`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DIRECTION_NONE, DIRECTION_OUT, MSG_SET_DIRECTION, MSG_SET_VALUE } from '../../../gpio/constants';
+import { DIRECTION_IN, DIRECTION_NONE, DIRECTION_OUT, MSG_SET_DIRECTION, MSG_SET_VALUE } from '../../../gpio/constants';
 import { US, MS, ready, type, requests, req } from '../../../testing/shell';
 
 describe('gpioset', () => {
@@ -86,7 +86,7 @@ describe('gpioset', () => {
     expect(type(r, 'gpioset led')).toBe("gpioset led\ngpioset: invalid line value: 'led'\n$ ");
     expect(type(r, 'gpioset')).toBe('gpioset\ngpioset: at least one GPIO line value must be specified\n$ ');
     expect(type(r, 'gpioset -t 1ms,x led=1')).toBe('gpioset -t 1ms,x led=1\ngpioset: invalid period: x\n$ ');
-    expect(type(r, 'gpioset -d open-drain led=1')).toMatch(/^gpioset -d open-drain led=1\ngpioset: drive 'open-drain' is not modelled/);
+    expect(type(r, 'gpioset -d weak led=1')).toBe('gpioset -d weak led=1\ngpioset: invalid drive: weak\n$ ');
     expect(type(r, `gpioset '"led"=1' &`)).toMatch(/^gpioset '"led"=1' &\n\[1\] \d+\n\$ $/);
     expect(r.m.gpiolib.consumer[1]).toBe('gpioset');
   });
@@ -97,5 +97,31 @@ describe('gpioset', () => {
     expect(type(r, 'gpioset led=0')).toBe("gpioset led=0\ngpioset: unable to request lines on chip '/dev/gpiochip0': Device or resource busy\n$ ");
     expect(type(r, 'gpioset irqline=1')).toBe("gpioset irqline=1\ngpioset: unable to request lines on chip '/dev/gpiochip0': Device or resource busy\n$ ");
     expect(r.m.wire.level[1]).toBe(1);
+  });
+
+  test('--drive open-drain: gpiolib emulates it (no .set_config): 1 switches the line to input, 0 drives it low', () => {
+    const r = ready();
+    const from = r.m.trace.total;
+    r.shell.exec('gpioset -d open-drain -t 1ms,0 -c 0 1=0 &');
+    r.m.runUntil(r.m.now + 500 * US);
+    expect(r.m.wire.level[1]).toBe(0);
+    expect(type(r, 'gpioinfo led', 100 * US)).toBe('gpioinfo led\ngpiochip0 1\t"led"           \toutput drive=open-drain consumer="gpioset"\n$ ');
+    r.m.runUntil(r.m.now + 2 * MS);
+    // direction_output(0) = SET_VALUE 0 + SET_DIRECTION OUT; value 1 = SET_DIRECTION IN (the pull-down decides); release.
+    expect(requests(r.m, from)).toEqual([req(1, MSG_SET_VALUE, 0), req(1, MSG_SET_DIRECTION, DIRECTION_OUT), req(1, MSG_SET_DIRECTION, DIRECTION_IN), req(1, MSG_SET_DIRECTION, DIRECTION_NONE)]);
+    expect(r.m.gpiolib.drive[1]).toBe(0);
+  });
+
+  test('--drive open-source: 1 drives the line high, 0 switches it to input; gpioinfo still says output', () => {
+    const r = ready();
+    const from = r.m.trace.total;
+    r.shell.exec('gpioset -d open-source -t 1ms,0 -c 0 1=1 &');
+    r.m.runUntil(r.m.now + 500 * US);
+    expect(r.m.wire.level[1]).toBe(1);
+    r.m.runUntil(r.m.now + 700 * US); // toggled to 0: the line is released to its pull-down
+    expect(r.m.wire.level[1]).toBe(0);
+    expect(r.m.gpiolib.isOut[1]).toBe(1);
+    r.m.runUntil(r.m.now + 2 * MS);
+    expect(requests(r.m, from)).toEqual([req(1, MSG_SET_VALUE, 1), req(1, MSG_SET_DIRECTION, DIRECTION_OUT), req(1, MSG_SET_DIRECTION, DIRECTION_IN), req(1, MSG_SET_DIRECTION, DIRECTION_NONE)]);
   });
 });

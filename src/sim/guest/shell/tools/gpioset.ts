@@ -2,7 +2,7 @@
  * gpioset: its options, its line=value arguments, and SetJob, which sets the
  * lines as outputs and holds or toggles them.
  */
-import { GpioOp } from '../../gpiolib';
+import { Drive, GpioOp } from '../../gpiolib';
 import { MAX_WAIT_NS, parseLineValue, parsePeriodNs, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_SET, type Job, type JobHost } from '../jobs';
@@ -20,7 +20,7 @@ export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
 /** gpioset [OPTIONS] <line=value>...: an exit status, or the job that carries on. */
 export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number | Job {
   const { items, optind } = getopt(prog, argv, OPTIONS);
-  const o: SetOptions = { activeLow: false, unquoted: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [] };
+  const o: SetOptions = { activeLow: false, unquoted: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [], drive: Drive.PushPull };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
   for (const it of items) {
     if ('error' in it) return usageError(ctx, prog, it.error);
@@ -32,12 +32,10 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
         o.banner = true;
         break;
       case 'd':
-        if (it.arg === 'push-pull') break;
-        if (it.arg === 'open-drain' || it.arg === 'open-source') {
-          // gpiolib would emulate these by switching the line to input for one of the levels; not modelled.
-          return die(ctx, prog, `drive '${it.arg}' is not modelled by this simulator (gpio-virtio has no .set_config; only push-pull is simulated)`);
-        }
-        return die(ctx, prog, `invalid drive: ${visible(it.arg)}`);
+        // gpio-virtio has no .set_config: gpiolib emulates open-drain / open-source (see Gpiolib.call).
+        if (it.arg !== 'push-pull' && it.arg !== 'open-drain' && it.arg !== 'open-source') return die(ctx, prog, `invalid drive: ${visible(it.arg)}`);
+        o.drive = it.arg === 'push-pull' ? Drive.PushPull : it.arg === 'open-drain' ? Drive.OpenDrain : Drive.OpenSource;
+        break;
       case 'p': {
         const p = parsePeriodNs(it.arg);
         if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
@@ -94,6 +92,8 @@ interface SetOptions extends RequestCommon {
   holdNs: number;
   /** Toggle periods (ns), empty when not toggling. */
   toggles: number[];
+  /** Drive (Drive codes). */
+  drive: number;
 }
 
 /**
@@ -135,7 +135,9 @@ class SetJob extends LineHoldingJob {
       const r = gpiolib.request(off, this._o.consumer);
       if (r < 0) return this.die(`unable to request lines on chip '${CHIP_PATH}': ${strerror(r)}`);
       this.held.push(off);
-      this.host.flags[off] = { activeLow: this._o.activeLow, bias: this._o.bias, edges: 0, clock: '' };
+      const drive = this._o.drive === Drive.OpenDrain ? 'open-drain' : this._o.drive === Drive.OpenSource ? 'open-source' : undefined;
+      this.host.flags[off] = { activeLow: this._o.activeLow, bias: this._o.bias, edges: 0, clock: '', ...(drive ? { drive } : {}) };
+      gpiolib.drive[off] = this._o.drive;
       const k = this._i++;
       gpiolib.call(off, GpioOp.DirectionOutput, this._phys(k), this, TAG_DIR);
       return;
