@@ -333,8 +333,8 @@ export class Machine implements ActionBoard {
   // ---- bring-up -------------------------------------------------------------------
 
   /** Adds a gpiomon reader at run time (as the shell's gpiomon does); the caller starts it. */
-  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon'): GpiomonReader {
-    return this._clients.addGpiomon(lines, edges, name);
+  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', debounceNs = 0): GpiomonReader {
+    return this._clients.addGpiomon(lines, edges, name, debounceNs);
   }
 
   /** The guest registered the chip (gpiochip_add_data), or its probe failed. */
@@ -370,7 +370,7 @@ export class Machine implements ActionBoard {
       consumerOn: (line) => this._clients.consumerOn(line),
       registered: () => this._chipReady,
       ready: () => this._chipReady || this.chip.probeError !== 0,
-      addGpiomon: (lines, edges, name) => this.addGpiomon(lines, edges, name),
+      addGpiomon: (lines, edges, name, debounceNs) => this.addGpiomon(lines, edges, name, debounceNs),
       act: (action) => this.apply(action, ActionOrigin.Shell),
       setTimer: (ns, id) => core.after(ns, EV.Shell, id, 0, 0),
       traceCommand: (n) => void core.emit(TK.ShellCommand, -1, n, 0, 0),

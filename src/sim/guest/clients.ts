@@ -9,10 +9,14 @@ import { TK } from '../trace/kinds';
 import { EdgeFlags, GpioOp, type GpioRequester, type Gpiolib } from './gpiolib';
 import type { IrqClients, IrqCore, IrqOp } from './irq-core';
 import type { VirtioGpioDriver } from './gpio-driver';
+import { DEBOUNCE_ACTION_BASE, SoftwareDebounce } from './sw-debounce';
 import { ENODEV, ENXIO } from './warnings';
 
 /** gpioDone tag of the direction_input a no-interrupt chip gets before the request fails. */
 const NO_IRQ_TAG = -(1 << 30);
+/** gpioDone tags of the software debounce's reads (+ line): the level at request time, the work's read. */
+const DEBOUNCE_INIT_TAG = 1 << 20;
+const DEBOUNCE_WORK_TAG = 2 << 20;
 
 /** Scenario-level description of a client driver. */
 export type ClientSpec =
@@ -33,7 +37,7 @@ export type ClientSpec =
       ackDelayNs: number;
       startNs: number;
     }
-  | { kind: 'gpiomon'; lines: number[]; edges: 'rising' | 'falling' | 'both'; name: string; startNs: number }
+  | { kind: 'gpiomon'; lines: number[]; edges: 'rising' | 'falling' | 'both'; name: string; startNs: number; debounceNs?: number }
   | { kind: 'poller'; line: number; name: string; intervalNs: number; startNs: number }
   | { kind: 'output'; line: number; name: string; initial: 0 | 1; startNs: number };
 
@@ -235,10 +239,13 @@ export class GpiomonReader extends Client {
   /** request_irq issued for the line (it may still be waiting for the bus lock). */
   private readonly _irqIssued: boolean[];
   active = false;
+  /** Software debounce (gpiomon --debounce-period), or null. */
+  readonly debounce: SoftwareDebounce | null;
   private static readonly _MAX_EVENTS = 10_000;
 
-  constructor(id: number, env: ClientEnv, lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', startNs = 0) {
+  constructor(id: number, env: ClientEnv, lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', startNs = 0, debounceNs = 0) {
     super(id, env);
+    this.debounce = debounceNs > 0 ? new SoftwareDebounce(env.ctx, debounceNs, env.chip.ngpio) : null;
     this.startNs = startNs;
     this.lines = lines;
     this.edges = edges;
@@ -296,9 +303,30 @@ export class GpiomonReader extends Client {
       if (this.active) this._error(result < 0 ? result : ENXIO, 'unable to request lines');
       return;
     }
+    if (tag >= DEBOUNCE_WORK_TAG) {
+      const line = tag - DEBOUNCE_WORK_TAG;
+      const edge = this.active && result >= 0 ? this.debounce!.settle(line, result) : null;
+      if (edge !== null && (this.edges === 'both' || this.edges === edge)) {
+        this._stamp[line] = this.env.ctx.now; // debounce_work_func takes the timestamp when it reports
+        this._report(line, edge);
+      }
+      return;
+    }
+    if (tag >= DEBOUNCE_INIT_TAG) {
+      const line = tag - DEBOUNCE_INIT_TAG;
+      if (!this.active) return;
+      if (result < 0) return this._error(result, 'unable to request lines');
+      this.debounce!.level[line] = result;
+      this._irqIssued[line] = true;
+      // Both edges, a plain handler: it only restarts the debounce work.
+      this.env.irq.requestIrq(line, IRQ_TYPE_EDGE_BOTH, { clientId: this.id, threaded: false }, this.id);
+      return;
+    }
     if (tag >= 0) {
       if (!this.active) return; // Stopped while the line was being set up.
       if (result < 0) return this._error(result, 'unable to request lines');
+      // debounce_setup(): with software debounce, read the level the first edge will be compared with.
+      if (this.debounce) return this.env.gpiolib.call(tag, GpioOp.Get, 0, this, DEBOUNCE_INIT_TAG + tag);
       this._irqIssued[tag] = true;
       this.env.irq.requestIrq(tag, this.trigger, { clientId: this.id, threaded: true }, this.id);
       return;
@@ -319,7 +347,7 @@ export class GpiomonReader extends Client {
       }
       this.env.gpiolib.usedAsIrq[line] = 1;
       this.env.gpiolib.irqEnabled[line] = 1;
-      this.env.observer.expect(line, this.trigger);
+      this.env.observer.expect(line, this.debounce ? IRQ_TYPE_EDGE_BOTH : this.trigger);
       this.env.gpiomonWatcher?.gpiomonArmed(line, this.trigger);
       this.listener?.gpiomonReady?.(line);
     } else if (op === 'free') {
@@ -330,9 +358,21 @@ export class GpiomonReader extends Client {
   }
 
   override primary(line: number): number {
+    if (this.debounce) {
+      this.debounce.kick(line, this.id);
+      return 0;
+    }
     // edge_irq_handler: the event timestamp is taken here, when the eventq buffer is processed.
     this._stamp[line] = this.env.ctx.now;
     return 0;
+  }
+
+  override timer(action: number, gen: number): void {
+    const line = action - DEBOUNCE_ACTION_BASE;
+    // debounce_work_func: the period passed with no further edge; read the line.
+    if (this.debounce && this.active && line >= 0 && this.debounce.current(line, gen)) {
+      this.env.gpiolib.call(line, GpioOp.Get, 0, this, DEBOUNCE_WORK_TAG + line);
+    }
   }
 
   override thread(line: number): number {
@@ -456,7 +496,7 @@ export class ClientSet implements IrqClients {
         c = new IrqConsumer(id, env, spec);
         break;
       case 'gpiomon':
-        c = new GpiomonReader(id, env, spec.lines, spec.edges, spec.name, spec.startNs);
+        c = new GpiomonReader(id, env, spec.lines, spec.edges, spec.name, spec.startNs, spec.debounceNs ?? 0);
         break;
       case 'poller':
         c = new Poller(id, env, spec);
@@ -470,8 +510,8 @@ export class ClientSet implements IrqClients {
   }
 
   /** A gpiomon reader added at run time (the shell's gpiomon); the caller starts it. */
-  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon'): GpiomonReader {
-    return this.add({ kind: 'gpiomon', lines, edges, name, startNs: 0 }) as GpiomonReader;
+  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', debounceNs = 0): GpiomonReader {
+    return this.add({ kind: 'gpiomon', lines, edges, name, startNs: 0, debounceNs }) as GpiomonReader;
   }
 
   /** The irq-consumer client of a line, or -1. */

@@ -42,6 +42,7 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
     clock: '',
     idleNs: -1,
     chipId: null,
+    debounceNs: 0,
   };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
   for (const it of items) {
@@ -84,8 +85,9 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
       }
       case 'p': {
         const p = parsePeriodNs(it.arg);
-        if (p < 0) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
-        if (p > 0) return die(ctx, prog, 'debounce is not modelled by this simulator (Linux would debounce in software: gpio-virtio has no .set_config)');
+        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
+        // gpio-virtio has no .set_config: gpiolib-cdev debounces in software (guest/sw-debounce.ts).
+        o.debounceNs = p;
         break;
       }
       case 'q':
@@ -118,6 +120,7 @@ interface MonOptions extends RequestCommon {
   clock: string;
   idleNs: number;
   chipId: string | null;
+  debounceNs: number;
 }
 
 /**
@@ -148,7 +151,7 @@ class MonJob extends Job implements GpiomonListener {
   start(): void {
     const o = this._o;
     const phys = o.activeLow && o.edges !== 'both' ? (o.edges === 'rising' ? 'falling' : 'rising') : o.edges;
-    const reader = this.host.port.addGpiomon(this._offsets, phys, o.consumer);
+    const reader = this.host.port.addGpiomon(this._offsets, phys, o.consumer, o.debounceNs);
     this._reader = reader;
     reader.listener = this;
     // GPIO_V2_GET_LINE_IOCTL with edge detection: direction_input and request_irq per line, each a
@@ -158,7 +161,7 @@ class MonJob extends Job implements GpiomonListener {
     reader.start();
     if (this.done) return; // the request failed at once (busy line, no F_IRQ)
     const edges = o.edges === 'rising' ? EdgeFlags.Rising : o.edges === 'falling' ? EdgeFlags.Falling : EdgeFlags.Both;
-    for (const off of this._offsets) this.host.flags[off] = { activeLow: o.activeLow, bias: o.bias, edges, clock: o.clock };
+    for (const off of this._offsets) this.host.flags[off] = { activeLow: o.activeLow, bias: o.bias, edges, clock: o.clock, debounceUs: Math.floor(o.debounceNs / 1000) };
     this._flagged = true;
   }
 
