@@ -27,7 +27,7 @@ libgpiod tools (add --help to any of them; lines by name, or by offset with -c g
   gpiodetect [chip]...                   list GPIO chips
   gpioinfo [-c chip] [line]...           directions, edges and consumers (from gpiolib, no device traffic)
   gpioget [-a] [-c chip] <line>...       read lines (requested as inputs unless -a)
-  gpioset [-z] [-t period[,period]...] [-c chip] <line=value>...
+  gpioset [-z] [-i] [-t period[,period]...] [-c chip] <line=value>...
                                          drive outputs and hold them until Ctrl-C (-z: in the background)
   gpiomon [-e edges] [-n N] [-F format] [-c chip] <line>...
                                          print edge events until Ctrl-C or N events
@@ -121,8 +121,9 @@ Options:
       --by-name\t\ttake lines as names even when they look like offsets
   -c, --chip <chip>\tonly this chip
   -C, --consumer <name>\tconsumer label (default 'gpioset')
-  -d, --drive <drive>\tpush-pull (open-drain and open-source are not simulated)
+  -d, --drive <drive>\tpush-pull, open-drain or open-source (emulated by gpiolib: virtio-gpio has no drive control)
   -h, --help\t\tthis help
+  -i, --interactive\tset the lines, then read commands at a 'gpioset> ' prompt (type 'help' there)
   -l, --active-low\tthe lines are active low
   -p, --hold-period <period>
 \t\t\thold the values at least this long
@@ -156,6 +157,8 @@ Options:
   -l, --active-low\tthe lines are active low (rising and falling swap)
       --localtime\tprint timestamps as dates (local time is UTC here)
   -n, --num-events <num>\texit after this many events
+  -p, --debounce-period <period>
+\t\t\tdebounce the lines (in software by gpiolib: virtio-gpio has no debounce)
   -q, --quiet\t\tprint nothing
   -s, --strict\t\tfail if a line name is not unique
       --unquoted\tdo not quote line names
