@@ -16,6 +16,7 @@ import { gpiodetect } from './tools/gpiodetect';
 import { gpioget } from './tools/gpioget';
 import { gpioinfo } from './tools/gpioinfo';
 import { gpiomon } from './tools/gpiomon';
+import { gpionotify } from './tools/gpionotify';
 import { gpioset } from './tools/gpioset';
 import { ACTION_VERBS, Verbs } from './verbs';
 
@@ -39,6 +40,7 @@ const TOOLS: ReadonlyMap<string, ToolMain> = new Map([
   ['gpioget', gpioget],
   ['gpioset', gpioset],
   ['gpiomon', gpiomon],
+  ['gpionotify', gpionotify],
 ]);
 /** Simulator verbs and shell builtins that still work while a foreground job runs. */
 const ALWAYS = new Set(['help', 'clear', 'jobs', 'kill', 'echo', 'time', 'levels', ...ACTION_VERBS, 'run']);

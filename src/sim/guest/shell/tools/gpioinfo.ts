@@ -69,7 +69,6 @@ export function gpioinfo(ctx: ToolContext, prog: string, argv: string[]): number
 
 /** The name column and attributes of one line, as print_line_info() lays them out. */
 function lineInfo(ctx: ToolContext, off: number, unquoted: boolean): string {
-  const lib = ctx.port.gpiolib;
   const raw = lineName(ctx, off);
   const name = raw === null ? null : visible(raw);
   let col: string;
@@ -77,6 +76,12 @@ function lineInfo(ctx: ToolContext, off: number, unquoted: boolean): string {
   else if (unquoted) col = name.padEnd(16) + '\t';
   else if (name.length <= 14) col = `"${name}"`.padEnd(16) + '\t';
   else col = `"${name}"\t`;
+  return col + lineAttributes(ctx, off, unquoted);
+}
+
+/** print_line_attributes(): direction, flags and consumer (also gpionotify's %a). */
+export function lineAttributes(ctx: ToolContext, off: number, unquoted: boolean): string {
+  const lib = ctx.port.gpiolib;
   const f = ctx.jobs.flags[off];
   let attrs = lib.isOut[off] ? 'output' : 'input';
   if (f?.activeLow) attrs += ' active-low';
@@ -96,7 +101,7 @@ function lineInfo(ctx: ToolContext, off: number, unquoted: boolean): string {
   } else if (lib.usedAsIrq[off]) {
     attrs += unquoted ? ' consumer=interrupt' : ' consumer="interrupt"';
   }
-  return col + attrs;
+  return attrs;
 }
 
 /** print_debounce(): whole seconds or milliseconds when exact, else microseconds. */
