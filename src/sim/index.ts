@@ -89,6 +89,8 @@ export {
   EVENT_CAUSE,
   LevelCause,
   LEVEL_CAUSE,
+  GpiomonMismatch,
+  GPIOMON_MISMATCH,
 } from './trace/kinds';
 export type { TraceCategory } from './trace/kinds';
 export { RULES } from './check/rules';

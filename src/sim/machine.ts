@@ -1,4 +1,5 @@
 import { ACTION_KINDS, ActionOrigin, checkAction, type Action, type ActionBoard, type ActionError, type TimedAction } from './actions';
+import { GpiomonCheck } from './check/gpiomon-check';
 import { Monitors } from './check/monitors';
 import { Oracle } from './check/oracle';
 import { EventqPipeline } from './check/pipeline';
@@ -97,6 +98,8 @@ export class Machine implements ActionBoard {
   private readonly _clients = new ClientSet();
   readonly clients: readonly Client[] = this._clients.list;
   readonly oracle: Oracle;
+  /** Compares what gpiomon reports with the waveform (wrong direction, missed, phantom). */
+  readonly gpiomonCheck: GpiomonCheck;
   /** Where each line's interrupt is on its way through the stack (for the oracle and the report). */
   readonly pipeline: EventqPipeline;
   readonly monitors: Monitors;
@@ -149,6 +152,8 @@ export class Machine implements ActionBoard {
     // The device senses first (it acts on the edge), then the oracle judges it.
     this.wire.listen(this.device);
     this.wire.listen(this.oracle);
+    this.gpiomonCheck = new GpiomonCheck(core, n, cfg.settleNs, this.wire.level);
+    this.wire.listen(this.gpiomonCheck);
 
     this.irq = new IrqCore(core, this.chip, this._clients, this.oracle, cfg.irqFlow, n);
     this.gpiolib = new Gpiolib(core, this.chip);
@@ -157,7 +162,7 @@ export class Machine implements ActionBoard {
     this.monitors = new Monitors(core, this.device);
     this.device.obs = this.monitors;
 
-    const env: ClientEnv = { ctx: core, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this.oracle };
+    const env: ClientEnv = { ctx: core, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this.oracle, gpiomonWatcher: this.gpiomonCheck };
     this._clients.connect(env);
     for (const spec of cfg.clients) this._clients.add(spec);
     this.shell = new Shell(this._shellPort());
@@ -236,6 +241,7 @@ export class Machine implements ActionBoard {
   /** Ends the run: the oracle judges what is old enough. Call once, after the last runUntil. */
   finish(): void {
     this.oracle.finish();
+    this.gpiomonCheck.finish();
   }
 
   private _processOne(): void {
@@ -364,8 +370,8 @@ export class Machine implements ActionBoard {
   // ---- bring-up -------------------------------------------------------------------
 
   /** Adds a gpiomon reader at run time (as the shell's gpiomon does); the caller starts it. */
-  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon'): GpiomonReader {
-    return this._clients.addGpiomon(lines, edges, name);
+  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', debounceNs = 0): GpiomonReader {
+    return this._clients.addGpiomon(lines, edges, name, debounceNs);
   }
 
   /** The guest registered the chip (gpiochip_add_data), or its probe failed. */
@@ -401,7 +407,7 @@ export class Machine implements ActionBoard {
       consumerOn: (line) => this._clients.consumerOn(line),
       registered: () => this._chipReady,
       ready: () => this._chipReady || this.chip.probeError !== 0,
-      addGpiomon: (lines, edges, name) => this.addGpiomon(lines, edges, name),
+      addGpiomon: (lines, edges, name, debounceNs) => this.addGpiomon(lines, edges, name, debounceNs),
       act: (action) => this.apply(action, ActionOrigin.Shell),
       setTimer: (ns, id) => core.after(ns, EV.Shell, id, 0, 0),
       traceCommand: (n) => void core.emit(TK.ShellCommand, -1, n, 0, 0),

@@ -31,6 +31,10 @@ export interface LineCounts {
   deviceDelivered: number;
   deviceCoalesced: number;
   deviceMasked: number;
+  /** gpiomon reports judged against the waveform (check/gpiomon-check.ts). */
+  gpiomonWrongDirection: number;
+  gpiomonMissed: number;
+  gpiomonPhantom: number;
 }
 
 export const LINE_COUNT_KEYS = [
@@ -43,15 +47,19 @@ export const LINE_COUNT_KEYS = [
   'deviceDelivered',
   'deviceCoalesced',
   'deviceMasked',
+  'gpiomonWrongDirection',
+  'gpiomonMissed',
+  'gpiomonPhantom',
 ] as const satisfies readonly (keyof LineCounts)[];
 
 export function zeroCounts(): LineCounts {
-  return { delivered: 0, coalesced: 0, spurious: 0, lost: 0, handlerCalls: 0, invalid: 0, deviceDelivered: 0, deviceCoalesced: 0, deviceMasked: 0 };
+  return { delivered: 0, coalesced: 0, spurious: 0, lost: 0, handlerCalls: 0, invalid: 0, deviceDelivered: 0, deviceCoalesced: 0, deviceMasked: 0, gpiomonWrongDirection: 0, gpiomonMissed: 0, gpiomonPhantom: 0 };
 }
 
 export function lineCounts(m: Machine, line: number): LineCounts {
   const o = m.oracle.lines[line]!;
   const dev = m.device;
+  const g = m.gpiomonCheck.lines[line]!;
   return {
     delivered: o.delivered,
     coalesced: o.coalesced,
@@ -62,6 +70,9 @@ export function lineCounts(m: Machine, line: number): LineCounts {
     deviceDelivered: dev.evDelivered[line] as number,
     deviceCoalesced: dev.evCoalesced[line] as number,
     deviceMasked: dev.evMasked[line] as number,
+    gpiomonWrongDirection: g.wrongDirection,
+    gpiomonMissed: g.missed,
+    gpiomonPhantom: g.phantom,
   };
 }
 

@@ -4,7 +4,7 @@ import { DIRECTION_NAMES, IRQ_STATUSES, IRQ_TYPE_NAMES, MSG_NAMES, STATUSES } fr
 import { MALFORMED_TEXT } from '../gpio/device';
 import { CALLBACK_NAMES, flagNames } from '../guest/gpio-driver';
 import { WARNING_TEXT } from '../guest/warnings';
-import { DELIVERY_NAMES, EventCause, LevelCause, ORACLE_NAMES, OracleLabel, SINK_NAMES, TK, categoryOf, KIND_NAMES } from '../trace/kinds';
+import { DELIVERY_NAMES, EventCause, GPIOMON_MISMATCH, GpiomonMismatch, LevelCause, ORACLE_NAMES, OracleLabel, SINK_NAMES, TK, categoryOf, KIND_NAMES } from '../trace/kinds';
 import type { TraceEvent } from '../trace/trace';
 import { RING_FAULT_TEXT } from '../virtio/device-queue';
 import { describeStatus } from '../virtio/device-status';
@@ -137,6 +137,13 @@ export function describeEvent(e: TraceEvent): string {
     case TK.Violation: {
       const r = RULES[a];
       return r ? `${c ? 'VIOLATION' : 'advisory'} ${r.id} (virtio 1.2 ${r.section}): ${r.text}` : `violation ${a}`;
+    }
+    case TK.GpiomonMismatch: {
+      const edge = (x: number): string => (x === 1 ? 'rising' : x === 2 ? 'falling' : 'none');
+      if (a === GpiomonMismatch.WrongDirection) return `gpiomon check: gpio ${e.line} reported ${edge(b)} for a ${edge(c)} edge (WRONG-DIRECTION)`;
+      if (a === GpiomonMismatch.Missed) return `gpiomon check: ${edge(c)} edge on gpio ${e.line} never reported (MISSED)`;
+      if (a === GpiomonMismatch.Phantom) return `gpiomon check: gpio ${e.line} reported ${edge(b)} with no edge before it (PHANTOM)`;
+      return `gpiomon check: gpio ${e.line} ${GPIOMON_MISMATCH.name(a) ?? a}`;
     }
     case TK.Step:
       return `step ${a >= 0 ? a : '(live)'}: ${ACTION_KINDS.name(b) ?? b}`;

@@ -9,7 +9,14 @@ import { TK } from '../trace/kinds';
 import { EdgeFlags, GpioOp, type GpioRequester, type Gpiolib } from './gpiolib';
 import type { IrqClients, IrqCore, IrqOp } from './irq-core';
 import type { VirtioGpioDriver } from './gpio-driver';
-import { ENODEV } from './warnings';
+import { DEBOUNCE_ACTION_BASE, SoftwareDebounce } from './sw-debounce';
+import { ENODEV, ENXIO } from './warnings';
+
+/** gpioDone tag of the direction_input a no-interrupt chip gets before the request fails. */
+const NO_IRQ_TAG = -(1 << 30);
+/** gpioDone tags of the software debounce's reads (+ line): the level at request time, the work's read. */
+const DEBOUNCE_INIT_TAG = 1 << 20;
+const DEBOUNCE_WORK_TAG = 2 << 20;
 
 /** Scenario-level description of a client driver. */
 export type ClientSpec =
@@ -30,7 +37,7 @@ export type ClientSpec =
       ackDelayNs: number;
       startNs: number;
     }
-  | { kind: 'gpiomon'; lines: number[]; edges: 'rising' | 'falling' | 'both'; name: string; startNs: number }
+  | { kind: 'gpiomon'; lines: number[]; edges: 'rising' | 'falling' | 'both'; name: string; startNs: number; debounceNs?: number }
   | { kind: 'poller'; line: number; name: string; intervalNs: number; startNs: number }
   | { kind: 'output'; line: number; name: string; initial: 0 | 1; startNs: number };
 
@@ -56,6 +63,17 @@ export interface GpiomonListener {
   gpiomonReady?(line: number): void;
 }
 
+/**
+ * What the gpiomon check (check/gpiomon-check.ts) is told: when edge
+ * detection starts and stops on a line, and each event gpiomon reports
+ * (physical edge, timestamp taken by the primary handler).
+ */
+export interface GpiomonWatcher {
+  gpiomonArmed(line: number, trigger: number): void;
+  gpiomonDisarmed(line: number): void;
+  gpiomonReported(line: number, edge: 'rising' | 'falling', stampNs: number): void;
+}
+
 /** Shared wiring every client gets. */
 export interface ClientEnv {
   ctx: SimContext;
@@ -64,6 +82,8 @@ export interface ClientEnv {
   chip: VirtioGpioDriver;
   world: World;
   observer: ClientObserver;
+  /** The gpiomon check, when the machine has one. */
+  gpiomonWatcher?: GpiomonWatcher;
 }
 
 const ClientAction = { DeferredAck: 1, PollAgain: 2 } as const;
@@ -219,10 +239,13 @@ export class GpiomonReader extends Client {
   /** request_irq issued for the line (it may still be waiting for the bus lock). */
   private readonly _irqIssued: boolean[];
   active = false;
+  /** Software debounce (gpiomon --debounce-period), or null. */
+  readonly debounce: SoftwareDebounce | null;
   private static readonly _MAX_EVENTS = 10_000;
 
-  constructor(id: number, env: ClientEnv, lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', startNs = 0) {
+  constructor(id: number, env: ClientEnv, lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', startNs = 0, debounceNs = 0) {
     super(id, env);
+    this.debounce = debounceNs > 0 ? new SoftwareDebounce(env.ctx, debounceNs, env.chip.ngpio) : null;
     this.startNs = startNs;
     this.lines = lines;
     this.edges = edges;
@@ -243,8 +266,13 @@ export class GpiomonReader extends Client {
       if (r < 0) return this._error(r, 'unable to request lines');
       this._requested[line] = true;
     }
-    if (!chip.hasIrq) return this._error(ENODEV, 'error waiting for events');
     this.active = true;
+    if (!chip.hasIrq) {
+      // linereq_create(): the first line is switched to input, then edge_detector_setup() finds no
+      // interrupt (gpiod_to_irq fails) and the request ioctl fails with ENXIO; the lines are freed.
+      gpiolib.call(this.lines[0] as number, GpioOp.DirectionInput, 0, this, NO_IRQ_TAG);
+      return;
+    }
     for (const line of this.lines) {
       gpiolib.edges[line] = this.edges === 'rising' ? EdgeFlags.Rising : this.edges === 'falling' ? EdgeFlags.Falling : EdgeFlags.Both;
       gpiolib.call(line, GpioOp.DirectionInput, 0, this, line);
@@ -259,6 +287,7 @@ export class GpiomonReader extends Client {
       if (!this._requested[line]) continue;
       this._requested[line] = false;
       observer.unexpect(line);
+      this.env.gpiomonWatcher?.gpiomonDisarmed(line);
       // A request_irq still in flight is freed when it returns (irqOpDone); a live one now.
       if (irq.action[line]?.clientId === this.id) {
         this._irqIssued[line] = false;
@@ -270,9 +299,34 @@ export class GpiomonReader extends Client {
 
   override gpioDone(tag: number, result: number): void {
     // tag >= 0: direction_input for line `tag`; tag < 0: the thread's GET_VALUE for line ~tag.
+    if (tag === NO_IRQ_TAG) {
+      if (this.active) this._error(result < 0 ? result : ENXIO, 'unable to request lines');
+      return;
+    }
+    if (tag >= DEBOUNCE_WORK_TAG) {
+      const line = tag - DEBOUNCE_WORK_TAG;
+      const edge = this.active && result >= 0 ? this.debounce!.settle(line, result) : null;
+      if (edge !== null && (this.edges === 'both' || this.edges === edge)) {
+        this._stamp[line] = this.env.ctx.now; // debounce_work_func takes the timestamp when it reports
+        this._report(line, edge);
+      }
+      return;
+    }
+    if (tag >= DEBOUNCE_INIT_TAG) {
+      const line = tag - DEBOUNCE_INIT_TAG;
+      if (!this.active) return;
+      if (result < 0) return this._error(result, 'unable to request lines');
+      this.debounce!.level[line] = result;
+      this._irqIssued[line] = true;
+      // Both edges, a plain handler: it only restarts the debounce work.
+      this.env.irq.requestIrq(line, IRQ_TYPE_EDGE_BOTH, { clientId: this.id, threaded: false }, this.id);
+      return;
+    }
     if (tag >= 0) {
       if (!this.active) return; // Stopped while the line was being set up.
       if (result < 0) return this._error(result, 'unable to request lines');
+      // debounce_setup(): with software debounce, read the level the first edge will be compared with.
+      if (this.debounce) return this.env.gpiolib.call(tag, GpioOp.Get, 0, this, DEBOUNCE_INIT_TAG + tag);
       this._irqIssued[tag] = true;
       this.env.irq.requestIrq(tag, this.trigger, { clientId: this.id, threaded: true }, this.id);
       return;
@@ -293,7 +347,8 @@ export class GpiomonReader extends Client {
       }
       this.env.gpiolib.usedAsIrq[line] = 1;
       this.env.gpiolib.irqEnabled[line] = 1;
-      this.env.observer.expect(line, this.trigger);
+      this.env.observer.expect(line, this.debounce ? IRQ_TYPE_EDGE_BOTH : this.trigger);
+      this.env.gpiomonWatcher?.gpiomonArmed(line, this.trigger);
       this.listener?.gpiomonReady?.(line);
     } else if (op === 'free') {
       this.env.gpiolib.usedAsIrq[line] = 0;
@@ -303,9 +358,21 @@ export class GpiomonReader extends Client {
   }
 
   override primary(line: number): number {
+    if (this.debounce) {
+      this.debounce.kick(line, this.id);
+      return 0;
+    }
     // edge_irq_handler: the event timestamp is taken here, when the eventq buffer is processed.
     this._stamp[line] = this.env.ctx.now;
     return 0;
+  }
+
+  override timer(action: number, gen: number): void {
+    const line = action - DEBOUNCE_ACTION_BASE;
+    // debounce_work_func: the period passed with no further edge; read the line.
+    if (this.debounce && this.active && line >= 0 && this.debounce.current(line, gen)) {
+      this.env.gpiolib.call(line, GpioOp.Get, 0, this, DEBOUNCE_WORK_TAG + line);
+    }
   }
 
   override thread(line: number): number {
@@ -322,6 +389,7 @@ export class GpiomonReader extends Client {
     const ev: GpiomonEvent = { t: this._stamp[line] as number, line, edge };
     if (this.events.length < GpiomonReader._MAX_EVENTS) this.events.push(ev);
     this.env.ctx.emit(TK.GpiomonEvent, line, edge === 'rising' ? 1 : 2, this.id, 0);
+    this.env.gpiomonWatcher?.gpiomonReported(line, edge, ev.t);
     this.listener?.gpiomonEvent(ev);
   }
 
@@ -428,7 +496,7 @@ export class ClientSet implements IrqClients {
         c = new IrqConsumer(id, env, spec);
         break;
       case 'gpiomon':
-        c = new GpiomonReader(id, env, spec.lines, spec.edges, spec.name, spec.startNs);
+        c = new GpiomonReader(id, env, spec.lines, spec.edges, spec.name, spec.startNs, spec.debounceNs ?? 0);
         break;
       case 'poller':
         c = new Poller(id, env, spec);
@@ -442,8 +510,8 @@ export class ClientSet implements IrqClients {
   }
 
   /** A gpiomon reader added at run time (the shell's gpiomon); the caller starts it. */
-  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon'): GpiomonReader {
-    return this.add({ kind: 'gpiomon', lines, edges, name, startNs: 0 }) as GpiomonReader;
+  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name = 'gpiomon', debounceNs = 0): GpiomonReader {
+    return this.add({ kind: 'gpiomon', lines, edges, name, startNs: 0, debounceNs }) as GpiomonReader;
   }
 
   /** The irq-consumer client of a line, or -1. */

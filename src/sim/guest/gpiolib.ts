@@ -20,6 +20,26 @@ export interface GpioRequester {
 export const GpioOp = { GetDirection: 1, DirectionInput: 2, DirectionOutput: 3, Get: 4, Set: 5, Free: 6 } as const;
 export type GpioOp = (typeof GpioOp)[keyof typeof GpioOp];
 
+/** Drive of an output line (GPIO_V2_LINE_FLAG_OPEN_DRAIN / _OPEN_SOURCE; gpioinfo's `drive=`). */
+export const Drive = { PushPull: 0, OpenDrain: 1, OpenSource: 2 } as const;
+
+/**
+ * Internal op of a call: an emulated open-drain / open-source output that
+ * stops driving the line (SET_DIRECTION IN) while gpiolib keeps FLAG_IS_OUT.
+ */
+const OP_EMULATED_RELEASE = 100;
+
+/** Line info changes gpiolib tells watchers of (GPIO_V2_LINE_CHANGED_*; gpionotify's %e). */
+export const InfoEvent = { Requested: 1, Released: 2, Reconfigured: 3 } as const;
+export type InfoEvent = (typeof InfoEvent)[keyof typeof InfoEvent];
+
+/** A watcher of line info (a gpionotify process holding GPIO_V2_GET_LINEINFO_WATCH on lines). */
+export interface InfoWatcher {
+  /** Lines watched (by offset). */
+  watches(line: number): boolean;
+  lineInfoChanged(line: number, event: InfoEvent): void;
+}
+
 /** Edge detection a cdev consumer asked for (gpioinfo's `edges=`). */
 export const EdgeFlags = { None: 0, Rising: 1, Falling: 2, Both: 3 } as const;
 
@@ -39,6 +59,13 @@ export class Gpiolib {
   usedAsIrq = new Uint8Array(0);
   irqEnabled = new Uint8Array(0);
   edges = new Uint8Array(0);
+  /** Drive (Drive) a consumer asked for; gpio-virtio has no .set_config, so anything but push-pull is emulated. */
+  drive = new Uint8Array(0);
+
+  /** gpiolib-cdev's info watchers; gpiod_line_state_notify() tells them of each change. */
+  readonly infoWatchers = new Set<InfoWatcher>();
+  /** Set from request until the requester's first direction call returns: configuring it is part of the request. */
+  private _configuring = new Uint8Array(0);
 
   // Calls in flight, by cookie.
   private _req: (GpioRequester | null)[] = [];
@@ -47,6 +74,8 @@ export class Gpiolib {
   private _line: number[] = [];
   private _value: number[] = [];
   private _free: number[] = [];
+  /** The call is the drive emulation's (gpio_set_open_*_value_commit), not a direction change of the consumer. */
+  private _emulated: boolean[] = [];
 
   constructor(ctx: SimContext, chip: VirtioGpioDriver) {
     this._ctx = ctx;
@@ -62,6 +91,8 @@ export class Gpiolib {
     this.usedAsIrq = new Uint8Array(n);
     this.irqEnabled = new Uint8Array(n);
     this.edges = new Uint8Array(n);
+    this.drive = new Uint8Array(n);
+    this._configuring = new Uint8Array(n);
     for (let i = 0; i < n; i++) this.isOut[i] = this._chip.directionAtProbe(i) === DIRECTION_OUT ? 1 : 0;
   }
 
@@ -78,7 +109,14 @@ export class Gpiolib {
     if (line < 0 || line >= this.ngpio) return EINVAL;
     if (this.consumer[line] !== null) return EBUSY;
     this.consumer[line] = consumer;
+    this._configuring[line] = 1;
+    this.notify(line, InfoEvent.Requested);
     return 0;
+  }
+
+  /** gpiod_line_state_notify(): every watcher of the line hears of the change, at once. */
+  notify(line: number, event: InfoEvent): void {
+    for (const w of [...this.infoWatchers]) if (w.watches(line)) w.lineInfoChanged(line, event);
   }
 
   /** gpiod_free: release the line; gpio-virtio's .free sends SET_DIRECTION NONE. */
@@ -86,6 +124,9 @@ export class Gpiolib {
     if (this.consumer[line] === null) return;
     this.consumer[line] = null;
     this.edges[line] = 0;
+    this.drive[line] = Drive.PushPull;
+    this._configuring[line] = 0;
+    this.notify(line, InfoEvent.Released);
     this.call(line, GpioOp.Free, 0, null, 0);
   }
 
@@ -97,13 +138,23 @@ export class Gpiolib {
       who?.gpioDone(tag, EIO);
       return;
     }
+    const drive = this.drive[line] ?? Drive.PushPull;
+    const emulated = op === GpioOp.Set && drive !== Drive.PushPull;
+    if ((op === GpioOp.DirectionOutput || op === GpioOp.Set) && drive !== Drive.PushPull) {
+      // gpio_set_config() fails (no .set_config), so gpiolib emulates the drive as gpiod_direction_output()
+      // and gpio_set_open_{drain,source}_value_commit() do: the level the drive cannot drive is left to the
+      // pull by switching the line to input; the other level is driven with direction_output.
+      const released = drive === Drive.OpenDrain ? value !== 0 : value === 0;
+      op = released ? (OP_EMULATED_RELEASE as GpioOp) : GpioOp.DirectionOutput;
+    }
     const cookie = this._free.pop() ?? this._req.length;
     this._req[cookie] = who;
     this._tag[cookie] = tag;
     this._op[cookie] = op;
     this._line[cookie] = line;
     this._value[cookie] = value;
-    switch (op) {
+    this._emulated[cookie] = emulated;
+    switch (op as number) {
       case GpioOp.GetDirection:
         return this._chip.call(line, MSG_GET_DIRECTION, 0, cookie);
       case GpioOp.DirectionInput:
@@ -115,6 +166,8 @@ export class Gpiolib {
         return this._chip.call(line, MSG_GET_VALUE, 0, cookie);
       case GpioOp.Free:
         return this._chip.call(line, MSG_SET_DIRECTION, DIRECTION_NONE, cookie);
+      case OP_EMULATED_RELEASE:
+        return this._chip.call(line, MSG_SET_DIRECTION, DIRECTION_IN, cookie);
     }
   }
 
@@ -128,15 +181,23 @@ export class Gpiolib {
       this._value[cookie] = -1;
       return this._chip.call(line, MSG_SET_DIRECTION, DIRECTION_OUT, cookie);
     }
+    let reconfigured = false;
+    if ((op === GpioOp.DirectionInput || op === GpioOp.DirectionOutput) && !this._emulated[cookie] && result >= 0 && this.consumer[line] !== null) {
+      // The consumer's first direction call configures its request (no event of its own); a later one
+      // (gpiod_direction_*() on a held line) is a reconfiguration. The drive emulation's switches are not.
+      if (this._configuring[line]) this._configuring[line] = 0;
+      else reconfigured = true;
+    }
     if (result >= 0) {
       if (op === GpioOp.DirectionInput) this.isOut[line] = 0;
-      else if (op === GpioOp.DirectionOutput) this.isOut[line] = 1;
+      else if (op === GpioOp.DirectionOutput || op === OP_EMULATED_RELEASE) this.isOut[line] = 1; // Emulation keeps FLAG_IS_OUT.
       else if (op === GpioOp.GetDirection) {
         if (result === DIRECTION_OUT) this.isOut[line] = 1;
         else if (result === DIRECTION_IN) this.isOut[line] = 0;
         else result = EINVAL; // virtio_gpio_get_direction: NONE is not a Linux direction.
       }
     }
+    if (reconfigured) this.notify(line, InfoEvent.Reconfigured);
     this._done(cookie, result);
   }
 

@@ -23,7 +23,7 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'level-requeue-before-ack': ['4121558b9a540aad', 46, 182],
   'invalid-livelock': ['c9ac2a450b25d411', 596, 2776],
   'eventq-bad-length': ['00ac0078f6764de9', 32, 118],
-  'no-irq-feature': ['7bdd4832b45f206b', 83, 244],
+  'no-irq-feature': ['3917759ff63a6d09', 86, 255],
   'transport-intx': ['025d1f2fa3adf060', 877, 3335],
   'transport-msi': ['1d17d912932fe81f', 923, 3264],
   'mock-storm': ['f9e41347bbcd86a9', 353, 1674],
@@ -35,6 +35,7 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'rogue-direction-none-armed-rust-vmm': ['39b839f3a06486df', 43, 142],
   'irqfd-assert-after-isr-read': ['b7a6fbb808e94cfa', 47, 150],
   'irqfd-resample': ['b5ede5bd0adaa080', 51, 175],
+  'gpiomon-short-pulse': ['67f977ca88c987b2', 52, 199],
 };
 
 
@@ -88,6 +89,6 @@ describe('pinned trace hashes', () => {
   });
 });
 
-const PINNED_VERBS: [string, number, number] = ['fb6b5f9195f29cd2', 1864, 9193];
+const PINNED_VERBS: [string, number, number] = ['a577171a1b9c0701', 1864, 9195];
 /** The last run's shell transcript. */
 const SHELL_OUT = { text: '' };

@@ -302,6 +302,9 @@ const Counts = v.strictObject({
   deviceDelivered: v.optional(Expect),
   deviceCoalesced: v.optional(Expect),
   deviceMasked: v.optional(Expect),
+  gpiomonWrongDirection: v.optional(Expect),
+  gpiomonMissed: v.optional(Expect),
+  gpiomonPhantom: v.optional(Expect),
 });
 
 export const Expectations = v.strictObject({

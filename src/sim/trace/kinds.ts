@@ -60,6 +60,7 @@ export const TK = {
   // Checks.
   OracleLabel: 70, // a = OracleLabel, b = edges or episodes covered, c = handler call number (or -1)
   Violation: 71, //   a = rule index in RULES, b = trace seq of the offending event (or -1)
+  GpiomonMismatch: 72, // a gpiomon report disagrees with the waveform: a = GpiomonMismatch, b = reported edge (1 rising, 2 falling, 0 none), c = physical edge (same codes, 0 none)
 
   // The timeline and the shell.
   Step: 80, //        a = step index, b = StepKind
@@ -111,3 +112,8 @@ export const OracleLabel = { Delivered: 0, Coalesced: 1, Spurious: 2, Lost: 3 } 
 export type OracleLabel = (typeof OracleLabel)[keyof typeof OracleLabel];
 export const ORACLE = namesOf(OracleLabel, 'kebab');
 export const ORACLE_NAMES = ORACLE.byCode;
+
+/** How a gpiomon report (or its absence) disagrees with what the line physically did (check/gpiomon-check.ts). */
+export const GpiomonMismatch = { WrongDirection: 1, Missed: 2, Phantom: 3 } as const;
+export type GpiomonMismatch = (typeof GpiomonMismatch)[keyof typeof GpiomonMismatch];
+export const GPIOMON_MISMATCH = namesOf(GpiomonMismatch, 'kebab');

@@ -46,7 +46,7 @@ describe("the tools' option tables", () => {
     gpioset: [
       GPIOSET,
       {
-        short: 'b:c:C:d:hlp:st:vz',
+        short: 'b:c:C:d:hilp:st:vz', // libgpiod built with GPIOSET_INTERACTIVE
         long: [
           l('active-low', 'l'),
           l('banner', '-'),
@@ -58,6 +58,7 @@ describe("the tools' option tables", () => {
           l('drive', 'd', true),
           l('help', 'h'),
           l('hold-period', 'p', true),
+          l('interactive', 'i'),
           l('strict', 's'),
           l('toggle', 't', true),
           l('unquoted', 'Q'),

@@ -27,10 +27,12 @@ libgpiod tools (add --help to any of them; lines by name, or by offset with -c g
   gpiodetect [chip]...                   list GPIO chips
   gpioinfo [-c chip] [line]...           directions, edges and consumers (from gpiolib, no device traffic)
   gpioget [-a] [-c chip] <line>...       read lines (requested as inputs unless -a)
-  gpioset [-z] [-t period[,period]...] [-c chip] <line=value>...
+  gpioset [-z] [-i] [-t period[,period]...] [-c chip] <line=value>...
                                          drive outputs and hold them until Ctrl-C (-z: in the background)
   gpiomon [-e edges] [-n N] [-F format] [-c chip] <line>...
                                          print edge events until Ctrl-C or N events
+  gpionotify [-e event] [-n N] [-F format] [-c chip] <line>...
+                                         print lines being requested, released, reconfigured
 
 Simulator verbs (the world outside the device; they work while a job runs):
   drive <line> <0|1>              drive an input line from outside
@@ -121,8 +123,9 @@ Options:
       --by-name\t\ttake lines as names even when they look like offsets
   -c, --chip <chip>\tonly this chip
   -C, --consumer <name>\tconsumer label (default 'gpioset')
-  -d, --drive <drive>\tpush-pull (open-drain and open-source are not simulated)
+  -d, --drive <drive>\tpush-pull, open-drain or open-source (emulated by gpiolib: virtio-gpio has no drive control)
   -h, --help\t\tthis help
+  -i, --interactive\tset the lines, then read commands at a 'gpioset> ' prompt (type 'help' there)
   -l, --active-low\tthe lines are active low
   -p, --hold-period <period>
 \t\t\thold the values at least this long
@@ -134,6 +137,44 @@ Options:
 ` +
     CHIP_HELP +
     PERIOD_HELP,
+  gpionotify:
+    `Usage: gpionotify [OPTIONS] <line>...
+
+Wait for changes to the info of GPIO lines (requested, released, reconfigured) and print them.
+Lines are given by name, or by offset when a chip is given.
+
+Options:
+      --banner\t\tprint a banner once watching starts
+      --by-name\t\ttake lines as names even when they look like offsets
+  -c, --chip <chip>\tonly this chip
+  -e, --event <event>\tonly this event: requested, released or reconfigured (default all)
+  -F, --format <fmt>\tprint events with this format (see below)
+  -h, --help\t\tthis help
+      --idle-timeout <period>
+\t\t\texit when no event came for this long
+      --localtime\tprint timestamps as dates (local time is UTC here)
+  -n, --num-events <num>\texit after this many events
+  -q, --quiet\t\tprint nothing
+  -s, --strict\t\tfail if a line name is not unique
+      --unquoted\tdo not quote line or consumer names
+      --utc\t\tprint timestamps as UTC dates
+  -v, --version\t\tversion information
+` +
+    CHIP_HELP +
+    PERIOD_HELP +
+    `
+Format specifiers:
+  %o   line offset
+  %l   line name
+  %c   chip name
+  %e   numeric event type ('1' requested, '2' released, '3' reconfigured)
+  %E   event type ('requested', 'released' or 'reconfigured')
+  %a   line attributes
+  %C   consumer
+  %S   event timestamp as seconds
+  %U   event timestamp as UTC
+  %L   event timestamp as local time
+`,
   gpiomon:
     `Usage: gpiomon [OPTIONS] <line>...
 
@@ -156,6 +197,8 @@ Options:
   -l, --active-low\tthe lines are active low (rising and falling swap)
       --localtime\tprint timestamps as dates (local time is UTC here)
   -n, --num-events <num>\texit after this many events
+  -p, --debounce-period <period>
+\t\t\tdebounce the lines (in software by gpiolib: virtio-gpio has no debounce)
   -q, --quiet\t\tprint nothing
   -s, --strict\t\tfail if a line name is not unique
       --unquoted\tdo not quote line names

@@ -31,6 +31,10 @@ export interface LineFlags {
   /** Logical edges requested (EdgeFlags), for gpiomon lines. */
   edges: number;
   clock: string;
+  /** 'open-drain' / 'open-source' (gpioset --drive); absent for push-pull. */
+  drive?: string;
+  /** gpiomon --debounce-period, in microseconds (0 or absent: none). */
+  debounceUs?: number;
 }
 
 /** The shell's side of a job: output, end, timers, and the line flags table. */
@@ -115,6 +119,14 @@ export abstract class Job implements GpioRequester {
   }
 
   gpioDone(_tag: number, _result: number): void {}
+
+  /** The job reads the terminal (gpioset -i): lines typed while it is in the foreground go to input(). */
+  get readsInput(): boolean {
+    return false;
+  }
+
+  /** A line typed at the job's own prompt. */
+  input(_line: string): void {}
 }
 
 /** A job that requests lines and holds them until it ends (gpioget, gpioset), with at most one timer. */

@@ -34,7 +34,7 @@ export interface ShellPort {
   /** gpiochip0 is registered, or its probe failed: commands may run. */
   ready(): boolean;
   /** The cdev edge request gpiomon makes: a reader on these lines (the caller starts it). */
-  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name: string): GpiomonReader;
+  addGpiomon(lines: number[], edges: 'rising' | 'falling' | 'both', name: string, debounceNs?: number): GpiomonReader;
   /** Carries out an action (the simulator verbs); returns why it was refused, or null. */
   act(action: Action): ActionError | null;
   /** Calls timer(id) after `ns` of simulated time. */

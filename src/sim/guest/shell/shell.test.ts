@@ -152,7 +152,7 @@ describe('bad input never throws', () => {
     expect(out.length).toBeLessThan(400);
     // A name with escapes in it never reaches the terminal raw.
     expect(type(r, "gpioget 'a\u009b2Jb'")).toBe("gpioget 'ab'\nvsh: control characters are not allowed in a command line\n$ ");
-    expect(type(r, 'gpioget "\u202eevil"')).toBe("gpioget \"evil\"\ngpioget: cannot find line 'evil'\n$ ");
+    expect(type(r, 'gpioget "\u202eevil"')).toBe("gpioget \"evil\"\ngpioget: cannot find line '\\u202eevil'\n$ ");
   });
 
   test('fuzz: random input, random timing', () => {

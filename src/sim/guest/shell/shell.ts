@@ -16,6 +16,7 @@ import { gpiodetect } from './tools/gpiodetect';
 import { gpioget } from './tools/gpioget';
 import { gpioinfo } from './tools/gpioinfo';
 import { gpiomon } from './tools/gpiomon';
+import { gpionotify } from './tools/gpionotify';
 import { gpioset } from './tools/gpioset';
 import { ACTION_VERBS, Verbs } from './verbs';
 
@@ -39,10 +40,13 @@ const TOOLS: ReadonlyMap<string, ToolMain> = new Map([
   ['gpioget', gpioget],
   ['gpioset', gpioset],
   ['gpiomon', gpiomon],
+  ['gpionotify', gpionotify],
 ]);
 /** Simulator verbs and shell builtins that still work while a foreground job runs. */
 const ALWAYS = new Set(['help', 'clear', 'jobs', 'kill', 'echo', 'time', 'levels', ...ACTION_VERBS, 'run']);
 const COMMANDS = [...TOOLS.keys(), ...ALWAYS, 'fg'];
+/** Words that act on the simulated world: they reach the shell even while a job reads the terminal. */
+const SIM_VERBS = new Set([...ACTION_VERBS, 'levels', 'time', 'run']);
 
 export class Shell {
   readonly prompt = SHELL_PROMPT;
@@ -285,6 +289,12 @@ export class Shell {
     if (!this._isReady()) {
       this._typeahead.push(line);
       this._print(`(${CHIP_NAME} is not registered yet: the guest driver is still probing; the command runs when it is)\n`);
+      return;
+    }
+    // A foreground job reading the terminal (gpioset -i) gets the line; simulator verbs still reach the shell.
+    const fg = this._fg;
+    if (fg?.readsInput && !SIM_VERBS.has(/^\s*(\S*)/.exec(line)?.[1] ?? '')) {
+      fg.input(line);
       return;
     }
     this._dispatch(line);

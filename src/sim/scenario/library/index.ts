@@ -38,6 +38,7 @@ import rogueDirNoneSpec from './rogue-direction-none-armed-spec.json';
 import rogueDirNoneRustVmm from './rogue-direction-none-armed-rust-vmm.json';
 import irqfdAssertAfterIsrRead from './irqfd-assert-after-isr-read.json';
 import irqfdResample from './irqfd-resample.json';
+import gpiomonShortPulse from './gpiomon-short-pulse.json';
 
 export interface LibraryEntry {
   /** Stable id: the CLI's `vgpio run <id>` and the app's library use it. */
@@ -79,6 +80,7 @@ export const LIBRARY: readonly LibraryEntry[] = [
   { id: 'rogue-direction-none-armed-rust-vmm', scenario: rogueDirNoneRustVmm },
   { id: 'irqfd-assert-after-isr-read', scenario: irqfdAssertAfterIsrRead },
   { id: 'irqfd-resample', scenario: irqfdResample },
+  { id: 'gpiomon-short-pulse', scenario: gpiomonShortPulse },
 ];
 
 /**

@@ -4,7 +4,6 @@
  * one chip they see, die() and the usage error, --version, the shared options
  * (-h -v -b -B -c -C -l -Q -s), and resolving line ids against the chip.
  */
-import { sanitizeForTerminal } from '../../line-editor';
 import { parseBias, parseUint } from '../formats';
 import { printToolHelp } from '../help';
 import type { Job, JobHost } from '../jobs';
@@ -49,6 +48,20 @@ export interface LineSelection {
   strict: boolean;
 }
 
+/**
+ * A user's argument or a line name as the tools print it: control and
+ * invisible formatting characters (which the terminal boundary would strip)
+ * are written as `\xHH` / `\uHHHH`, so a stray zero-width space or escape in
+ * a line name shows in the error instead of vanishing; other characters,
+ * non-ASCII included, are printed as typed.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (ch) => {
+    const c = ch.charCodeAt(0);
+    return c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** die(): `<prog>: <message>`, exit status 1. */
 export function die(ctx: ToolContext, prog: string, msg: string): number {
   ctx.print(`${prog}: ${msg}\n`);
@@ -83,7 +96,7 @@ export function lineName(ctx: ToolContext, off: number): string | null {
 
 /** A getopt error, then where to look. */
 export function usageError(ctx: ToolContext, prog: string, error: string): number {
-  ctx.print(`${sanitizeForTerminal(error)}\n${prog}: try ${prog} --help\n`);
+  ctx.print(`${visible(error)}\n${prog}: try ${prog} --help\n`);
   return 1;
 }
 
@@ -96,7 +109,7 @@ export function usageError(ctx: ToolContext, prog: string, error: string): numbe
 export function resolve(ctx: ToolContext, prog: string, ids: string[], chipId: string | null, strict: boolean, byName: boolean): number[] | null {
   if (chipId === null) byName = true;
   if (chipId !== null && !chipMatches(ctx, chipId)) {
-    die(ctx, prog, `cannot find GPIO chip character device '${sanitizeForTerminal(chipId)}'`);
+    die(ctx, prog, `cannot find GPIO chip character device '${visible(chipId)}'`);
     return null;
   }
   const lines = ids.map((id) => ({ id, asOffset: byName ? -1 : parseUint(id), resolved: false, offset: 0 }));
@@ -118,7 +131,7 @@ export function resolve(ctx: ToolContext, prog: string, ids: string[], chipId: s
         if (l.resolved && !strict) continue;
         if (name !== null && l.id === name) {
           if (strict && l.resolved) {
-            die(ctx, prog, `line '${sanitizeForTerminal(l.id)}' is not unique`);
+            die(ctx, prog, `line '${visible(l.id)}' is not unique`);
             return null;
           }
           l.resolved = true;
@@ -140,7 +153,7 @@ export function validate(ctx: ToolContext, prog: string, lines: { id: string; as
       for (let j = 0; j < i; j++) {
         const p = lines[j] as (typeof lines)[number];
         if (p.resolved && p.offset === l.offset) {
-          ctx.print(`${prog}: lines '${sanitizeForTerminal(p.id)}' and '${sanitizeForTerminal(l.id)}' are the same line\n`);
+          ctx.print(`${prog}: lines '${visible(p.id)}' and '${visible(l.id)}' are the same line\n`);
           valid = false;
           break;
         }
@@ -148,8 +161,8 @@ export function validate(ctx: ToolContext, prog: string, lines: { id: string; as
       return;
     }
     valid = false;
-    if (chipId !== null && l.asOffset !== -1) ctx.print(`${prog}: offset ${sanitizeForTerminal(l.id)} is out of range on chip '${sanitizeForTerminal(chipId)}'\n`);
-    else ctx.print(`${prog}: cannot find line '${sanitizeForTerminal(l.id)}'\n`);
+    if (chipId !== null && l.asOffset !== -1) ctx.print(`${prog}: offset ${visible(l.id)} is out of range on chip '${visible(chipId)}'\n`);
+    else ctx.print(`${prog}: cannot find line '${visible(l.id)}'\n`);
   });
   return valid;
 }
@@ -168,7 +181,7 @@ export function sharedOption(ctx: ToolContext, prog: string, it: { key: string; 
       return version(ctx, prog);
     case 'b': {
       const b = parseBias(it.arg);
-      if (b === null) return die(ctx, prog, `invalid bias: ${sanitizeForTerminal(it.arg)}`);
+      if (b === null) return die(ctx, prog, `invalid bias: ${visible(it.arg)}`);
       o.bias = b;
       return true;
     }

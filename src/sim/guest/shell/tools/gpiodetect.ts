@@ -2,10 +2,9 @@
  * gpiodetect: the GPIO chips with their labels and numbers of lines (here,
  * the one chip when the guest driver registered it).
  */
-import { sanitizeForTerminal } from '../../line-editor';
 import { getopt, toolOptions } from '../getopt';
 import { printToolHelp } from '../help';
-import { CHIP_LABEL, CHIP_NAME, chipMatches, present, usageError, version, type ToolContext } from './context';
+import { CHIP_LABEL, CHIP_NAME, chipMatches, present, usageError, version, type ToolContext, visible } from './context';
 
 /** gpiodetect's options. */
 export const OPTIONS = toolOptions(['help', 'version']);
@@ -29,7 +28,7 @@ export function gpiodetect(ctx: ToolContext, prog: string, argv: string[]): numb
     if (chipMatches(ctx, c)) {
       ctx.print(line);
     } else {
-      ctx.print(`${prog}: cannot find GPIO chip character device '${sanitizeForTerminal(c)}'\n`);
+      ctx.print(`${prog}: cannot find GPIO chip character device '${visible(c)}'\n`);
       status = 1;
     }
   }

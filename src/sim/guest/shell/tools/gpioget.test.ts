@@ -81,4 +81,20 @@ describe('gpioget', () => {
     r.m.runUntil(r.m.now + 2 * MS);
     expect(r.shell.transcript().endsWith('gpioget -p 2ms sw\n"sw"=active\n$ ')).toBe(true);
   });
+
+  test('odd line ids: parse_uint() as libgpiod has it, names matched exactly, nothing invisible dropped', () => {
+    const r = ready();
+    // libgpiod's parse_uint() is strtoul() with *end == '\0': "" parses as 0 and " 3" as 3 (strtoul skips
+    // leading blanks), so with -c these are offsets 0 and 3 in the real tools too.
+    expect(type(r, 'gpioget -c gpiochip0 ""')).toBe('gpioget -c gpiochip0 ""\n""=active\n$ ');
+    expect(type(r, 'gpioget -c gpiochip0 " 3"')).toBe('gpioget -c gpiochip0 " 3"\ngpioget: unable to request lines: Device or resource busy\n$ ');
+    // Without -c they are names, and no line is named "" or " sw".
+    expect(type(r, 'gpioget ""')).toBe("gpioget \"\"\ngpioget: cannot find line ''\n$ ");
+    expect(type(r, 'gpioget " sw"')).toBe("gpioget \" sw\"\ngpioget: cannot find line ' sw'\n$ ");
+    expect(type(r, 'gpioget --by-name -c 0 ""')).toBe("gpioget --by-name -c 0 \"\"\ngpioget: cannot find line ''\n$ ");
+    // Non-ASCII is printed as typed; invisible characters are shown escaped, never silently dropped.
+    expect(type(r, 'gpioget -c 0 swé')).toBe("gpioget -c 0 swé\ngpioget: cannot find line 'swé'\n$ ");
+    expect(type(r, 'gpioget "sw\u200b"')).toBe("gpioget \"sw\"\ngpioget: cannot find line 'sw\\u200b'\n$ ");
+    expect(type(r, 'gpioset -c 0 "\u200b=1"')).toBe("gpioset -c 0 \"=1\"\ngpioset: cannot find line '\\u200b'\n$ ");
+  });
 });

@@ -2,12 +2,11 @@
  * gpioget: its options, its arguments, and GetJob, which requests the lines,
  * waits the hold period and reads them.
  */
-import { sanitizeForTerminal } from '../../line-editor';
 import { GpioOp } from '../../gpiolib';
 import { MAX_WAIT_NS, parsePeriodNs, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_GET, type Job, type JobHost } from '../jobs';
-import { die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext } from './context';
+import { die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 /** gpioget's options: the shared ones and its own. */
 export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
@@ -35,7 +34,7 @@ export function gpioget(ctx: ToolContext, prog: string, argv: string[]): number 
         break;
       case 'p': {
         const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(it.arg)}`);
+        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.holdNs = p;
         break;
       }
@@ -120,7 +119,7 @@ class GetJob extends LineHoldingJob {
     const parts = this._ids.map((id, k) => {
       const v = (this._values.get(this._offsets[k] as number) ?? 0) ^ (o.activeLow ? 1 : 0);
       if (o.numeric) return String(v);
-      const shown = sanitizeForTerminal(id);
+      const shown = visible(id);
       return `${o.unquoted ? shown : `"${shown}"`}=${v ? 'active' : 'inactive'}`;
     });
     this.print(parts.join(' ') + '\n');

@@ -2,11 +2,10 @@
  * gpioinfo: each line's name, direction, flags and consumer, read from
  * gpiolib and the tools' line flags table (no device traffic).
  */
-import { sanitizeForTerminal } from '../../line-editor';
 import { EdgeFlags } from '../../gpiolib';
 import { parseUint } from '../formats';
 import { getopt, toolOptions } from '../getopt';
-import { CHIP_NAME, chipMatches, die, lineName, present, sharedOption, usageError, validate, type LineSelection, type RequestCommon, type ToolContext } from './context';
+import { CHIP_NAME, chipMatches, die, lineName, present, sharedOption, usageError, validate, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 /** gpioinfo's options. */
 export const OPTIONS = toolOptions(['byName', 'chip', 'help', 'strict', 'unquoted', 'version']);
@@ -27,7 +26,7 @@ export function gpioinfo(ctx: ToolContext, prog: string, argv: string[]): number
   // Without a chip, lines can only be found by name.
   const byName = sel.byName || chipId === null;
   const ids = argv.slice(optind);
-  if (chipId !== null && !chipMatches(ctx, chipId)) return die(ctx, prog, `cannot find GPIO chip character device '${sanitizeForTerminal(chipId)}'`);
+  if (chipId !== null && !chipMatches(ctx, chipId)) return die(ctx, prog, `cannot find GPIO chip character device '${visible(chipId)}'`);
   const lines = ids.map((id) => ({ id, asOffset: byName ? -1 : parseUint(id), resolved: false, offset: 0 }));
   let found = 0;
   if (present(ctx)) {
@@ -70,30 +69,44 @@ export function gpioinfo(ctx: ToolContext, prog: string, argv: string[]): number
 
 /** The name column and attributes of one line, as print_line_info() lays them out. */
 function lineInfo(ctx: ToolContext, off: number, unquoted: boolean): string {
-  const lib = ctx.port.gpiolib;
   const raw = lineName(ctx, off);
-  const name = raw === null ? null : sanitizeForTerminal(raw);
+  const name = raw === null ? null : visible(raw);
   let col: string;
   if (name === null) col = 'unnamed'.padEnd(16) + '\t';
   else if (unquoted) col = name.padEnd(16) + '\t';
   else if (name.length <= 14) col = `"${name}"`.padEnd(16) + '\t';
   else col = `"${name}"\t`;
+  return col + lineAttributes(ctx, off, unquoted);
+}
+
+/** print_line_attributes(): direction, flags and consumer (also gpionotify's %a). */
+export function lineAttributes(ctx: ToolContext, off: number, unquoted: boolean): string {
+  const lib = ctx.port.gpiolib;
   const f = ctx.jobs.flags[off];
   let attrs = lib.isOut[off] ? 'output' : 'input';
   if (f?.activeLow) attrs += ' active-low';
+  if (f?.drive) attrs += ` drive=${f.drive}`;
   if (f?.bias) attrs += ` bias=${f.bias}`;
   const edges = f ? f.edges : (lib.edges[off] ?? 0);
   if (edges === EdgeFlags.Both) attrs += ' edges=both';
   else if (edges === EdgeFlags.Rising) attrs += ' edges=rising';
   else if (edges === EdgeFlags.Falling) attrs += ' edges=falling';
   if (f?.clock === 'realtime' || f?.clock === 'hte') attrs += ` event-clock=${f.clock}`;
+  if (f?.debounceUs) attrs += ` debounce-period=${debounceText(f.debounceUs)}`;
   const consumer = lib.consumer[off];
   // FLAG_REQUESTED or FLAG_USED_AS_IRQ make the line "used"; an irq-only user is labelled "interrupt".
   if (consumer !== null && consumer !== undefined) {
-    const c = consumer === '' ? 'kernel' : sanitizeForTerminal(consumer);
+    const c = consumer === '' ? 'kernel' : visible(consumer);
     attrs += unquoted ? ` consumer=${c}` : ` consumer="${c}"`;
   } else if (lib.usedAsIrq[off]) {
     attrs += unquoted ? ' consumer=interrupt' : ' consumer="interrupt"';
   }
-  return col + attrs;
+  return attrs;
+}
+
+/** print_debounce(): whole seconds or milliseconds when exact, else microseconds. */
+function debounceText(us: number): string {
+  if (us % 1_000_000 === 0) return `${us / 1_000_000}s`;
+  if (us % 1_000 === 0) return `${us / 1_000}ms`;
+  return `${us}us`;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { formatSecNs } from '../../../clock/time';
-import { DIRECTION_IN, DIRECTION_NONE, IRQ_TYPE_NONE, MSG_SET_DIRECTION, MSG_SET_IRQ_TYPE } from '../../../gpio/constants';
+import { DIRECTION_IN, DIRECTION_NONE, IRQ_TYPE_EDGE_BOTH, IRQ_TYPE_NONE, MSG_GET_VALUE, MSG_SET_DIRECTION, MSG_SET_IRQ_TYPE } from '../../../gpio/constants';
 import type { Machine } from '../../../machine';
 import { TK } from '../../../trace/kinds';
 import { SHELL_INTERRUPT } from '../shell';
-import { LINES, MS, ready, req, requests, type } from '../../../testing/shell';
+import { LINES, MS, US, ready, req, requests, type } from '../../../testing/shell';
 
 describe('gpiomon', () => {
   /** Times of gpiomon's primary handler calls (where the event timestamp is taken). */
@@ -104,6 +104,40 @@ describe('gpiomon', () => {
     expect(r.shell.transcript()).toMatch(/\n\$ gpiomon sw\n\d+\.\d{9}\trising\t"sw"\n$/);
   });
 
+  test('--banner lists several lines with the serial comma, as gpiomon.c prints them', () => {
+    const r = ready();
+    expect(type(r, 'gpiomon --banner sw clk')).toBe("gpiomon --banner sw clk\nMonitoring lines 'sw', and 'clk'...\n");
+    r.shell.exec(SHELL_INTERRUPT);
+    expect(type(r, 'gpiomon --banner -c 0 sw clk 2')).toBe("gpiomon --banner -c 0 sw clk 2\nMonitoring lines 'sw', 'clk', and '2'...\n");
+  });
+
+  test('--debounce-period: gpiolib-cdev debounces in software (no .set_config): bounces inside the period print nothing', () => {
+    const r = ready();
+    const from = r.m.trace.total;
+    type(r, 'gpiomon -p 1ms sw &');
+    expect(type(r, 'gpioinfo sw', 100 * US)).toBe('gpioinfo sw\ngpiochip0 5\t"sw"            \tinput edges=both debounce-period=1ms consumer="gpiomon"\n$ ');
+    // The level is read when the line is requested, then the interrupt is requested for both edges.
+    expect(requests(r.m, from).slice(0, 3)).toEqual([req(5, MSG_SET_DIRECTION, DIRECTION_IN), req(5, MSG_GET_VALUE), req(5, MSG_SET_IRQ_TYPE, IRQ_TYPE_EDGE_BOTH)]);
+    // A bouncing switch: three edges 100 us apart, settling high; then a 200 us glitch low that returns high.
+    for (const level of [1, 0, 1]) {
+      r.m.world.set(5, level);
+      r.m.runUntil(r.m.now + 100 * US);
+    }
+    const settled = r.m.now - 100 * US;
+    r.m.runUntil(r.m.now + 3 * MS);
+    r.m.world.set(5, 0);
+    r.m.runUntil(r.m.now + 200 * US);
+    r.m.world.set(5, 1);
+    r.m.runUntil(r.m.now + 3 * MS);
+    const out = r.shell.transcript();
+    expect(out.split('\n').filter((l) => /\t(rising|falling)\t"sw"$/.test(l))).toHaveLength(1);
+    const [sec] = /^(\d+\.\d{9})\trising\t"sw"$/m.exec(out)!.slice(1) as [string];
+    // Reported by the debounce work: one period after the last bounce, plus the interrupt and GET_VALUE round trips.
+    const t = Math.round(Number(sec) * 1e9);
+    expect(t).toBeGreaterThan(settled + 1 * MS);
+    expect(t).toBeLessThan(settled + 1 * MS + 200 * US);
+  });
+
   test('--idle-timeout exits after a quiet period', () => {
     const r = ready();
     r.shell.exec('gpiomon --idle-timeout 3ms sw');
@@ -114,9 +148,11 @@ describe('gpiomon', () => {
     expect(r.shell.lastStatus).toBe(0);
   });
 
-  test('no VIRTIO_GPIO_F_IRQ: the error real users saw', () => {
+  test('no VIRTIO_GPIO_F_IRQ: the request fails with ENXIO after SET_DIRECTION IN, and the line is freed', () => {
     const r = ready({ device: { lines: LINES, irqFeature: false }, clients: [] });
-    expect(type(r, 'gpiomon sw')).toBe('gpiomon sw\ngpiomon: error waiting for events: No such device\n$ ');
+    const from = r.m.trace.total;
+    expect(type(r, 'gpiomon sw')).toBe('gpiomon sw\ngpiomon: unable to request lines on chip /dev/gpiochip0: No such device or address\n$ ');
+    expect(requests(r.m, from)).toEqual([req(5, MSG_SET_DIRECTION, DIRECTION_IN), req(5, MSG_SET_DIRECTION, DIRECTION_NONE)]);
     expect(r.shell.lastStatus).toBe(1);
     expect(r.m.gpiolib.consumer[5]).toBe(null);
   });

@@ -2,13 +2,12 @@
  * gpiomon: its options, its arguments, and MonJob, which watches the lines
  * through a gpiomon reader and prints each edge event.
  */
-import { sanitizeForTerminal } from '../../line-editor';
 import type { GpiomonEvent, GpiomonListener, GpiomonReader } from '../../clients';
 import { EdgeFlags } from '../../gpiolib';
 import { eventTime, MAX_WAIT_NS, parsePeriodNs, parseUint, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { Job, type JobHost } from '../jobs';
-import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext } from './context';
+import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 const MAX_MON_LINES = 64;
 
@@ -43,6 +42,7 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
     clock: '',
     idleNs: -1,
     chipId: null,
+    debounceNs: 0,
   };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
   for (const it of items) {
@@ -55,11 +55,11 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         o.banner = true;
         break;
       case 'e':
-        if (it.arg !== 'rising' && it.arg !== 'falling' && it.arg !== 'both') return die(ctx, prog, `invalid edges: ${sanitizeForTerminal(it.arg)}`);
+        if (it.arg !== 'rising' && it.arg !== 'falling' && it.arg !== 'both') return die(ctx, prog, `invalid edges: ${visible(it.arg)}`);
         o.edges = it.arg;
         break;
       case 'E':
-        if (it.arg !== 'monotonic' && it.arg !== 'realtime' && it.arg !== 'hte') return die(ctx, prog, `invalid event clock: ${sanitizeForTerminal(it.arg)}`);
+        if (it.arg !== 'monotonic' && it.arg !== 'realtime' && it.arg !== 'hte') return die(ctx, prog, `invalid event clock: ${visible(it.arg)}`);
         o.clock = it.arg;
         break;
       case 'F':
@@ -67,7 +67,7 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         break;
       case 'i': {
         const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(it.arg)}`);
+        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.idleNs = p;
         break;
       }
@@ -79,14 +79,15 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         break;
       case 'n': {
         const n = parseUint(it.arg);
-        if (n < 0) return die(ctx, prog, `invalid number: '${sanitizeForTerminal(it.arg)}'`);
+        if (n < 0) return die(ctx, prog, `invalid number: '${visible(it.arg)}'`);
         o.eventsWanted = n;
         break;
       }
       case 'p': {
         const p = parsePeriodNs(it.arg);
-        if (p < 0) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(it.arg)}`);
-        if (p > 0) return die(ctx, prog, 'debounce is not modelled by this simulator (Linux would debounce in software: gpio-virtio has no .set_config)');
+        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
+        // gpio-virtio has no .set_config: gpiolib-cdev debounces in software (guest/sw-debounce.ts).
+        o.debounceNs = p;
         break;
       }
       case 'q':
@@ -119,6 +120,7 @@ interface MonOptions extends RequestCommon {
   clock: string;
   idleNs: number;
   chipId: string | null;
+  debounceNs: number;
 }
 
 /**
@@ -149,7 +151,7 @@ class MonJob extends Job implements GpiomonListener {
   start(): void {
     const o = this._o;
     const phys = o.activeLow && o.edges !== 'both' ? (o.edges === 'rising' ? 'falling' : 'rising') : o.edges;
-    const reader = this.host.port.addGpiomon(this._offsets, phys, o.consumer);
+    const reader = this.host.port.addGpiomon(this._offsets, phys, o.consumer, o.debounceNs);
     this._reader = reader;
     reader.listener = this;
     // GPIO_V2_GET_LINE_IOCTL with edge detection: direction_input and request_irq per line, each a
@@ -159,7 +161,7 @@ class MonJob extends Job implements GpiomonListener {
     reader.start();
     if (this.done) return; // the request failed at once (busy line, no F_IRQ)
     const edges = o.edges === 'rising' ? EdgeFlags.Rising : o.edges === 'falling' ? EdgeFlags.Falling : EdgeFlags.Both;
-    for (const off of this._offsets) this.host.flags[off] = { activeLow: o.activeLow, bias: o.bias, edges, clock: o.clock };
+    for (const off of this._offsets) this.host.flags[off] = { activeLow: o.activeLow, bias: o.bias, edges, clock: o.clock, debounceUs: Math.floor(o.debounceNs / 1000) };
     this._flagged = true;
   }
 
@@ -169,8 +171,8 @@ class MonJob extends Job implements GpiomonListener {
     if (this.syscallEnd()) return;
     const o = this._o;
     if (o.banner) {
-      const names = this._args.map((a) => `'${sanitizeForTerminal(a)}'`);
-      this.print(names.length > 1 ? `Monitoring lines ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}...\n` : `Monitoring line ${names[0]}...\n`);
+      const names = this._args.map((a) => `'${visible(a)}'`);
+      this.print(names.length > 1 ? `Monitoring lines ${names.slice(0, -1).map((n) => `${n}, `).join('')}and ${names[names.length - 1]}...\n` : `Monitoring line ${names[0]}...\n`);
     }
     // Edges on lines already set up waited in the kernel's event fifo; gpiomon reads them now.
     for (const ev of this._early.splice(0)) {
@@ -210,7 +212,7 @@ class MonJob extends Job implements GpiomonListener {
 
   private _name(off: number): string | null {
     const n = this.host.port.gpiolib.lineName(off);
-    return n === '' ? null : sanitizeForTerminal(n);
+    return n === '' ? null : visible(n);
   }
 
   private _format(ev: GpiomonEvent, rising: boolean): string {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { DIRECTION_NONE, DIRECTION_OUT, MSG_SET_DIRECTION, MSG_SET_VALUE } from '../../../gpio/constants';
+import { DIRECTION_IN, DIRECTION_NONE, DIRECTION_OUT, MSG_SET_DIRECTION, MSG_SET_VALUE } from '../../../gpio/constants';
 import { US, MS, ready, type, requests, req } from '../../../testing/shell';
+import { SHELL_INTERRUPT } from '../shell';
 
 describe('gpioset', () => {
   test('holds an output until Ctrl-C; the wire follows; gpioinfo shows it', () => {
@@ -46,7 +47,7 @@ describe('gpioset', () => {
     const r = ready();
     // The banner comes once the lines are set, while the prompt is showing: printed above a fresh prompt.
     expect(type(r, 'gpioset --banner -c 0 1=active 2=true clk=off &')).toMatch(
-      /^gpioset --banner -c 0 1=active 2=true clk=off &\n\[1\] \d+\nSetting lines '1', '2' and 'clk'\.\.\.\n\$ $/,
+      /^gpioset --banner -c 0 1=active 2=true clk=off &\n\[1\] \d+\nSetting lines '1', '2', and 'clk'\.\.\.\n\$ $/,
     );
     expect([r.m.wire.level[1], r.m.wire.level[2], r.m.wire.level[6]]).toEqual([1, 1, 0]);
     type(r, 'kill %1');
@@ -86,7 +87,7 @@ describe('gpioset', () => {
     expect(type(r, 'gpioset led')).toBe("gpioset led\ngpioset: invalid line value: 'led'\n$ ");
     expect(type(r, 'gpioset')).toBe('gpioset\ngpioset: at least one GPIO line value must be specified\n$ ');
     expect(type(r, 'gpioset -t 1ms,x led=1')).toBe('gpioset -t 1ms,x led=1\ngpioset: invalid period: x\n$ ');
-    expect(type(r, 'gpioset -d open-drain led=1')).toMatch(/^gpioset -d open-drain led=1\ngpioset: drive 'open-drain' is not modelled/);
+    expect(type(r, 'gpioset -d weak led=1')).toBe('gpioset -d weak led=1\ngpioset: invalid drive: weak\n$ ');
     expect(type(r, `gpioset '"led"=1' &`)).toMatch(/^gpioset '"led"=1' &\n\[1\] \d+\n\$ $/);
     expect(r.m.gpiolib.consumer[1]).toBe('gpioset');
   });
@@ -97,5 +98,83 @@ describe('gpioset', () => {
     expect(type(r, 'gpioset led=0')).toBe("gpioset led=0\ngpioset: unable to request lines on chip '/dev/gpiochip0': Device or resource busy\n$ ");
     expect(type(r, 'gpioset irqline=1')).toBe("gpioset irqline=1\ngpioset: unable to request lines on chip '/dev/gpiochip0': Device or resource busy\n$ ");
     expect(r.m.wire.level[1]).toBe(1);
+  });
+
+  test('--drive open-drain: gpiolib emulates it (no .set_config): 1 switches the line to input, 0 drives it low', () => {
+    const r = ready();
+    const from = r.m.trace.total;
+    r.shell.exec('gpioset -d open-drain -t 1ms,0 -c 0 1=0 &');
+    r.m.runUntil(r.m.now + 500 * US);
+    expect(r.m.wire.level[1]).toBe(0);
+    expect(type(r, 'gpioinfo led', 100 * US)).toBe('gpioinfo led\ngpiochip0 1\t"led"           \toutput drive=open-drain consumer="gpioset"\n$ ');
+    r.m.runUntil(r.m.now + 2 * MS);
+    // direction_output(0) = SET_VALUE 0 + SET_DIRECTION OUT; value 1 = SET_DIRECTION IN (the pull-down decides); release.
+    expect(requests(r.m, from)).toEqual([req(1, MSG_SET_VALUE, 0), req(1, MSG_SET_DIRECTION, DIRECTION_OUT), req(1, MSG_SET_DIRECTION, DIRECTION_IN), req(1, MSG_SET_DIRECTION, DIRECTION_NONE)]);
+    expect(r.m.gpiolib.drive[1]).toBe(0);
+  });
+
+  test('--drive open-source: 1 drives the line high, 0 switches it to input; gpioinfo still says output', () => {
+    const r = ready();
+    const from = r.m.trace.total;
+    r.shell.exec('gpioset -d open-source -t 1ms,0 -c 0 1=1 &');
+    r.m.runUntil(r.m.now + 500 * US);
+    expect(r.m.wire.level[1]).toBe(1);
+    r.m.runUntil(r.m.now + 700 * US); // toggled to 0: the line is released to its pull-down
+    expect(r.m.wire.level[1]).toBe(0);
+    expect(r.m.gpiolib.isOut[1]).toBe(1);
+    r.m.runUntil(r.m.now + 2 * MS);
+    expect(requests(r.m, from)).toEqual([req(1, MSG_SET_VALUE, 1), req(1, MSG_SET_DIRECTION, DIRECTION_OUT), req(1, MSG_SET_DIRECTION, DIRECTION_IN), req(1, MSG_SET_DIRECTION, DIRECTION_NONE)]);
+  });
+});
+
+describe('gpioset --interactive', () => {
+  test('the gpioset> prompt: get, set, toggle, sleep, help, errors, exit — with v2.2 messages', () => {
+    const r = ready();
+    const from = r.m.trace.total;
+    expect(type(r, 'gpioset -i -c 0 1=1 clk=0')).toBe('gpioset -i -c 0 1=1 clk=0\ngpioset> ');
+    expect(r.m.wire.level[1]).toBe(1);
+    expect(type(r, 'get')).toBe('get\n"1"=active "clk"=inactive\ngpioset> ');
+    expect(type(r, 'get clk')).toBe('get clk\n"clk"=inactive\ngpioset> ');
+    expect(type(r, 'set 1=0 clk=on')).toBe('set 1=0 clk=on\ngpioset> ');
+    expect([r.m.wire.level[1], r.m.wire.level[6]]).toEqual([0, 1]);
+    expect(type(r, 'toggle 1')).toBe('toggle 1\ngpioset> ');
+    expect([r.m.wire.level[1], r.m.wire.level[6]]).toEqual([1, 1]);
+    expect(type(r, 'toggle')).toBe('toggle\ngpioset> ');
+    expect([r.m.wire.level[1], r.m.wire.level[6]]).toEqual([0, 0]);
+    expect(type(r, 'get 5')).toBe("get 5\nunknown line: '5'\ngpioset> ");
+    expect(type(r, 'set 1')).toBe("set 1\ninvalid line value: '1'\ngpioset> ");
+    expect(type(r, 'set 1=2')).toBe("set 1=2\ninvalid line value: '2'\ngpioset> ");
+    expect(type(r, 'set')).toBe('set\nat least one GPIO line value must be specified\ngpioset> ');
+    expect(type(r, 'get "clk')).toBe("get \"clk\ninvalid line id: '\"clk'\ngpioset> ");
+    expect(type(r, 'get 1 clk 1')).toBe('get 1 clk 1\ntoo many command parameters provided\ngpioset> ');
+    expect(type(r, 'sleep')).toBe('sleep\na period must be specified\ngpioset> ');
+    expect(type(r, 'sleep 1 2')).toBe('sleep 1 2\nonly one period can be specified\ngpioset> ');
+    expect(type(r, 'sleep 1x')).toBe("sleep 1x\ninvalid period: '1x'\ngpioset> ");
+    expect(type(r, 'frob')).toBe("frob\nunknown command: 'frob'\nTry the 'help' command\ngpioset> ");
+    expect(type(r, 'help')).toMatch(/^help\nCOMMANDS:\n\n {4}exit\n {8}Exit the program\n {4}get \[line\]\.\.\.\n[\s\S]*toggle \[line\]\.\.\.\n[\s\S]*\ngpioset> $/);
+    // sleep holds the prompt back for the period; a line typed meanwhile waits for it.
+    expect(type(r, 'sleep 5ms', 2 * MS)).toBe('sleep 5ms\n');
+    expect(type(r, 'get 1', 1 * MS)).toBe('get 1\n');
+    expect(type(r, '', 3 * MS)).toBe('\ngpioset> "1"=inactive\ngpioset> gpioset> ');
+    // Simulator verbs still reach the shell; exit releases the lines and gives the prompt back.
+    expect(type(r, 'levels')).toMatch(/^levels\n/);
+    expect(type(r, 'exit')).toBe('exit\n$ ');
+    expect(r.m.gpiolib.consumer[1]).toBe(null);
+    expect(requests(r.m, from).filter((x) => x.startsWith('1:'))).toEqual([
+      req(1, MSG_SET_VALUE, 1), req(1, MSG_SET_DIRECTION, DIRECTION_OUT), // request
+      req(1, MSG_SET_VALUE, 0), req(1, MSG_SET_VALUE, 1), req(1, MSG_SET_VALUE, 0), // set, toggle 1, toggle
+      req(1, MSG_SET_DIRECTION, DIRECTION_NONE), // exit
+    ]);
+  });
+
+  test('-i with -t is refused; --unquoted applies to get; Ctrl-C ends it', () => {
+    const r = ready();
+    expect(type(r, 'gpioset -i -t 1ms led=1')).toBe("gpioset -i -t 1ms led=1\ngpioset: can't combine interactive with toggle\n$ ");
+    type(r, 'gpioset --unquoted -i led=1');
+    expect(type(r, 'get')).toBe('get\nled=active\ngpioset> ');
+    r.shell.exec(SHELL_INTERRUPT);
+    r.m.runUntil(r.m.now + 1 * MS);
+    expect(r.shell.busy).toBe(false);
+    expect(r.m.gpiolib.consumer[1]).toBe(null);
   });
 });

@@ -2,12 +2,12 @@
  * gpioset: its options, its line=value arguments, and SetJob, which sets the
  * lines as outputs and holds or toggles them.
  */
-import { sanitizeForTerminal } from '../../line-editor';
-import { GpioOp } from '../../gpiolib';
+import { Drive, GpioOp } from '../../gpiolib';
 import { MAX_WAIT_NS, parseLineValue, parsePeriodNs, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_SET, type Job, type JobHost } from '../jobs';
-import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext } from './context';
+import { INTERACTIVE_PROMPT, interactiveCommand } from './gpioset-interactive';
+import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 /** gpioset's options: the shared ones and its own. */
 export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
@@ -16,12 +16,13 @@ export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
   { key: 'd', arg: true, short: true, long: ['drive'] },
   { key: 'p', arg: true, short: true, long: ['hold-period'] },
   { key: 't', arg: true, short: true, long: ['toggle'] },
+  { key: 'i', arg: false, short: true, long: ['interactive'] },
 ]);
 
 /** gpioset [OPTIONS] <line=value>...: an exit status, or the job that carries on. */
 export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number | Job {
   const { items, optind } = getopt(prog, argv, OPTIONS);
-  const o: SetOptions = { activeLow: false, unquoted: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [] };
+  const o: SetOptions = { activeLow: false, unquoted: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [], drive: Drive.PushPull, interactive: false };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
   for (const it of items) {
     if ('error' in it) return usageError(ctx, prog, it.error);
@@ -33,15 +34,13 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
         o.banner = true;
         break;
       case 'd':
-        if (it.arg === 'push-pull') break;
-        if (it.arg === 'open-drain' || it.arg === 'open-source') {
-          // gpiolib would emulate these by switching the line to input for one of the levels; not modelled.
-          return die(ctx, prog, `drive '${it.arg}' is not modelled by this simulator (gpio-virtio has no .set_config; only push-pull is simulated)`);
-        }
-        return die(ctx, prog, `invalid drive: ${sanitizeForTerminal(it.arg)}`);
+        // gpio-virtio has no .set_config: gpiolib emulates open-drain / open-source (see Gpiolib.call).
+        if (it.arg !== 'push-pull' && it.arg !== 'open-drain' && it.arg !== 'open-source') return die(ctx, prog, `invalid drive: ${visible(it.arg)}`);
+        o.drive = it.arg === 'push-pull' ? Drive.PushPull : it.arg === 'open-drain' ? Drive.OpenDrain : Drive.OpenSource;
+        break;
       case 'p': {
         const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(it.arg)}`);
+        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.holdNs = p;
         break;
       }
@@ -49,7 +48,7 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
         const periods: number[] = [];
         for (const part of it.arg.split(',')) {
           const p = parsePeriodNs(part);
-          if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${sanitizeForTerminal(part)}`);
+          if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(part)}`);
           periods.push(p);
         }
         o.toggles = periods;
@@ -58,8 +57,12 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
       case 'z':
         o.daemonize = true;
         break;
+      case 'i':
+        o.interactive = true;
+        break;
     }
   }
+  if (o.toggles.length > 0 && o.interactive) return die(ctx, prog, "can't combine interactive with toggle");
   const lvs = argv.slice(optind);
   if (lvs.length < 1) return die(ctx, prog, 'at least one GPIO line value must be specified');
   const ids: string[] = [];
@@ -70,17 +73,17 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
     let val: string;
     if (lv[0] !== '"') {
       const eq = lv.indexOf('=');
-      if (eq < 0) return die(ctx, prog, `invalid line value: '${sanitizeForTerminal(lv)}'`);
+      if (eq < 0) return die(ctx, prog, `invalid line value: '${visible(lv)}'`);
       id = lv.slice(0, eq);
       val = lv.slice(eq + 1);
     } else {
       const q = lv.indexOf('"=', 1);
-      if (q < 0) return die(ctx, prog, `invalid line value: '${sanitizeForTerminal(lv)}'`);
+      if (q < 0) return die(ctx, prog, `invalid line value: '${visible(lv)}'`);
       id = lv.slice(1, q);
       val = lv.slice(q + 2);
     }
     const v = parseLineValue(val);
-    if (v < 0) return die(ctx, prog, `invalid line value: '${sanitizeForTerminal(val)}'`);
+    if (v < 0) return die(ctx, prog, `invalid line value: '${visible(val)}'`);
     ids.push(id);
     values.push(v);
   }
@@ -95,6 +98,9 @@ interface SetOptions extends RequestCommon {
   holdNs: number;
   /** Toggle periods (ns), empty when not toggling. */
   toggles: number[];
+  /** Drive (Drive codes). */
+  drive: number;
+  interactive: boolean;
 }
 
 /**
@@ -111,6 +117,12 @@ class SetJob extends LineHoldingJob {
   private _ti = 0;
   private _order: number[] = [];
   private _setError = 0;
+  /** What follows when the values are applied (the next toggle, or the interactive prompt). */
+  private _afterApply: () => void = () => {};
+  /** At the `gpioset> ` prompt, waiting for a line. */
+  private _reading = false;
+  /** Lines typed while a command (a set, a sleep) was still running. */
+  private readonly _typeahead: string[] = [];
 
   constructor(host: JobHost, prog: string, ids: string[], offsets: number[], values: number[], o: SetOptions) {
     super(host, prog);
@@ -136,7 +148,9 @@ class SetJob extends LineHoldingJob {
       const r = gpiolib.request(off, this._o.consumer);
       if (r < 0) return this.die(`unable to request lines on chip '${CHIP_PATH}': ${strerror(r)}`);
       this.held.push(off);
-      this.host.flags[off] = { activeLow: this._o.activeLow, bias: this._o.bias, edges: 0, clock: '' };
+      const drive = this._o.drive === Drive.OpenDrain ? 'open-drain' : this._o.drive === Drive.OpenSource ? 'open-source' : undefined;
+      this.host.flags[off] = { activeLow: this._o.activeLow, bias: this._o.bias, edges: 0, clock: '', ...(drive ? { drive } : {}) };
+      gpiolib.drive[off] = this._o.drive;
       const k = this._i++;
       gpiolib.call(off, GpioOp.DirectionOutput, this._phys(k), this, TAG_DIR);
       return;
@@ -148,8 +162,8 @@ class SetJob extends LineHoldingJob {
   private _requested(): void {
     const o = this._o;
     if (o.banner) {
-      const names = this._ids.map((id) => `'${sanitizeForTerminal(id)}'`);
-      this.print(names.length > 1 ? `Setting lines ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}...\n` : `Setting line ${names[0]}...\n`);
+      const names = this._ids.map((id) => `'${visible(id)}'`);
+      this.print(names.length > 1 ? `Setting lines ${names.slice(0, -1).map((n) => `${n}, `).join('')}and ${names[names.length - 1]}...\n` : `Setting line ${names[0]}...\n`);
     }
     if (o.daemonize) this.host.daemonize(this);
     const t = o.toggles;
@@ -161,18 +175,64 @@ class SetJob extends LineHoldingJob {
       this.timer = this.host.setTimer(t[0] as number, () => this._toggle());
       return;
     }
+    if (o.interactive) {
+      // After the hold period, the prompt.
+      if (o.holdNs > 0) this.timer = this.host.setTimer(o.holdNs, () => ((this.timer = -1), this._prompt()));
+      else this._prompt();
+      return;
+    }
     // Otherwise (after the hold period, which changes nothing visible): wait for a signal. Nothing to schedule.
   }
 
   private _toggle(): void {
     this.timer = -1;
     for (let k = 0; k < this._values.length; k++) this._values[k] = this._values[k] ? 0 : 1;
-    // gpiod_line_request_set_values: one SET_VALUE per line, ascending offsets.
+    this._apply(() => this._nextToggle());
+  }
+
+  /** gpiod_line_request_set_values: one SET_VALUE per line, ascending offsets; then `then`. */
+  private _apply(then: () => void): void {
+    this._afterApply = then;
     this.syscall = true;
     this._order = this._offsets.map((_, k) => k).sort((a, b) => (this._offsets[a] as number) - (this._offsets[b] as number));
     this._i = 0;
     this._setError = 0;
     this._setNext();
+  }
+
+  override get readsInput(): boolean {
+    return this._o.interactive && !this.done;
+  }
+
+  override input(line: string): void {
+    this._typeahead.push(line);
+    if (this._reading) this._readNext();
+  }
+
+  private _prompt(): void {
+    if (this.done) return;
+    this.print(INTERACTIVE_PROMPT);
+    this._reading = true;
+    if (this._typeahead.length > 0) this._readNext();
+  }
+
+  /** interact(): one line from the terminal, its output, then what it asks for. */
+  private _readNext(): void {
+    const line = this._typeahead.shift() as string;
+    this._reading = false;
+    const r = interactiveCommand({ ids: this._ids, values: this._values, unquoted: this._o.unquoted }, line);
+    if (r.out) this.print(r.out);
+    switch (r.step.kind) {
+      case 'none':
+        return this._prompt();
+      case 'apply':
+        return this._apply(() => this._prompt());
+      case 'sleep':
+        this.timer = this.host.setTimer(r.step.ns, () => ((this.timer = -1), this._prompt()));
+        return;
+      case 'exit':
+        return this.exit(0);
+    }
   }
 
   private _setNext(): void {
@@ -183,6 +243,10 @@ class SetJob extends LineHoldingJob {
     }
     if (this._setError < 0) this.print(`${this.prog}: unable to set values on '${CHIP_NAME}': ${strerror(this._setError)}\n`);
     if (this.syscallEnd()) return;
+    this._afterApply();
+  }
+
+  private _nextToggle(): void {
     const t = this._o.toggles;
     this._ti++;
     if (this._ti === t.length - 1 && t[this._ti] === 0) return this._afterToggles();
