@@ -56,6 +56,7 @@ export const TK = {
   // Checks.
   OracleLabel: 70, // a = OracleLabel, b = edges or episodes covered, c = handler call number (or -1)
   Violation: 71, //   a = rule index in RULES, b = trace seq of the offending event (or -1)
+  Cause: 72, //       why a label or a device result happened: a = CauseKind, b = seq of the event explained, c = seq of the root event (or -1)
 
   // The timeline and the shell.
   Step: 80, //        a = step index, b = StepKind
@@ -107,3 +108,32 @@ export const OracleLabel = { Delivered: 0, Coalesced: 1, Spurious: 2, Lost: 3 } 
 export type OracleLabel = (typeof OracleLabel)[keyof typeof OracleLabel];
 export const ORACLE = namesOf(OracleLabel, 'kebab');
 export const ORACLE_NAMES = ORACLE.byCode;
+
+/**
+ * Why an oracle label (lost, spurious, coalesced) or a device-side result
+ * (masked, coalesced) happened: the kind of a TK.Cause event. check/causes.ts
+ * decides them, explain/why.ts words them, docs/model.md lists them.
+ */
+export const CauseKind = {
+  /** No known cause fits (a gap in the explainer, never expected in a built-in scenario). */
+  Unexplained: 0,
+  MaskedByNone: 1,
+  MaskedWhileDisabled: 2,
+  LazyNoneLeftover: 3,
+  CoalescedInLatch: 4,
+  LatchedWhileAway: 5,
+  CountedEdgeStale: 6,
+  LatchedWhileDisabled: 7,
+  LevelRequeuedBeforeAck: 8,
+  LevelNotResampled: 9,
+  LevelWhileAway: 10,
+  TypeChangeRejected: 11,
+  LineDeadBadLength: 12,
+  InvalidLivelock: 13,
+  MockStorm: 14,
+  NoIrqFeature: 15,
+  DeviceFailed: 16,
+} as const;
+export type CauseKind = (typeof CauseKind)[keyof typeof CauseKind];
+export const CAUSE = namesOf(CauseKind, 'kebab');
+export const CAUSE_NAMES = CAUSE.byCode;

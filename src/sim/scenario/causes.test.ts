@@ -1,0 +1,153 @@
+import { describe, expect, test } from 'vitest';
+import { EXPLAINED, MAX_CAUSES } from '../check/causes';
+import { DeliveryResult, CAUSE, CauseKind, OracleLabel, TK } from '../trace/kinds';
+import { LIBRARY } from './library/index';
+import { validateScenario } from './load';
+import { runScenario, type Report } from './runner';
+import type { Machine } from '../machine';
+import type { Scenario } from './schema';
+
+function scenario(id: string, patch: (s: Record<string, unknown>) => void = () => {}): Scenario {
+  const raw = structuredClone(LIBRARY.find((e) => e.id === id)!.scenario) as Record<string, unknown>;
+  patch(raw);
+  const s = validateScenario(raw);
+  if (!s.ok) throw new Error(s.error);
+  return s.value;
+}
+
+function run(s: Scenario, traceEnabled = true): { report: Report; machine: Machine } {
+  const r = runScenario(s, { traceEnabled });
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+/** The flag an event raises that needs a cause, or null. */
+function flagOf(kind: number, a: number): string | null {
+  if (kind === TK.OracleLabel) return a === OracleLabel.Lost ? 'lost' : a === OracleLabel.Spurious ? 'spurious' : a === OracleLabel.Coalesced ? 'coalesced' : null;
+  if (kind === TK.DevIrqEvent) return a === DeliveryResult.Masked ? 'device-masked' : a === DeliveryResult.Coalesced ? 'device-coalesced' : null;
+  return null;
+}
+
+const KEY: Record<string, string> = { lost: 'lost', spurious: 'spurious', coalesced: 'coalesced', 'device-masked': 'deviceMasked', 'device-coalesced': 'deviceCoalesced' };
+
+describe('why it was lost: mask-by-none-loses-edge', () => {
+  const { report, machine } = run(scenario('mask-by-none-loses-edge'));
+  const lost = report.causes.find((c) => c.label === 'lost')!;
+
+  test('the LOST label at 1.55 ms is linked to the edge at 1.050 ms the device dropped while the driver had set NONE', () => {
+    expect(lost.kind).toBe('masked-by-none');
+    expect(lost.line).toBe(0);
+    expect(lost.t).toBe(1_550_000);
+    expect(lost.policy).toBe('driver.mask = none-type');
+    expect(lost.rule).toBe('gpio.irq.disable-discards-latch');
+    expect(lost.chain.map((l) => `${l.seq} ${l.t} ${l.role} ${l.text}`)).toEqual([
+      '72 1008000 sent driver sends SET_IRQ_TYPE none for gpio 0 (from irq_mask)',
+      '79 1020000 type device: gpio 0 trigger edge-falling -> none',
+      '88 1050000 owed line 0 -> 0 (world)',
+      '89 1050000 device device: falling edge on gpio 0: masked; sink now masked',
+      '113 1550000 label oracle: 1 owed interrupt on gpio 0 LOST',
+    ]);
+    expect(lost.sentence).toBe(
+      'the falling edge at 1.050 ms on gpio 0 was lost: the device dropped it, because the driver masks by setting the trigger type NONE: ' +
+        'it sent SET_IRQ_TYPE NONE at 1.008 ms from irq_mask and the device took it at 1.020 ms, and a line set to NONE forgets what it would have latched ' +
+        '(driver.mask = none-type); the spec has a line set to NONE discard what it had latched, 5.18.6.9',
+    );
+  });
+
+  test('the cause is a trace event: a = kind, b = the label it explains, c = the root event', () => {
+    const e = machine.trace.get(lost.seq)!;
+    expect(e.kind).toBe(TK.Cause);
+    expect([e.line, e.a, e.b, e.c]).toEqual([0, CauseKind.MaskedByNone, 113, 72]);
+    expect(machine.trace.get(113)!.kind).toBe(TK.OracleLabel);
+  });
+
+  test('the device-side "masked" result has its own cause, and the flag-mask driver has neither', () => {
+    expect(report.causes.filter((c) => c.label === 'device-masked').map((c) => [c.kind, c.subject])).toEqual([['masked-by-none', 89]]);
+    const flag = run(scenario('mask-by-none-loses-edge', (s) => (s.driver = { mask: 'flag' }))).report;
+    expect(flag.total.lost).toBe(0);
+    expect(flag.causes).toEqual([]);
+  });
+});
+
+describe('every flag of every built-in scenario is explained, and its expectations name the kinds', () => {
+  for (const entry of LIBRARY) {
+    test(entry.id, () => {
+      const s = scenario(entry.id);
+      const { report, machine } = run(s);
+      const explainedBy = new Map<number, number>();
+      const flags = new Map<number, string>();
+      machine.trace.forEach((e) => {
+        const f = flagOf(e.kind, e.a);
+        if (f) flags.set(e.seq, f);
+        if (e.kind === TK.Cause) {
+          expect(explainedBy.has(e.b)).toBe(false); // One cause per flag.
+          explainedBy.set(e.b, e.a);
+        }
+      });
+      expect(machine.trace.dropped).toBe(0);
+      // Each flag has exactly one cause, none of them a gap in the explainer, and nothing else has one.
+      expect([...flags.keys()].filter((seq) => !explainedBy.has(seq))).toEqual([]);
+      expect([...explainedBy.keys()].filter((seq) => !flags.has(seq))).toEqual([]);
+      expect([...explainedBy.values()].filter((k) => k === CauseKind.Unexplained)).toEqual([]);
+      // The scenario asserts exactly the kinds that appear, for every flag.
+      const asserted = s.expect?.causes as Record<string, string[]> | undefined;
+      expect(asserted).toBeDefined();
+      for (const e of EXPLAINED) {
+        expect(asserted![KEY[e]!], `${entry.id}: expect.causes.${KEY[e]}`).toEqual(Object.keys(report.causeCounts[e]).sort());
+      }
+      // The counts agree with the flags in the trace (a lost label may cover several edges: one cause per label).
+      let n = 0;
+      for (const e of EXPLAINED) for (const c of Object.values(report.causeCounts[e])) n += c;
+      expect(n).toBe(flags.size);
+    });
+  }
+});
+
+describe('cause expectations', () => {
+  test('a wrong explanation fails the scenario, naming what was expected and what was found', () => {
+    const s = scenario('mask-by-none-loses-edge', (raw) => {
+      (raw.expect as { causes: Record<string, string[]> }).causes.lost = ['level-not-resampled'];
+    });
+    const { report } = run(s);
+    expect(report.ok).toBe(false);
+    expect(report.expectations.filter((e) => !e.ok)).toEqual([
+      { what: 'causes.lost', expected: 'level-not-resampled', actual: 'masked-by-none', ok: false },
+    ]);
+  });
+
+  test('an unknown kind is a validation error naming the field', () => {
+    const raw = structuredClone(LIBRARY.find((e) => e.id === 'calm-board')!.scenario) as { expect: { causes: Record<string, unknown> } };
+    raw.expect.causes.lost = ['masked-by-nothing'];
+    const v = validateScenario(raw);
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.error).toMatch(/^expect\.causes\.lost\.0: expected cause kinds: unexplained, masked-by-none, /);
+  });
+
+  test('with the trace off nothing is recorded, and a cause expectation says so instead of passing', () => {
+    const { report } = run(scenario('mask-by-none-loses-edge'), false);
+    expect(report.causes).toEqual([]);
+    expect(report.expectations.find((e) => e.what === 'causes.lost')).toEqual({
+      what: 'causes.lost',
+      expected: 'masked-by-none',
+      actual: 'not recorded (the trace is off)',
+      ok: false,
+    });
+  });
+
+  test(`chains are kept for the most recent ${MAX_CAUSES} causes; the counts stay exact beyond that`, () => {
+    const s = scenario('mock-storm', (raw) => {
+      raw.duration = '30ms';
+      raw.trace = { capacity: 100_000 };
+    });
+    const { report } = run(s);
+    expect(report.total.spurious).toBeGreaterThan(MAX_CAUSES);
+    expect(report.causes.length).toBe(MAX_CAUSES);
+    expect(report.causeCounts.spurious).toEqual({ 'mock-storm': report.total.spurious });
+    expect(report.causes.every((c) => c.kind === 'mock-storm' && c.chain.length === 4)).toBe(true);
+  });
+});
+
+test('the cause vocabulary is declared once, with a name per code', () => {
+  expect(CAUSE.names.length).toBe(Object.keys(CauseKind).length);
+  expect(CAUSE.codeOf('masked-by-none')).toBe(CauseKind.MaskedByNone);
+});
