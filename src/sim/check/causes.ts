@@ -39,6 +39,7 @@ export type LinkRole =
   | 'return' //     the device handed the buffer back (EvqReturn)
   | 'warn' //       the guest kernel complained (DrvWarn)
   | 'served' //     an earlier handler call that already covered it (OracleLabel)
+  | 'ack' //        the client acknowledged its level source (SourceAck)
   | 'failure' //    the device stopped working
   | 'label'; //     the flag explained
 
@@ -76,6 +77,7 @@ export const CAUSE_RULE: Readonly<Partial<Record<CauseKind, string>>> = {
   [CauseKind.LatchedWhileDisabled]: 'gpio.irq.disable-discards-latch',
   [CauseKind.LevelNotResampled]: 'gpio.irq.level-not-latched',
   [CauseKind.LevelWhileAway]: 'gpio.irq.level-not-latched',
+  [CauseKind.LevelStillActive]: 'gpio.irq.level-not-latched',
   [CauseKind.TypeChangeRejected]: 'gpio.rq.type-change-via-none',
   [CauseKind.LineDeadBadLength]: 'vq.used.len-written',
   [CauseKind.InvalidLivelock]: 'gpio.eq.enable-before-unmask',
@@ -119,7 +121,9 @@ export class CauseTracker implements TraceTap, LabelSink {
   private readonly _typeSet: Float64Array;
   private readonly _sentNone: Float64Array;
   private readonly _sentNoneCb: Int32Array;
+  private readonly _sentAny: Float64Array;
   private readonly _unmask: Float64Array;
+  private readonly _ack: Float64Array;
   private readonly _rejected: Float64Array;
   private readonly _typeReq: Float64Array;
   private readonly _arm: Float64Array;
@@ -137,6 +141,8 @@ export class CauseTracker implements TraceTap, LabelSink {
   private _trigger = 0;
   /** Device events latched while the type was NONE (lazy NONE). */
   private readonly _latchedWhileNone = new Set<number>();
+  /** Device event seq -> the trigger type the device had when it saw it. */
+  private readonly _typeAt = new Map<number, number>();
   /** Owing event seq -> the device event it caused; device event -> owing event. */
   private readonly _devOf = new Map<number, number>();
   private readonly _owingOf = new Map<number, number>();
@@ -157,7 +163,9 @@ export class CauseTracker implements TraceTap, LabelSink {
     this._typeSet = seqs();
     this._sentNone = seqs();
     this._sentNoneCb = new Int32Array(n);
+    this._sentAny = seqs();
     this._unmask = seqs();
+    this._ack = seqs();
     this._rejected = seqs();
     this._typeReq = seqs();
     this._arm = seqs();
@@ -193,6 +201,7 @@ export class CauseTracker implements TraceTap, LabelSink {
         else this._typeSet[line] = seq;
         return;
       case TK.DrvIrqTypeSent:
+        this._sentAny[line] = seq;
         if (a === IRQ_TYPE_NONE) {
           this._sentNone[line] = seq;
           this._sentNoneCb[line] = b;
@@ -220,6 +229,9 @@ export class CauseTracker implements TraceTap, LabelSink {
         return;
       case TK.EvqDone:
         this._doneSrc[line] = a === IRQ_STATUS_VALID ? (this._returnedSrc[line] as number) : -1;
+        return;
+      case TK.SourceAck:
+        this._ack[line] = seq;
         return;
       case TK.DrvWarn:
         if (a === DriverWarning.IrqIncorrectLen) this._badLenWarn[line] = seq;
@@ -254,6 +266,7 @@ export class CauseTracker implements TraceTap, LabelSink {
     const d = this._dev;
     const noneNow = d.irqType[line] === IRQ_TYPE_NONE;
     if (result === DeliveryResult.Delivered) {
+      boundedSet(this._typeAt, seq, d.irqType[line] as number);
       if (d.held[line] !== -1 && !noneNow) {
         this._decidedSrc[line] = seq; // Straight back with the buffer the device holds.
       } else {
@@ -362,6 +375,13 @@ export class CauseTracker implements TraceTap, LabelSink {
       this._record(line, CauseKind.TypeChangeRejected, 'spurious', seq, this._rejectChain(line, [link('device', src), link('return', ret), link('label', lbl)]), this._typeChangePolicy());
       return;
     }
+    const typeAt = this._typeAt.get(srcSeq);
+    if (src && typeAt !== undefined && typeAt !== IRQ_TYPE_NONE && typeAt !== trigger) {
+      // Seen under the trigger the line had before the client's change reached the device.
+      const chain = [link('device', src), link('sent', this._get(this._sentAny[line] as number)), link('type', this._get(this._typeSet[line] as number)), link('return', ret), link('label', lbl)];
+      this._record(line, CauseKind.ReportedUnderOldType, 'spurious', seq, chain);
+      return;
+    }
     if (srcSeq >= 0 && this._latchedWhileNone.has(srcSeq)) {
       const chain = [
         link('sent', this._lastBefore(this._sentNone[line] as number, src)),
@@ -384,11 +404,19 @@ export class CauseTracker implements TraceTap, LabelSink {
     }
     if (src && src.c === EventCause.LevelActive && isLevelType(trigger)) {
       // Re-sampled at re-queue while the same assertion is still up: the client had not cleared its source yet.
-      const ep = this._get(this._episode[line] as number);
-      const servedLevel = this._get(this._servedBy.get(this._episode[line] as number) ?? this._servedBy.get(this._level[line] as number) ?? -1);
-      const chain = [link('owed', ep), link('served', servedLevel), link('callback', this._lastBefore(this._unmask[line] as number, src)), link('arm', this._get(this._arm[line] as number)), link('device', src), link('return', ret), link('label', lbl)];
-      const ack = this._set.clientAck(line);
-      this._record(line, CauseKind.LevelRequeuedBeforeAck, 'spurious', seq, chain, `device.policy.levelSample = resample${ack ? `; client ack = ${ack}` : ''}`);
+      // The assertion that was served: the later of the last episode and the last level change that a call covered.
+      const owing = [this._level[line] as number, this._episode[line] as number].sort((x, y) => y - x).find((o) => this._servedBy.has(o)) ?? -1;
+      const servedLevel = this._get(this._servedBy.get(owing) ?? -1);
+      const unmask = this._lastBefore(this._unmask[line] as number, src);
+      const ack = this._get(this._ack[line] as number);
+      const acked = ack !== null && servedLevel !== null && ack.seq > servedLevel.seq && (!unmask || ack.seq < unmask.seq);
+      const chain = [link('owed', this._get(owing)), link('served', servedLevel), link('ack', acked ? ack : null), link('callback', unmask), link('arm', this._get(this._arm[line] as number)), link('device', src), link('return', ret), link('label', lbl)];
+      if (acked) {
+        this._record(line, CauseKind.LevelStillActive, 'spurious', seq, chain, 'device.policy.levelSample = resample');
+        return;
+      }
+      const how = this._set.clientAck(line);
+      this._record(line, CauseKind.LevelRequeuedBeforeAck, 'spurious', seq, chain, `device.policy.levelSample = resample${how ? `; client ack = ${how}` : ''}`);
       return;
     }
     this._record(line, CauseKind.Unexplained, 'spurious', seq, [link('device', src), link('return', ret), link('label', lbl)]);

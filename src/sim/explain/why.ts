@@ -81,6 +81,7 @@ const SPEC_NOTE: Readonly<Partial<Record<CauseKind, string>>> = {
   [CauseKind.LevelRequeuedBeforeAck]: 'the spec expects the client to clear the source before the line is unmasked, or to see a spurious interrupt',
   [CauseKind.LevelNotResampled]: 'the spec does not latch levels but has the device look at the line again when the buffer comes back',
   [CauseKind.LevelWhileAway]: 'the spec does not latch levels but has the device look at the line again when the buffer comes back',
+  [CauseKind.LevelStillActive]: 'the spec has the device look at a level line again when the buffer comes back and report it if it is still active',
   [CauseKind.TypeChangeRejected]: 'the spec has the driver disable an interrupt (NONE) before giving it a new trigger',
   [CauseKind.LineDeadBadLength]: 'the used length may count only bytes the device wrote',
   [CauseKind.InvalidLivelock]: 'the spec has the driver enable the interrupt before it queues the buffer',
@@ -157,6 +158,18 @@ export function causeSentence(r: CauseRecord): string {
       const served = find(r, 'served');
       return s(
         `${call(r)} found nothing new: ${what(r, owed)} had already been served${at(served, ' by the call at ')}, but the client had not yet cleared its source when the driver unmasked${at(find(r, 'callback'))} and re-queued the buffer, so the device sampled the line, found it still active and returned the buffer VALID at once`,
+      );
+    }
+    case CauseKind.LevelStillActive: {
+      const served = find(r, 'served');
+      return s(
+        `${call(r)} found nothing new: ${what(r, owed)} had been served${at(served, ' by the call at ')} and the client acknowledged its source${at(find(r, 'ack'))}, but the line stayed at its active level for ${typeName(r.trigger)}, so when the driver unmasked${at(find(r, 'callback'))} and re-queued the buffer the device found it still active and returned it VALID at once`,
+      );
+    }
+    case CauseKind.ReportedUnderOldType: {
+      const sent = find(r, 'sent');
+      return s(
+        `${call(r)} reported something the client ${r.trigger === 0 ? 'did not expect (its trigger was being changed)' : `no longer asks for (its trigger is now ${typeName(r.trigger)})`}: the device saw ${dev ? `the ${devCause(dev)} at ${ms(dev.t)}` : 'an event'} under the trigger the line had before, while the driver's SET_IRQ_TYPE ${sent ? typeName(sent.a) : ''}${at(sent, ' (sent at ')}${sent ? ')' : ''} had not reached it yet`,
       );
     }
     case CauseKind.LevelNotResampled:

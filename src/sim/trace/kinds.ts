@@ -133,6 +133,8 @@ export const CauseKind = {
   MockStorm: 14,
   NoIrqFeature: 15,
   DeviceFailed: 16,
+  ReportedUnderOldType: 17,
+  LevelStillActive: 18,
 } as const;
 export type CauseKind = (typeof CauseKind)[keyof typeof CauseKind];
 export const CAUSE = namesOf(CauseKind, 'kebab');
