@@ -12,21 +12,21 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'calm-board': ['ac0d5922f58c6cd4', 71, 282],
   'level-timer-v1.2': ['d77147a27da0346f', 35, 145],
   'level-timer-v8': ['d9b5efcbc0430d59', 59, 249],
-  'level-timer-no-resample': ['998547a58ad3d78e', 21, 83],
+  'level-timer-no-resample': ['054914fdc5c78dfd', 21, 84],
   'edge-while-away': ['4ae8847aeb0d82ea', 26, 104],
-  'two-edges-while-away': ['15e32b43f4121705', 28, 109],
-  'two-edges-while-away-queued': ['1820d8aaeb5609cc', 32, 127],
-  'mask-by-none-loses-edge': ['85d979cdbd45c5b9', 29, 113],
-  'edges-while-none': ['937f78fdab058f91', 35, 133],
-  'edges-while-none-lazy': ['af84e7c368b6f2c5', 39, 153],
-  'type-change-without-none': ['d5c416dd1633961d', 31, 121],
-  'level-requeue-before-ack': ['4121558b9a540aad', 46, 182],
-  'invalid-livelock': ['c9ac2a450b25d411', 596, 2776],
-  'eventq-bad-length': ['00ac0078f6764de9', 32, 118],
+  'two-edges-while-away': ['a5cab8705260b181', 28, 111],
+  'two-edges-while-away-queued': ['15a0c7de9d7136c2', 32, 129],
+  'mask-by-none-loses-edge': ['40df9ffd5e677a00', 29, 115],
+  'edges-while-none': ['f372872d532d207d', 35, 135],
+  'edges-while-none-lazy': ['376d827bc51aa0d4', 39, 155],
+  'type-change-without-none': ['bebceb4c8dec2aa7', 31, 125],
+  'level-requeue-before-ack': ['36e4ad5cc8ed9967', 46, 187],
+  'invalid-livelock': ['769ff791bfcb5c92', 596, 2777],
+  'eventq-bad-length': ['468f517368ad49c7', 32, 121],
   'no-irq-feature': ['7bdd4832b45f206b', 83, 244],
   'transport-intx': ['025d1f2fa3adf060', 877, 3335],
   'transport-msi': ['1d17d912932fe81f', 923, 3264],
-  'mock-storm': ['f9e41347bbcd86a9', 353, 1674],
+  'mock-storm': ['126138640a4310e1', 353, 1759],
 };
 
 
@@ -80,6 +80,6 @@ describe('pinned trace hashes', () => {
   });
 });
 
-const PINNED_VERBS: [string, number, number] = ['fb6b5f9195f29cd2', 1864, 9193];
+const PINNED_VERBS: [string, number, number] = ['b0c6ddcb5e6b3059', 1864, 9630];
 /** The last run's shell transcript. */
 const SHELL_OUT = { text: '' };
