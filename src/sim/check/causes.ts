@@ -98,10 +98,17 @@ export const MAX_CAUSES = 1024;
 const MAX_LATCHED = 64;
 /** Owed items and served edges remembered for linking (a bounded map, oldest dropped first). */
 const MAX_LINKS = 4096;
+/**
+ * Copies of recent events a chain may name, oldest dropped first. The tracker
+ * reads its own copies, never the trace ring, so a cause (and the hash) is the
+ * same whatever the ring's capacity; the last SET_IRQ_TYPE, type change,
+ * rejection, bad return and failure of each line are kept however old.
+ */
+const MAX_EVENTS = 16_384;
 
-function boundedSet<K, V>(m: Map<K, V>, k: K, v: V): void {
+function boundedSet<K, V>(m: Map<K, V>, k: K, v: V, cap = MAX_LINKS): void {
   m.set(k, v);
-  if (m.size > MAX_LINKS) m.delete(m.keys().next().value as K);
+  if (m.size > cap) m.delete(m.keys().next().value as K);
 }
 
 export class CauseTracker implements TraceTap, LabelSink {
@@ -137,10 +144,11 @@ export class CauseTracker implements TraceTap, LabelSink {
   private readonly _doneSrc: Float64Array;
   private readonly _latched: number[][];
   private _failure = -1;
+  private _failureEvent: TraceEvent | null = null;
   /** The client's trigger for the label being explained. */
   private _trigger = 0;
   /** Device events latched while the type was NONE (lazy NONE). */
-  private readonly _latchedWhileNone = new Set<number>();
+  private readonly _latchedWhileNone = new Map<number, true>();
   /** Device event seq -> the trigger type the device had when it saw it. */
   private readonly _typeAt = new Map<number, number>();
   /** Owing event seq -> the device event it caused; device event -> owing event. */
@@ -150,6 +158,11 @@ export class CauseTracker implements TraceTap, LabelSink {
   private readonly _servedBy = new Map<number, number>();
   /** Device event seq -> the device-side cause decided for it. */
   private readonly _devCause = new Map<number, CauseRecord>();
+  /** Copies of recent events of the kinds chains name, by seq. */
+  private readonly _events = new Map<number, TraceEvent>();
+  /** Copies of the events the rarely-changing per-line slots name, by seq (kept however old). */
+  private readonly _pinned = new Map<number, TraceEvent>();
+  private readonly _pinnedSlots: Float64Array[];
 
   constructor(ctx: SimContext, device: GpioDevice, settings: CauseSettings) {
     this._ctx = ctx;
@@ -177,6 +190,16 @@ export class CauseTracker implements TraceTap, LabelSink {
     this._returnedSrc = seqs();
     this._doneSrc = seqs();
     this._latched = Array.from({ length: n }, () => []);
+    this._pinnedSlots = [this._typeNone, this._typeSet, this._sentNone, this._sentAny, this._rejected, this._typeReq, this._badLenReturn, this._badLenWarn];
+  }
+
+  /** Sets a rarely-changing slot and keeps its event however old; the event it named goes unless another slot names it. */
+  private _pin(slot: Float64Array, line: number, seq: number): void {
+    const old = slot[line] as number;
+    slot[line] = seq;
+    const e = this._events.get(seq);
+    if (e) this._pinned.set(seq, e);
+    if (old >= 0 && old !== seq && !this._pinnedSlots.some((s) => s[line] === old)) this._pinned.delete(old);
   }
 
   /** How many causes of this kind explain this sort of flag (exact, beyond the kept records). */
@@ -187,8 +210,12 @@ export class CauseTracker implements TraceTap, LabelSink {
   // ---- the trace as it is written -------------------------------------------------
 
   traced(seq: number, kind: number, line: number, a: number, b: number, c: number): void {
-    if (kind === TK.DevFailure && c !== 1) this._failure = seq;
-    if (line < 0 || line >= this._dev.cfg.ngpio) return;
+    if (kind === TK.DevFailure && c !== 1) {
+      this._failureEvent = { seq, t: this._ctx.now, kind, line, a, b, c };
+      this._failure = seq;
+    }
+    if (line < 0 || line >= this._dev.cfg.ngpio || !FOLLOWED.has(kind)) return;
+    if (named(kind, a, b)) boundedSet(this._events, seq, { seq, t: this._ctx.now, kind, line, a, b, c }, MAX_EVENTS);
     switch (kind) {
       case TK.LineLevel:
         this._level[line] = seq;
@@ -197,13 +224,12 @@ export class CauseTracker implements TraceTap, LabelSink {
         this._episode[line] = seq;
         return;
       case TK.DevIrqType:
-        if (b === IRQ_TYPE_NONE) this._typeNone[line] = seq;
-        else this._typeSet[line] = seq;
+        this._pin(b === IRQ_TYPE_NONE ? this._typeNone : this._typeSet, line, seq);
         return;
       case TK.DrvIrqTypeSent:
-        this._sentAny[line] = seq;
+        this._pin(this._sentAny, line, seq);
         if (a === IRQ_TYPE_NONE) {
-          this._sentNone[line] = seq;
+          this._pin(this._sentNone, line, seq);
           this._sentNoneCb[line] = b;
         }
         return;
@@ -211,16 +237,16 @@ export class CauseTracker implements TraceTap, LabelSink {
         if (b === Callback.Unmask) this._unmask[line] = seq;
         return;
       case TK.MsgRequest:
-        if (a === MSG_SET_IRQ_TYPE) this._typeReq[line] = seq;
+        if (a === MSG_SET_IRQ_TYPE) this._pin(this._typeReq, line, seq);
         return;
       case TK.MsgResponse:
         // The device kept its old type: remembered until a SET_IRQ_TYPE succeeds.
-        if (a === MSG_SET_IRQ_TYPE) this._rejected[line] = (b & 0xff) === STATUS_OK ? -1 : seq;
+        if (a === MSG_SET_IRQ_TYPE) this._pin(this._rejected, line, (b & 0xff) === STATUS_OK ? -1 : seq);
         return;
       case TK.EvqArm:
         return this._armed(seq, line);
       case TK.EvqReturn:
-        if (c !== IRQ_RESPONSE_SIZE) this._badLenReturn[line] = seq;
+        if (c !== IRQ_RESPONSE_SIZE) this._pin(this._badLenReturn, line, seq);
         if (a === IRQ_STATUS_VALID) {
           this._validReturn[line] = seq;
           this._returnedSrc[line] = this._decidedSrc[line] as number;
@@ -234,7 +260,7 @@ export class CauseTracker implements TraceTap, LabelSink {
         this._ack[line] = seq;
         return;
       case TK.DrvWarn:
-        if (a === DriverWarning.IrqIncorrectLen) this._badLenWarn[line] = seq;
+        if (a === DriverWarning.IrqIncorrectLen) this._pin(this._badLenWarn, line, seq);
         return;
       case TK.DevIrqEvent:
         return this._deviceEvent(seq, line, a, c);
@@ -273,7 +299,7 @@ export class CauseTracker implements TraceTap, LabelSink {
         const fifo = this._latched[line]!;
         fifo.push(seq);
         if (fifo.length > MAX_LATCHED) fifo.shift();
-        if (noneNow) this._latchedWhileNone.add(seq);
+        if (noneNow) boundedSet(this._latchedWhileNone, seq, true);
       }
       return;
     }
@@ -313,18 +339,11 @@ export class CauseTracker implements TraceTap, LabelSink {
 
   owed(line: number, episode: boolean): number {
     const owing = (episode ? this._episode[line] : this._level[line]) as number;
-    // The device senses the wire before the oracle: its event for this edge, if any, is already traced.
-    const e = this._get(owing);
-    if (e && !episode) {
-      for (let s = owing + 1; s < this._ctx.trace.total; s++) {
-        const x = this._get(s);
-        if (!x || x.t !== e.t) break;
-        if (x.kind === TK.DevIrqEvent && x.line === line) {
-          boundedSet(this._devOf, owing, s);
-          boundedSet(this._owingOf, s, owing);
-          break;
-        }
-      }
+    // The device senses the wire first: its event for this level change, if any, is the very next one traced.
+    const x = episode || owing < 0 ? null : this._get(owing + 1);
+    if (x && x.kind === TK.DevIrqEvent && x.line === line) {
+      boundedSet(this._devOf, owing, x.seq);
+      boundedSet(this._owingOf, x.seq, owing);
     }
     return owing;
   }
@@ -440,7 +459,7 @@ export class CauseTracker implements TraceTap, LabelSink {
       return;
     }
     if (d.failure !== 0 && this._failure >= 0) {
-      this._record(line, CauseKind.DeviceFailed, 'lost', seq, [link('failure', this._get(this._failure)), ...owed, link('label', lbl)]);
+      this._record(line, CauseKind.DeviceFailed, 'lost', seq, [link('failure', this._failureEvent), ...owed, link('label', lbl)]);
       return;
     }
     if (this._badLenWarn[line]! >= 0) {
@@ -478,7 +497,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   // ---- records --------------------------------------------------------------------
 
   private _get(seq: number): TraceEvent | null {
-    return seq >= 0 ? this._ctx.trace.get(seq) : null;
+    return seq >= 0 ? (this._pinned.get(seq) ?? this._events.get(seq) ?? null) : null;
   }
 
   /** The event at `seq` if it happened before `before` (or `before` is unknown). */
@@ -507,6 +526,41 @@ export class CauseTracker implements TraceTap, LabelSink {
     this.records.push(r);
     if (this.records.length > MAX_CAUSES) this.records.shift();
     return r;
+  }
+}
+
+/** The kinds of event the tracker follows. */
+const FOLLOWED = new Set<number>([
+  TK.LineLevel,
+  TK.SourceEpisode,
+  TK.DevIrqType,
+  TK.DrvIrqTypeSent,
+  TK.DrvFlags,
+  TK.MsgRequest,
+  TK.MsgResponse,
+  TK.EvqArm,
+  TK.EvqReturn,
+  TK.EvqDone,
+  TK.SourceAck,
+  TK.DrvWarn,
+  TK.DevIrqEvent,
+  TK.OracleLabel,
+]);
+
+/** Whether a chain can name this event (the tracker keeps copies of these only). */
+function named(kind: number, a: number, b: number): boolean {
+  switch (kind) {
+    case TK.DrvFlags:
+      return b === Callback.Unmask;
+    case TK.MsgRequest:
+    case TK.MsgResponse:
+      return a === MSG_SET_IRQ_TYPE;
+    case TK.DrvWarn:
+      return a === DriverWarning.IrqIncorrectLen;
+    case TK.EvqDone:
+      return false;
+    default:
+      return true;
   }
 }
 

@@ -147,6 +147,27 @@ describe('cause expectations', () => {
   });
 });
 
+test('causes, their chains and the hash are the same however small the trace ring (the tracker keeps its own copies)', () => {
+  for (const id of ['invalid-livelock', 'mask-by-none-loses-edge', 'two-edges-while-away-queued']) {
+    const whole = runScenario(scenario(id));
+    const small = runScenario(scenario(id), { traceCapacity: 16 });
+    if (!whole.ok || !small.ok) throw new Error('run failed');
+    expect(small.value.machine.trace.dropped).toBeGreaterThan(0);
+    expect(small.value.report.traceHash).toBe(whole.value.report.traceHash);
+    expect(small.value.report.causes).toEqual(whole.value.report.causes);
+  }
+  // The invalid livelock's chain still names the refused SET_IRQ_TYPE at 57 us, thousands of events back.
+  const r = runScenario(scenario('invalid-livelock'), { traceCapacity: 16 });
+  if (!r.ok) throw new Error(r.error);
+  expect(r.value.report.causes[0]!.chain.map((l) => [l.role, l.t])).toEqual([
+    ['sent', 47_000],
+    ['rejected', 57_000],
+    ['owed', 1_000_000],
+    ['return', 1_497_000],
+    ['label', 1_500_000],
+  ]);
+});
+
 test('the cause vocabulary is declared once, with a name per code', () => {
   expect(CAUSE.names.length).toBe(Object.keys(CauseKind).length);
   expect(CAUSE.codeOf('masked-by-none')).toBe(CauseKind.MaskedByNone);
