@@ -69,6 +69,54 @@ describe('why it was lost: mask-by-none-loses-edge', () => {
   });
 });
 
+describe('one sentence per cause, from its chain', () => {
+  const first = (id: string, label: string): string => run(scenario(id)).report.causes.find((c) => c.label === label)!.sentence;
+
+  test('a single latch folds a second edge in; a counting device reports an edge a call already covered', () => {
+    expect(first('two-edges-while-away', 'device-coalesced')).toBe(
+      "the falling edge at 1.100 ms on gpio 0 found the device's latch already set by the edge at 1.050 ms while the eventq buffer was with the driver; " +
+        'the latch records that an edge happened, not how many, so the two come back as one VALID (device.policy.edgeLatch = single); ' +
+        'the spec latches an edge that comes while the buffer is with the driver and reports it when the buffer returns, 5.18.6.9',
+    );
+    expect(first('two-edges-while-away-queued', 'spurious')).toBe(
+      'the handler call at 1.428 ms on gpio 0 had nothing new to report: the device counted the falling edge at 1.100 ms and returned it again ' +
+        'when the buffer was re-queued at 1.420 ms, but the handler call at 1.218 ms had already covered that edge (device.policy.edgeLatch = queue:16)',
+    );
+  });
+
+  test('a refused type change, a refused level type, a dead line', () => {
+    expect(first('type-change-without-none', 'lost')).toBe(
+      'the falling edge at 2.020 ms on gpio 0 was never reported: the driver changed the trigger with SET_IRQ_TYPE edge-falling directly at 1.002 ms, ' +
+        'without going through NONE; the device answered ERR at 1.012 ms and kept its old type, so it never watched for this edge ' +
+        '(device.policy.typeChange = rejected; driver.typeChange = direct); the spec has the driver disable an interrupt (NONE) before giving it a new trigger, 5.18.6.8',
+    );
+    expect(first('invalid-livelock', 'lost')).toBe(
+      'the level assertion at 1.000 ms on gpio 0 was never reported: the device refused SET_IRQ_TYPE level-high with ERR at 0.057 ms and kept the type NONE, ' +
+        'the driver queued the eventq buffer anyway, and the device hands it straight back INVALID (last at 1.497 ms), over and over ' +
+        '(device.policy.level = rejected); the spec has the driver enable the interrupt before it queues the buffer, 5.18.7.2',
+    );
+    expect(first('eventq-bad-length', 'lost')).toBe(
+      "the falling edge at 1.000 ms on gpio 0 was never handled: the device returned the line's eventq buffer at 1.005 ms with used length 2 for a 1-byte response, " +
+        "the driver rejected it at 1.008 ms and never re-queued it, so the line's interrupt is dead (device.faults.eventqUsedLen = 2); " +
+        'the used length may count only bytes the device wrote, 2.7.8.2',
+    );
+  });
+
+  test('a level served but re-queued before the client acknowledged; a level no device looks at again', () => {
+    expect(first('level-requeue-before-ack', 'spurious')).toBe(
+      'the handler call at 1.019 ms on gpio 0 found nothing new: the level assertion at 1.000 ms had already been served by the call at 1.008 ms, ' +
+        'but the client had not yet cleared its source when the driver unmasked at 1.009 ms and re-queued the buffer, so the device sampled the line, ' +
+        'found it still active and returned the buffer VALID at once (device.policy.levelSample = resample; client ack = deferred); ' +
+        'the spec expects the client to clear the source before the line is unmasked, or to see a spurious interrupt, 5.18.7.1',
+    );
+    expect(first('level-timer-no-resample', 'lost')).toBe(
+      'the level assertion at 1.0085 ms on gpio 0 was never reported: the line was already active, so there was no new transition, ' +
+        'and this device does not look at the line again when the buffer is re-queued at 1.011 ms (device.policy.levelSample = transition); ' +
+        'the spec does not latch levels but has the device look at the line again when the buffer comes back, 5.18.6.9',
+    );
+  });
+});
+
 describe('every flag of every built-in scenario is explained, and its expectations name the kinds', () => {
   for (const entry of LIBRARY) {
     test(entry.id, () => {
