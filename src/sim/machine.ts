@@ -119,6 +119,8 @@ export class Machine implements ActionBoard {
     this.oracle = new Oracle(core, this.pipeline, n, cfg.settleNs, this.wire.level);
     this.causes = new CauseTracker(core, this.device, {
       driverMask: cfg.driver.mask,
+      flow: cfg.irqFlow.flow,
+      requeue: cfg.irqFlow.requeue,
       typeChange: cfg.irqFlow.typeChange,
       clientAck: (line) => {
         for (const c of cfg.clients) if (c.kind === 'irq-consumer' && c.line === line && c.ack !== 'none') return c.ack;

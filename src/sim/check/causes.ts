@@ -40,6 +40,8 @@ export type LinkRole =
   | 'warn' //       the guest kernel complained (DrvWarn)
   | 'served' //     an earlier handler call that already covered it (OracleLabel)
   | 'ack' //        the client acknowledged its level source (SourceAck)
+  | 'done' //       the driver consumed the returned buffer (EvqDone)
+  | 'handler' //    a handler call that was running (HandlerStart)
   | 'failure' //    the device stopped working
   | 'label'; //     the flag explained
 
@@ -87,6 +89,8 @@ export const CAUSE_RULE: Readonly<Partial<Record<CauseKind, string>>> = {
 /** The settings the tracker names as the policy behind a cause. */
 export interface CauseSettings {
   driverMask: 'flag' | 'none-type';
+  flow: 'level' | 'fasteoi' | 'edge';
+  requeue: 'after' | 'before';
   typeChange: 'direct' | 'via-none';
   /** How the client on a line acknowledges a level source (irq-consumer `ack`), if any. */
   clientAck(line: number): string | undefined;
@@ -143,6 +147,12 @@ export class CauseTracker implements TraceTap, LabelSink {
   private readonly _returnedSrc: Float64Array;
   private readonly _doneSrc: Float64Array;
   private readonly _latched: number[][];
+  /** The primary handler running on each line: its HandlerStart seq, or -1. */
+  private readonly _running: Float64Array;
+  /** Device event behind a VALID the driver consumed while the line's handler ran -> [EvqDone seq, HandlerStart seq]. */
+  private readonly _doneWhileRunning = new Map<number, [number, number]>();
+  /** The last such drop per line, until the line's buffer is taken again. */
+  private readonly _lastDropped: ([number, number] | null)[];
   private _failure = -1;
   private _failureEvent: TraceEvent | null = null;
   /** The client's trigger for the label being explained. */
@@ -154,6 +164,10 @@ export class CauseTracker implements TraceTap, LabelSink {
   /** Owing event seq -> the device event it caused; device event -> owing event. */
   private readonly _devOf = new Map<number, number>();
   private readonly _owingOf = new Map<number, number>();
+  /** A refused SET_IRQ_TYPE's answer seq -> copies of [the answer, its request]. */
+  private readonly _refusals = new Map<number, [TraceEvent | null, TraceEvent | null]>();
+  /** Owing event seq -> the device's trigger type and the pending refusal (seq or -1) when it became owed. */
+  private readonly _owedState = new Map<number, [number, number]>();
   /** Owing event seq -> the label that served it. */
   private readonly _servedBy = new Map<number, number>();
   /** Device event seq -> the device-side cause decided for it. */
@@ -190,6 +204,8 @@ export class CauseTracker implements TraceTap, LabelSink {
     this._returnedSrc = seqs();
     this._doneSrc = seqs();
     this._latched = Array.from({ length: n }, () => []);
+    this._running = seqs();
+    this._lastDropped = Array.from({ length: n }, () => null);
     this._pinnedSlots = [this._typeNone, this._typeSet, this._sentNone, this._sentAny, this._rejected, this._typeReq, this._badLenReturn, this._badLenWarn];
   }
 
@@ -241,7 +257,12 @@ export class CauseTracker implements TraceTap, LabelSink {
         return;
       case TK.MsgResponse:
         // The device kept its old type: remembered until a SET_IRQ_TYPE succeeds.
-        if (a === MSG_SET_IRQ_TYPE) this._pin(this._rejected, line, (b & 0xff) === STATUS_OK ? -1 : seq);
+        if (a === MSG_SET_IRQ_TYPE) {
+          const refused = (b & 0xff) !== STATUS_OK;
+          // Each refusal keeps its own copies: a later request or success must not take them from a chain.
+          if (refused) boundedSet(this._refusals, seq, [this._events.get(seq) ?? null, this._get(this._typeReq[line] as number)]);
+          this._pin(this._rejected, line, refused ? seq : -1);
+        }
         return;
       case TK.EvqArm:
         return this._armed(seq, line);
@@ -255,6 +276,17 @@ export class CauseTracker implements TraceTap, LabelSink {
         return;
       case TK.EvqDone:
         this._doneSrc[line] = a === IRQ_STATUS_VALID ? (this._returnedSrc[line] as number) : -1;
+        if (this._doneSrc[line]! >= 0 && this._running[line]! >= 0) {
+          const dropped: [number, number] = [seq, this._running[line] as number];
+          boundedSet(this._doneWhileRunning, this._doneSrc[line] as number, dropped);
+          this._lastDropped[line] = dropped;
+        }
+        return;
+      case TK.HandlerStart:
+        if (c === 0) this._running[line] = seq;
+        return;
+      case TK.HandlerEnd:
+        if (c === 0) this._running[line] = -1;
         return;
       case TK.SourceAck:
         this._ack[line] = seq;
@@ -270,6 +302,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   /** The device took the line's buffer: if it holds latched edges it returns one at once (GpioDevice._armed). */
   private _armed(seq: number, line: number): void {
     this._arm[line] = seq;
+    this._lastDropped[line] = null;
     const d = this._dev;
     const fifo = this._syncLatched(line);
     const pops =
@@ -313,8 +346,8 @@ export class CauseTracker implements TraceTap, LabelSink {
       return;
     }
     // Masked.
-    if (noneNow && d.detectType[line] !== IRQ_TYPE_NONE && d.held[line] !== -1) {
-      // rust-vmm after NONE: the waiter still holding the buffer wakes on this edge and hands it back INVALID.
+    if (d.detectType[line] !== IRQ_TYPE_NONE && d.held[line] !== -1) {
+      // rust-vmm after NONE (even once a type is set again): the waiter still holding the buffer wakes on this edge and hands it back INVALID.
       const chain = [link('sent', this._get(this._sentNone[line] as number)), link('type', this._get(this._typeNone[line] as number)), link('owed', edge), link('device', ev)];
       this._devRecord(seq, line, CauseKind.LazyNoneLeftover, 'device-masked', chain, 'device.policy.onNone = lazy');
       return;
@@ -340,6 +373,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   owed(line: number, episode: boolean): number {
     const owing = (episode ? this._episode[line] : this._level[line]) as number;
     // The device senses the wire first: its event for this level change, if any, is the very next one traced.
+    if (owing >= 0) boundedSet(this._owedState, owing, [this._dev.irqType[line] as number, this._rejected[line] as number]);
     const x = episode || owing < 0 ? null : this._get(owing + 1);
     if (x && x.kind === TK.DevIrqEvent && x.line === line) {
       boundedSet(this._devOf, owing, x.seq);
@@ -398,7 +432,7 @@ export class CauseTracker implements TraceTap, LabelSink {
     if (src && typeAt !== undefined && typeAt !== IRQ_TYPE_NONE && typeAt !== trigger) {
       // Seen under the trigger the line had before the client's change reached the device.
       const chain = [link('device', src), link('sent', this._get(this._sentAny[line] as number)), link('type', this._get(this._typeSet[line] as number)), link('return', ret), link('label', lbl)];
-      this._record(line, CauseKind.ReportedUnderOldType, 'spurious', seq, chain);
+      this._record(line, CauseKind.TypeChangeInFlight, 'spurious', seq, chain);
       return;
     }
     if (srcSeq >= 0 && this._latchedWhileNone.has(srcSeq)) {
@@ -458,6 +492,14 @@ export class CauseTracker implements TraceTap, LabelSink {
       this._record(line, kind, 'lost', seq, chain, dc?.policy);
       return;
     }
+    // Dropped itself, or latched behind a dropped VALID that left the line masked with its buffer never re-queued.
+    const busy = dev ? (this._doneWhileRunning.get(dev.seq) ?? (dev.a === DeliveryResult.Delivered ? this._lastDropped[line] : null)) : undefined;
+    if (busy) {
+      // The VALID reached the driver while the line's handler still ran: the flow handler masked the line and dropped it.
+      const chain = [...owed, link('handler', this._get(busy[1])), link('done', this._get(busy[0])), link('label', lbl)];
+      this._record(line, CauseKind.ValidWhileRunning, 'lost', seq, chain, `driver.flow = ${this._set.flow}; driver.requeue = ${this._set.requeue}`);
+      return;
+    }
     if (d.failure !== 0 && this._failure >= 0) {
       this._record(line, CauseKind.DeviceFailed, 'lost', seq, [link('failure', this._failureEvent), ...owed, link('label', lbl)]);
       return;
@@ -472,8 +514,15 @@ export class CauseTracker implements TraceTap, LabelSink {
       this._record(line, CauseKind.InvalidLivelock, 'lost', seq, chain, isLevelType(trigger) && d.cfg.policy.level === 'rejected' ? 'device.policy.level = rejected' : undefined);
       return;
     }
-    if (this._rejected[line]! >= 0 && d.irqType[line] !== trigger) {
-      this._record(line, CauseKind.TypeChangeRejected, 'lost', seq, this._rejectChain(line, [...owed, link('label', lbl)]), this._typeChangePolicy());
+    // What the device was watching for when the edge came.
+    const [typeThen, rejThen] = this._owedState.get(refs[0] ?? -1) ?? [d.irqType[line] as number, this._rejected[line] as number];
+    if (!dev && typeThen !== IRQ_TYPE_NONE && typeThen !== trigger) {
+      if (rejThen >= 0) {
+        this._record(line, CauseKind.TypeChangeRejected, 'lost', seq, this._rejectChain(line, [...owed, link('label', lbl)], rejThen), this._typeChangePolicy());
+      } else {
+        const chain = [link('sent', this._lastBefore(this._sentAny[line] as number, owing)), ...owed, link('type', this._get(this._typeSet[line] as number)), link('label', lbl)];
+        this._record(line, CauseKind.TypeChangeInFlight, 'lost', seq, chain);
+      }
       return;
     }
     if (isLevelType(trigger) && d.cfg.policy.levelSample === 'transition' && (!dev || owing?.kind === TK.SourceEpisode)) {
@@ -484,9 +533,9 @@ export class CauseTracker implements TraceTap, LabelSink {
     this._record(line, CauseKind.Unexplained, 'lost', seq, [...owed, link('label', lbl)]);
   }
 
-  private _rejectChain(line: number, rest: (CauseLink | null)[]): (CauseLink | null)[] {
-    const rej = this._get(this._rejected[line] as number);
-    return [link('sent', this._lastBefore(this._typeReq[line] as number, rej)), link('rejected', rej), ...rest];
+  private _rejectChain(line: number, rest: (CauseLink | null)[], rejected = this._rejected[line] as number): (CauseLink | null)[] {
+    const [rej, req] = this._refusals.get(rejected) ?? [null, null];
+    return [link('sent', req), link('rejected', rej), ...rest];
   }
 
   private _typeChangePolicy(): string {
@@ -545,6 +594,8 @@ const FOLLOWED = new Set<number>([
   TK.DrvWarn,
   TK.DevIrqEvent,
   TK.OracleLabel,
+  TK.HandlerStart,
+  TK.HandlerEnd,
 ]);
 
 /** Whether a chain can name this event (the tracker keeps copies of these only). */
@@ -557,7 +608,7 @@ function named(kind: number, a: number, b: number): boolean {
       return a === MSG_SET_IRQ_TYPE;
     case TK.DrvWarn:
       return a === DriverWarning.IrqIncorrectLen;
-    case TK.EvqDone:
+    case TK.HandlerEnd:
       return false;
     default:
       return true;

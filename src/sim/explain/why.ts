@@ -166,12 +166,26 @@ export function causeSentence(r: CauseRecord): string {
         `${call(r)} found nothing new: ${what(r, owed)} had been served${at(served, ' by the call at ')} and the client acknowledged its source${at(find(r, 'ack'))}, but the line stayed at its active level for ${typeName(r.trigger)}, so when the driver unmasked${at(find(r, 'callback'))} and re-queued the buffer the device found it still active and returned it VALID at once`,
       );
     }
-    case CauseKind.ReportedUnderOldType: {
+    case CauseKind.TypeChangeInFlight: {
       const sent = find(r, 'sent');
+      if (r.explains === 'lost') {
+        return s(
+          `${what(r, owed, dev)} on ${g} was never reported: it came while the device still watched for the trigger the line had before, the driver's SET_IRQ_TYPE ${sent ? typeName(sent.a) : ''}${at(sent, ' (sent at ')}${sent ? ')' : ''} not yet in effect${at(find(r, 'type'), '; it took effect at ')}`,
+        );
+      }
       return s(
         `${call(r)} reported something the client ${r.trigger === 0 ? 'did not expect (its trigger was being changed)' : `no longer asks for (its trigger is now ${typeName(r.trigger)})`}: the device saw ${dev ? `the ${devCause(dev)} at ${ms(dev.t)}` : 'an event'} under the trigger the line had before, while the driver's SET_IRQ_TYPE ${sent ? typeName(sent.a) : ''}${at(sent, ' (sent at ')}${sent ? ')' : ''} had not reached it yet`,
       );
     }
+    case CauseKind.ValidWhileRunning:
+      if (owed && find(r, 'done') && (find(r, 'done') as TraceEvent).seq < owed.seq) {
+        return s(
+          `${what(r, owed, dev)} on ${g} was lost: the device latched it, but the eventq buffer never came back: the driver had got the previous VALID${at(find(r, 'done'))} while the handler call that started${at(find(r, 'handler'))} still ran, and the flow handler dropped it and left the line masked`,
+        );
+      }
+      return s(
+        `${what(r, owed, dev)} on ${g} was lost: the device reported it and the driver got the VALID buffer${at(find(r, 'done'))}, but the handler call that started${at(find(r, 'handler'))} was still running, so the flow handler masked the line and dropped the interrupt instead of running the handler again`,
+      );
     case CauseKind.LevelNotResampled:
       return s(
         `${what(r, owed)} on ${g} was never reported: the line was already active, so there was no new transition, and this device does not look at the line again when the buffer is re-queued${at(find(r, 'arm'))}`,

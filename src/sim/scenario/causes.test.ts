@@ -117,6 +117,42 @@ describe('one sentence per cause, from its chain', () => {
   });
 });
 
+describe('causes beyond the built-in scenarios (settings changed)', () => {
+  const driver = (id: string, d: Record<string, string>) => run(scenario(id, (raw) => {
+    raw.driver = { ...(raw.driver as object), ...d };
+    delete raw.expect;
+  })).report;
+
+  test('an early re-queue hands the driver a VALID while the handler still runs: dropped, and what latched behind it is stuck', () => {
+    const r = driver('two-edges-while-away', { requeue: 'before' });
+    expect(r.causeCounts.lost).toEqual({ 'valid-while-running': 2 });
+    expect(r.causes.map((c) => c.sentence)).toEqual([
+      'the falling edge at 1.050 ms on gpio 0 was lost: the device reported it and the driver got the VALID buffer at 1.058 ms, but the handler call that started at 1.008 ms ' +
+        'was still running, so the flow handler masked the line and dropped the interrupt instead of running the handler again (driver.flow = level; driver.requeue = before)',
+      'the falling edge at 1.100 ms on gpio 0 was lost: the device latched it, but the eventq buffer never came back: the driver had got the previous VALID at 1.058 ms ' +
+        'while the handler call that started at 1.008 ms still ran, and the flow handler dropped it and left the line masked (driver.flow = level; driver.requeue = before)',
+    ]);
+  });
+
+  test('a refused type change explains an edge lost after the refusal was cleared by a later SET_IRQ_TYPE', () => {
+    const r = driver('type-change-without-none', { mask: 'none-type' });
+    expect(r.causeCounts.lost).toEqual({ 'type-change-rejected': 1 });
+    const lost = r.causes.find((c) => c.label === 'lost')!;
+    expect(lost.chain.map((l) => [l.role, l.t])).toEqual([
+      ['sent', 1_002_000],
+      ['rejected', 1_012_000],
+      ['owed', 2_020_000],
+      ['label', 2_520_000],
+    ]);
+  });
+
+  test('after a lazy NONE and a new type, the leftover buffer still eats the next edge', () => {
+    const r = driver('type-change-without-none', { typeChange: 'via-none' });
+    expect(r.causeCounts['device-masked']).toEqual({ 'lazy-none-leftover': 1 });
+    expect(r.causeCounts.lost).toEqual({ 'lazy-none-leftover': 1 });
+  });
+});
+
 describe('every flag of every built-in scenario is explained, and its expectations name the kinds', () => {
   for (const entry of LIBRARY) {
     test(entry.id, () => {

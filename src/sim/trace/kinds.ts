@@ -133,8 +133,9 @@ export const CauseKind = {
   MockStorm: 14,
   NoIrqFeature: 15,
   DeviceFailed: 16,
-  ReportedUnderOldType: 17,
+  TypeChangeInFlight: 17,
   LevelStillActive: 18,
+  ValidWhileRunning: 19,
 } as const;
 export type CauseKind = (typeof CauseKind)[keyof typeof CauseKind];
 export const CAUSE = namesOf(CauseKind, 'kebab');
