@@ -11,18 +11,22 @@ export interface FlagSpec {
   switches: readonly string[];
   /** How many positional arguments: [min, max]. */
   positional: [number, number];
+  /** Flags that take a value and may be given more than once (collected in order in `multi`). */
+  repeatable?: readonly string[];
 }
 
 export interface ParsedArgs {
   positional: string[];
   values: Map<string, string>;
   switches: Set<string>;
+  /** Values of repeatable flags, in the order given. */
+  multi: Map<string, string[]>;
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
-  const out: ParsedArgs = { positional: [], values: new Map(), switches: new Set() };
+  const out: ParsedArgs = { positional: [], values: new Map(), switches: new Set(), multi: new Map() };
   let flagsDone = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -39,7 +43,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     if (spec.switches.includes(name)) {
       if (eq >= 0) throw new UsageError(`${name} takes no value`);
       out.switches.add(name);
-    } else if (spec.values.includes(name)) {
+    } else if (spec.values.includes(name) || spec.repeatable?.includes(name)) {
       let value: string | undefined;
       if (eq >= 0) value = arg.slice(eq + 1);
       else {
@@ -47,6 +51,10 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
         i++;
       }
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      if (spec.repeatable?.includes(name)) {
+        out.multi.set(name, [...(out.multi.get(name) ?? []), value]);
+        continue;
+      }
       if (out.values.has(name)) throw new UsageError(`${name} is given twice`);
       out.values.set(name, value);
     } else {

@@ -1,4 +1,4 @@
-import { formatNs, type LineReport, type Report } from '../sim/index';
+import { formatNs, type ExplainedCause, type LineReport, type Report } from '../sim/index';
 import { terminalLine } from './safe';
 
 /** Right-aligned columns; the first column left-aligned. */
@@ -36,6 +36,7 @@ export function formatReport(r: Report): string {
   for (const l of shown) rows.push([`${l.line}${l.name ? ` ${l.name}` : ''}`, ...COLUMNS.map((k) => String(l[k]))]);
   rows.push(['total', ...COLUMNS.map((k) => String(r.total[k]))]);
   out.push(...table(rows));
+  out.push(...whyLines(r, shown));
   const idle = r.lines.length - shown.length;
   if (idle > 0) out.push(`(${idle} line${idle === 1 ? '' : 's'} without interrupt activity not shown)`);
   const t = r.transport;
@@ -74,4 +75,39 @@ export function formatReport(r: Report): string {
   const failed = r.expectations.filter((e) => !e.ok).length;
   out.push('', failed === 0 ? 'result: ok' : `result: FAILED (${failed} of ${r.expectations.length} expectations not met)`);
   return out.map(terminalLine).join('\n') + '\n';
+}
+
+/** The flags that get a "why" line, in table order. */
+const WHY_LABELS = ['coalesced', 'spurious', 'lost'] as const;
+
+/**
+ * One "why" line per non-zero coalesced / spurious / lost count of a line: the
+ * sentence of its first cause, its kind, and what the other causes were
+ * (--json carries every chain).
+ */
+export function whyLines(r: Report, shown: readonly LineReport[]): string[] {
+  const out: string[] = [];
+  for (const l of shown) {
+    for (const label of WHY_LABELS) {
+      if (l[label] === 0) continue;
+      const causes = r.causes.filter((c) => c.line === l.line && c.label === label);
+      const where = `${l.line}${l.name ? ` ${l.name}` : ''}`;
+      const first = causes[0];
+      if (!first) {
+        out.push(`  why ${label} on ${where}: ${r.causesRecorded ? 'no cause recorded (older than the causes kept)' : 'not recorded (the trace is off)'}`);
+        continue;
+      }
+      out.push(`  why ${label} on ${where}: ${first.sentence} [${first.kind}]${others(causes)}`);
+    }
+  }
+  return out;
+}
+
+function others(causes: readonly ExplainedCause[]): string {
+  if (causes.length < 2) return '';
+  const kinds = new Map<string, number>();
+  for (const c of causes.slice(1)) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+  const rest = causes.length - 1;
+  if (kinds.size === 1 && kinds.has((causes[0] as ExplainedCause).kind)) return ` (and ${rest} more, all ${(causes[0] as ExplainedCause).kind})`;
+  return ` (and ${rest} more: ${[...kinds].map(([k, n]) => `${k} x${n}`).join(', ')})`;
 }

@@ -1,5 +1,8 @@
 import { version as VERSION } from '../../package.json';
 import {
+  compareScenarios,
+  scenarioWithSettings,
+  validateScenario,
   DEFAULT_LINK_BASE,
   DEFAULT_MAX_EVENTS,
   DEFAULT_TRACE_CAPACITY,
@@ -22,6 +25,7 @@ import {
 import { choiceFlag, intFlag, parseArgs, UsageError, type FlagSpec } from './args';
 import { runBench, formatBench } from './bench';
 import { EXPLORE_HELP, EXPLORE_SPEC, exploreCommand } from './explore';
+import { comparisonJson, formatComparison } from './diff-format';
 import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
 import { LESSON_HELP, lessonCommand } from './lesson';
@@ -53,6 +57,7 @@ Usage:
             [--wavejson out.json|- [--window 1ms..2ms]] [--seed N] [--max-events N]
   vgpio explore <file.json | link | id> [--property P] [--line L] [--max-schedules N]
             [--max-seconds S] [--random --seed N] [--json] [--link] [--out cex.json]
+  vgpio diff <scenario> --with <setting>... | vgpio diff <a> <b> [--with <setting>...] [--json]
   vgpio list [--json]
   vgpio link <file.json | id> [--base URL]
   vgpio bench [--json] [--quick]
@@ -95,6 +100,25 @@ Options:
 Exit status: 0 expectations hold (or none), 1 they fail or the event limit was
 hit, 2 invalid input or usage.
 `,
+  diff: `Usage: vgpio diff <scenario> --with <setting> [--with <setting>...] [--json]
+       vgpio diff <a> <b> [--with <setting>...] [--json]
+
+Runs two scenarios and compares them: the count table of both, the per-line
+differences (A -> B), the causes each shows where they differ, and the first
+trace event at which the runs part (its number, time and both descriptions).
+With one scenario, B is that scenario with the --with settings; with two, the
+settings apply to B. Each argument is a file, a link or a built-in id.
+
+  --with <key=value>   a setting of B, as the scenario file spells it:
+                       seed=N, device.spec=v8, device.preset=rust-vmm,
+                       device.transport=intx, device.policy.<field>=<value>
+                       (e.g. device.policy.edgeLatch=queue:4),
+                       device.latency.<notify|request|event|interrupt>=2us..9us,
+                       driver.<field>=<value> (e.g. driver.mask=none-type); repeatable
+  --json               print one JSON object: both sides, the differences, the divergence
+
+Exit status: 0 when both ran (whatever they show), 2 invalid input or usage.
+`,
   list: `Usage: vgpio list [--json]
 
 Lists the built-in scenarios: id, title and a one-line summary.
@@ -127,6 +151,7 @@ const SPECS: Record<string, FlagSpec> = {
     positional: [1, 1],
   },
   list: { values: [], switches: ['--json', '--help', '-h'], positional: [0, 0] },
+  diff: { values: ['--max-events'], repeatable: ['--with'], switches: ['--json', '--help', '-h'], positional: [1, 2] },
   link: { values: ['--base'], switches: ['--help', '-h'], positional: [1, 1] },
   bench: { values: [], switches: ['--json', '--quick', '--help', '-h'], positional: [0, 0] },
   lesson: { values: ['--max-events'], switches: ['--json', '--help', '-h'], positional: [1, 3] },
@@ -166,6 +191,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(args.positional[0] as string, args);
       case 'list':
         return listCommand(args.switches.has('--json'));
+      case 'diff':
+        return await diffCommand(args);
       case 'link':
         return await linkCommand(args.positional[0] as string, args.values.get('--base') ?? DEFAULT_LINK_BASE);
       case 'bench':
@@ -330,6 +357,39 @@ function safeResolve(p: string): string {
   } catch {
     return p;
   }
+}
+
+// ---- diff --------------------------------------------------------------------------
+
+async function diffCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const settings = args.multi.get('--with') ?? [];
+  const [refA, refB] = args.positional as [string, string | undefined];
+  if (refB === undefined && settings.length === 0) throw new UsageError('give a second scenario, or --with settings for the second run');
+  const maxEvents = intFlag(args, '--max-events', 1, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_EVENTS;
+  const a = await loadValidScenario(refA);
+  if (!a) return EXIT_INVALID;
+  const b = refB === undefined ? a : await loadValidScenario(refB);
+  if (!b) return EXIT_INVALID;
+  let scenarioB = b.scenario;
+  let labelB = b.src.label;
+  if (settings.length > 0) {
+    const patched = scenarioWithSettings(b.src.json, settings);
+    const valid = patched.ok ? validateScenario(patched.value) : patched;
+    if (!valid.ok) {
+      errLine(`vgpio: --with: ${valid.error}`);
+      return EXIT_INVALID;
+    }
+    scenarioB = valid.value;
+    labelB = `${labelB} with ${settings.join(', ')}`;
+  }
+  const c = compareScenarios({ label: a.src.label, scenario: a.scenario }, { label: labelB, scenario: scenarioB }, maxEvents);
+  if (!c.ok) {
+    errLine(`vgpio: ${c.error}`);
+    return EXIT_INVALID;
+  }
+  if (args.switches.has('--json')) outJson(comparisonJson(c.value));
+  else out(formatComparison(c.value));
+  return EXIT_OK;
 }
 
 // ---- list --------------------------------------------------------------------------

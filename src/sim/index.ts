@@ -55,6 +55,17 @@ export { irqRoute, VIRQ_BASE } from './explain/route';
 export type { RouteLayer } from './explain/route';
 export { describeEvent, eventRecord, requestBytes } from './explain/describe';
 
+// Why: the cause of every lost / spurious / coalesced label and masked / coalesced device result.
+export { CAUSE, CAUSE_NAMES, CauseKind } from './trace/kinds';
+export { EXPLAINED, CAUSE_RULE, MAX_CAUSES } from './check/causes';
+export type { CauseRecord, CauseLink, Explained, LinkRole } from './check/causes';
+export { readCauses, explainCause, causeSentence } from './explain/why';
+export type { ExplainedCause, ChainItem } from './explain/why';
+
+// Two runs side by side.
+export { compareScenarios, applySetting, withSettings as scenarioWithSettings, COMPARED_COUNTS, COMPARE_TRACE_CAPACITY } from './scenario/compare';
+export type { Comparison, CountDiff, LineDiff, CauseDiff, Divergence } from './scenario/compare';
+
 // Exports.
 export { toVcd, vcdChunks, vcdShortStatesAt1us } from './export/vcd';
 export { toWaveJson, waveJsonText } from './export/wavejson';

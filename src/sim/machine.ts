@@ -1,5 +1,6 @@
 import { ACTION_KINDS, ActionOrigin, checkAction, type Action, type ActionBoard, type ActionError, type TimedAction } from './actions';
 import { GpiomonCheck } from './check/gpiomon-check';
+import { CauseTracker } from './check/causes';
 import { Monitors } from './check/monitors';
 import { Oracle } from './check/oracle';
 import { EventqPipeline } from './check/pipeline';
@@ -103,6 +104,8 @@ export class Machine implements ActionBoard {
   /** Where each line's interrupt is on its way through the stack (for the oracle and the report). */
   readonly pipeline: EventqPipeline;
   readonly monitors: Monitors;
+  /** Why each lost / spurious / coalesced label and masked / coalesced device result happened (needs the trace). */
+  readonly causes: CauseTracker;
   /** The guest's shell: `shell` actions run here, from the first event on. */
   readonly shell: Shell;
   /** A misbehaving driver on the same rings: the `inject-*` actions. */
@@ -148,6 +151,21 @@ export class Machine implements ActionBoard {
     }
     this.device.senseInitial();
     this.oracle = new Oracle(core, this.pipeline, n, cfg.settleNs, this.wire.level);
+    this.causes = new CauseTracker(core, this.device, {
+      driverMask: cfg.driver.mask,
+      flow: cfg.irqFlow.flow,
+      requeue: cfg.irqFlow.requeue,
+      typeChange: cfg.irqFlow.typeChange,
+      clientAck: (line) => {
+        for (const c of cfg.clients) if (c.kind === 'irq-consumer' && c.line === line && c.ack !== 'none') return c.ack;
+        return undefined;
+      },
+    });
+    if (cfg.traceEnabled) {
+      // Causes are trace events that point at trace events: with the trace off there is nothing to point at.
+      core.tap = this.causes;
+      this.oracle.sink = this.causes;
+    }
     this.world = new World(core, this.wire, this.oracle, cfg.world);
     // The device senses first (it acts on the edge), then the oracle judges it.
     this.wire.listen(this.device);

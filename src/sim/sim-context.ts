@@ -63,9 +63,16 @@ export class ScheduleChooser implements Chooser {
   }
 }
 
+/** Something that follows the trace as it is written (it may emit events of its own from here). */
+export interface TraceTap {
+  traced(seq: number, kind: number, line: number, a: number, b: number, c: number): void;
+}
+
 /** The shared context itself: simulated time, the queue, the seeded PRNG and the trace. */
 export class SimCore implements SimContext {
   now = 0;
+  /** Sees every recorded event right after it is traced (the cause tracker); null when nobody listens. */
+  tap: TraceTap | null = null;
   readonly queue: EventQueue;
   readonly prng: Prng;
   readonly trace: Trace;
@@ -79,7 +86,9 @@ export class SimCore implements SimContext {
   }
 
   emit(kind: number, line: number, a: number, b: number, c: number): number {
-    return this.trace.emit(this.now, kind, line, a, b, c);
+    const seq = this.trace.emit(this.now, kind, line, a, b, c);
+    if (this.tap !== null && seq >= 0) this.tap.traced(seq, kind, line, a, b, c);
+    return seq;
   }
 
   after(delay: number, ev: number, a = 0, b = 0, c = 0): void {

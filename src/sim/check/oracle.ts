@@ -22,6 +22,14 @@ function emptyOutcome(): Outcome {
   return { delivered: 0, coalesced: 0, spurious: 0, lost: 0 };
 }
 
+/** Follows what the oracle owes and labels, so each label can be explained (check/causes.ts). */
+export interface LabelSink {
+  /** Something became owed on the line (`episode`: a source re-asserted); returns a reference kept with it. */
+  owed(line: number, episode: boolean): number;
+  /** A label was traced at `seq`; `refs` are the references of the owed items it covers (served or lost). */
+  labelled(line: number, label: number, seq: number, refs: readonly number[], trigger: number): void;
+}
+
 /** Tells the oracle whether a line's interrupt pipeline could still deliver what is owed. */
 export interface PipelineProbe {
   inFlight(line: number): boolean;
@@ -56,8 +64,12 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
   private readonly _owed: number[][];
   private readonly _checkGen: Int32Array;
   private readonly _checkAt: Float64Array;
+  /** Per owed item, the reference the label sink gave for it (parallel to _owed). */
+  private readonly _owedRef: number[][];
   /** Owed items still pending when the run ended (too recent to judge). */
   pendingAtEnd = 0;
+  /** Told of every owed item and label (the cause tracker); null when nobody explains. */
+  sink: LabelSink | null = null;
 
   constructor(ctx: SimContext, probe: PipelineProbe, ngpio: number, settleNs: number, initialLevels: Uint8Array) {
     this._ctx = ctx;
@@ -67,6 +79,7 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
     this.trigger = new Uint8Array(ngpio);
     this._level = initialLevels.slice();
     this._owed = Array.from({ length: ngpio }, () => []);
+    this._owedRef = Array.from({ length: ngpio }, () => []);
     this._checkGen = new Int32Array(ngpio);
     this._checkAt = new Float64Array(ngpio).fill(-1);
   }
@@ -88,7 +101,8 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
     if (trigger === IRQ_TYPE_NONE) return; // Expecting nothing is not a new expectation.
     this.trigger[line] = trigger;
     this._owed[line]!.length = 0; // Nothing before this point was owed.
-    if (isLevelType(trigger) && levelActive(trigger, this._level[line] as number)) this._owe(line);
+    this._owedRef[line]!.length = 0;
+    if (isLevelType(trigger) && levelActive(trigger, this._level[line] as number)) this._owe(line, false);
   }
 
   unexpect(line: number): void {
@@ -96,6 +110,7 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
     this._judge(line, true);
     this.trigger[line] = IRQ_TYPE_NONE;
     this._owed[line]!.length = 0;
+    this._owedRef[line]!.length = 0;
   }
 
   // ---- the physical waveform ------------------------------------------------------
@@ -107,21 +122,22 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
     const t = this.trigger[line] as number;
     if (t === IRQ_TYPE_NONE) return;
     if (isEdgeType(t)) {
-      if (edgeQualifies(t, prev, level)) this._owe(line);
+      if (edgeQualifies(t, prev, level)) this._owe(line, false);
       return;
     }
     if (levelActive(t, level)) {
-      if (!levelActive(t, prev)) this._owe(line);
+      if (!levelActive(t, prev)) this._owe(line, false);
     } else {
       // The assertion ended before anyone served it: withdrawn, not lost.
       this._owed[line]!.length = 0;
+      this._owedRef[line]!.length = 0;
     }
   }
 
   /** A level source started a new assertion; counts only if the line is already active (no visible edge). */
   episode(line: number): void {
     const t = this.trigger[line] as number;
-    if (isLevelType(t) && levelActive(t, this._level[line] as number)) this._owe(line);
+    if (isLevelType(t) && levelActive(t, this._level[line] as number)) this._owe(line, true);
   }
 
   // ---- handler calls --------------------------------------------------------------
@@ -130,6 +146,7 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
     const owed = this._owed[line]!;
     const n = owed.length;
     owed.length = 0;
+    const refs = this._owedRef[line]!;
     const o = this.lines[line]!;
     let label: number;
     if (n === 0) {
@@ -140,7 +157,9 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
       o.coalesced += n - 1;
       label = n > 1 ? OracleLabel.Coalesced : OracleLabel.Delivered;
     }
-    this._ctx.emit(TK.OracleLabel, line, label, n, callNo);
+    const seq = this._ctx.emit(TK.OracleLabel, line, label, n, callNo);
+    this.sink?.labelled(line, label, seq, refs, this.trigger[line] as number);
+    refs.length = 0;
   }
 
   // ---- lost detection -------------------------------------------------------------
@@ -160,9 +179,10 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
     }
   }
 
-  private _owe(line: number): void {
+  private _owe(line: number, episode: boolean): void {
     const owed = this._owed[line]!;
     owed.push(this._ctx.now);
+    this._owedRef[line]!.push(this.sink ? this.sink.owed(line, episode) : -1);
     if (owed.length === 1) this._scheduleCheck(line, this.settleNs);
   }
 
@@ -175,8 +195,10 @@ export class Oracle implements WireListener, EpisodeListener, ClientObserver, Ha
     while (n < owed.length && (owed[n] as number) <= ripe) n++;
     if (n > 0 && (final || !this._probe.inFlight(line))) {
       owed.splice(0, n);
+      const refs = this._owedRef[line]!.splice(0, n);
       this.lines[line]!.lost += n;
-      this._ctx.emit(TK.OracleLabel, line, OracleLabel.Lost, n, -1);
+      const seq = this._ctx.emit(TK.OracleLabel, line, OracleLabel.Lost, n, -1);
+      this.sink?.labelled(line, OracleLabel.Lost, seq, refs, this.trigger[line] as number);
     }
     if (!final && owed.length > 0) {
       const wait = n > 0 ? this.settleNs : (owed[0] as number) + this.settleNs - now;

@@ -4,7 +4,7 @@ import { DIRECTION_NAMES, IRQ_STATUSES, IRQ_TYPE_NAMES, MSG_NAMES, STATUSES } fr
 import { MALFORMED_TEXT } from '../gpio/device';
 import { CALLBACK_NAMES, flagNames } from '../guest/gpio-driver';
 import { WARNING_TEXT } from '../guest/warnings';
-import { DELIVERY_NAMES, EventCause, GPIOMON_MISMATCH, GpiomonMismatch, LevelCause, ORACLE_NAMES, OracleLabel, SINK_NAMES, TK, categoryOf, KIND_NAMES } from '../trace/kinds';
+import { CAUSE_NAMES, DELIVERY_NAMES, EventCause, GPIOMON_MISMATCH, GpiomonMismatch, LevelCause, ORACLE_NAMES, OracleLabel, SINK_NAMES, TK, categoryOf, KIND_NAMES } from '../trace/kinds';
 import type { TraceEvent } from '../trace/trace';
 import { RING_FAULT_TEXT } from '../virtio/device-queue';
 import { describeStatus } from '../virtio/device-status';
@@ -145,6 +145,8 @@ export function describeEvent(e: TraceEvent): string {
       if (a === GpiomonMismatch.Phantom) return `gpiomon check: gpio ${e.line} reported ${edge(b)} with no edge before it (PHANTOM)`;
       return `gpiomon check: gpio ${e.line} ${GPIOMON_MISMATCH.name(a) ?? a}`;
     }
+    case TK.Cause:
+      return `cause of event ${b}: ${CAUSE_NAMES[a] ?? a}${c >= 0 ? ` (from event ${c})` : ''}`;
     case TK.Step:
       return `step ${a >= 0 ? a : '(live)'}: ${ACTION_KINDS.name(b) ?? b}`;
     case TK.ShellCommand:

@@ -12,30 +12,30 @@ const PINNED: Record<string, [hash: string, events: number, traceEvents: number]
   'calm-board': ['ac0d5922f58c6cd4', 71, 282],
   'level-timer-v1.2': ['d77147a27da0346f', 35, 145],
   'level-timer-v8': ['d9b5efcbc0430d59', 59, 249],
-  'level-timer-no-resample': ['998547a58ad3d78e', 21, 83],
+  'level-timer-no-resample': ['d4a2aec82a917942', 21, 84],
   'edge-while-away': ['4ae8847aeb0d82ea', 26, 104],
-  'two-edges-while-away': ['15e32b43f4121705', 28, 109],
-  'two-edges-while-away-queued': ['1820d8aaeb5609cc', 32, 127],
-  'mask-by-none-loses-edge': ['85d979cdbd45c5b9', 29, 113],
-  'edges-while-none': ['937f78fdab058f91', 35, 133],
-  'edges-while-none-lazy': ['baa799d4369fd6ed', 43, 171],
-  'type-change-without-none': ['d5c416dd1633961d', 31, 121],
-  'level-requeue-before-ack': ['4121558b9a540aad', 46, 182],
-  'invalid-livelock': ['c9ac2a450b25d411', 596, 2776],
-  'eventq-bad-length': ['00ac0078f6764de9', 32, 118],
+  'two-edges-while-away': ['3398130d0dcb3781', 28, 111],
+  'two-edges-while-away-queued': ['e371d7773918e956', 32, 129],
+  'mask-by-none-loses-edge': ['0b906df8cb2301dc', 29, 115],
+  'edges-while-none': ['2e543d1edfb5c863', 35, 135],
+  'edges-while-none-lazy': ['40ce65963b8d618a', 43, 173],
+  'type-change-without-none': ['2f4db4ef01df41ff', 31, 125],
+  'level-requeue-before-ack': ['17670060204fee7a', 46, 187],
+  'invalid-livelock': ['195667d39dde1eb2', 596, 2777],
+  'eventq-bad-length': ['34f8289091ba2962', 32, 121],
   'no-irq-feature': ['3917759ff63a6d09', 86, 255],
   'transport-intx': ['025d1f2fa3adf060', 877, 3335],
   'transport-msi': ['1d17d912932fe81f', 923, 3264],
-  'mock-storm': ['f9e41347bbcd86a9', 353, 1674],
+  'mock-storm': ['3f8ca9d6d721c9d3', 353, 1759],
   'rogue-gpio-ngpio-spec': ['456e8e1ff39691c9', 27, 103],
-  'rogue-gpio-ngpio-rust-vmm': ['af163303c18cbac1', 21, 80],
+  'rogue-gpio-ngpio-rust-vmm': ['d9b2b715f88f36b7', 21, 81],
   'rogue-second-eventq-pair-spec': ['b37b36120145d609', 27, 103],
   'rogue-second-eventq-pair-rust-vmm': ['b37b36120145d609', 27, 103],
   'rogue-direction-none-armed-spec': ['6537b8183728711b', 83, 312],
-  'rogue-direction-none-armed-rust-vmm': ['39b839f3a06486df', 43, 142],
+  'rogue-direction-none-armed-rust-vmm': ['4734e6c55c7b9717', 43, 146],
   'irqfd-assert-after-isr-read': ['b7a6fbb808e94cfa', 47, 150],
   'irqfd-resample': ['b5ede5bd0adaa080', 51, 175],
-  'gpiomon-short-pulse': ['67f977ca88c987b2', 52, 199],
+  'gpiomon-short-pulse': ['c82b83604c95c3fe', 52, 201],
 };
 
 
@@ -89,6 +89,6 @@ describe('pinned trace hashes', () => {
   });
 });
 
-const PINNED_VERBS: [string, number, number] = ['a577171a1b9c0701', 1864, 9195];
+const PINNED_VERBS: [string, number, number] = ['f63f12d28ce27cfd', 1864, 9632];
 /** The last run's shell transcript. */
 const SHELL_OUT = { text: '' };

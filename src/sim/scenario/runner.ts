@@ -1,7 +1,9 @@
 import type { Violation } from '../check/monitors';
+import { EXPLAINED, type Explained } from '../check/causes';
+import { readCauses, type ExplainedCause } from '../explain/why';
 import { Machine, type RunStop } from '../machine';
 import { LINE_COUNT_KEYS, lineCounts, transportView, zeroCounts, type LineCounts, type TransportView } from '../observe';
-import { TK } from '../trace/kinds';
+import { CAUSE, TK } from '../trace/kinds';
 import { resolveScenario, type Result } from './load';
 import type { CountExpectation, Scenario } from './schema';
 
@@ -48,8 +50,35 @@ export interface Report {
   /** Owed interrupts too recent to judge when the run ended. */
   pendingAtEnd: number;
   shellOutput: string;
+  /** Why each lost / spurious / coalesced label and masked / coalesced device result happened (the most recent 1024). */
+  causes: ExplainedCause[];
+  /** Exact number of causes per flag and kind (also those beyond the list). */
+  causeCounts: Record<Explained, Record<string, number>>;
+  /** False when the run had no trace (causes are trace events and need it). */
+  causesRecorded: boolean;
   expectations: ExpectationResult[];
   ok: boolean;
+}
+
+/** The expectation keys of each explained flag (scenario `expect.causes`). */
+const CAUSE_KEYS: Record<Explained, 'lost' | 'spurious' | 'coalesced' | 'deviceMasked' | 'deviceCoalesced'> = {
+  lost: 'lost',
+  spurious: 'spurious',
+  coalesced: 'coalesced',
+  'device-masked': 'deviceMasked',
+  'device-coalesced': 'deviceCoalesced',
+};
+
+function causeCounts(m: Machine): Record<Explained, Record<string, number>> {
+  const out = {} as Record<Explained, Record<string, number>>;
+  for (const e of EXPLAINED) {
+    out[e] = {};
+    for (const name of CAUSE.names) {
+      const n = m.causes.count(e, CAUSE.codeOf(name) as number);
+      if (n > 0) out[e][name] = n;
+    }
+  }
+  return out;
 }
 
 export interface RunOptions {
@@ -104,6 +133,9 @@ export function buildReport(s: Scenario, m: Machine, stop: RunStop): Report {
     deviceFailed: m.device.failure !== 0,
     pendingAtEnd: m.oracle.pendingAtEnd,
     shellOutput: m.shell.transcript(),
+    causes: readCauses(m),
+    causeCounts: causeCounts(m),
+    causesRecorded: m.cfg.traceEnabled,
     expectations: [],
     ok: true,
   };
@@ -155,6 +187,18 @@ function checkExpectations(s: Scenario, r: Report): ExpectationResult[] {
   }
   if (exp.deviceFailed !== undefined) {
     out.push({ what: 'deviceFailed', expected: String(exp.deviceFailed), actual: String(r.deviceFailed), ok: exp.deviceFailed === r.deviceFailed });
+  }
+  for (const e of EXPLAINED) {
+    const want = exp.causes?.[CAUSE_KEYS[e]];
+    if (!want) continue;
+    const what = `causes.${CAUSE_KEYS[e]}`;
+    const expected = want.length === 0 ? 'none' : [...new Set(want)].sort().join(', ');
+    if (!r.causesRecorded) {
+      out.push({ what, expected, actual: 'not recorded (the trace is off)', ok: false });
+      continue;
+    }
+    const actual = Object.keys(r.causeCounts[e]).sort().join(', ') || 'none';
+    out.push({ what, expected, actual, ok: actual === expected });
   }
   for (const text of exp.shell ?? []) {
     const ok = r.shellOutput.includes(text);

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { parseDuration } from '../clock/time';
 import { MAX_QUEUE_SIZE } from '../virtio/constants';
 import { IRQ_TYPES, MSGS } from '../gpio/constants';
+import { CAUSE } from '../trace/kinds';
 
 /**
  * Scenario format, version 1 (docs/scenario-format.md). Every object is
@@ -307,6 +308,11 @@ const Counts = v.strictObject({
   gpiomonPhantom: v.optional(Expect),
 });
 
+const CauseKinds = v.pipe(
+  v.array(v.picklist(CAUSE.names, `expected cause kinds: ${CAUSE.names.join(', ')}`)),
+  v.maxLength(CAUSE.names.length),
+);
+
 export const Expectations = v.strictObject({
   total: v.optional(v.strictObject({ ...Counts.entries, warnings: v.optional(Expect), requests: v.optional(Expect) })),
   transport: v.optional(v.strictObject({ raised: v.optional(Expect), delivered: v.optional(Expect), coalesced: v.optional(Expect) })),
@@ -316,6 +322,16 @@ export const Expectations = v.strictObject({
   deviceFailed: v.optional(v.boolean()),
   /** Substrings the shell output must contain. */
   shell: v.optional(v.array(v.string())),
+  /** Per flag, exactly the cause kinds its explanations must show (docs/model.md, "Why: cause kinds"). */
+  causes: v.optional(
+    v.strictObject({
+      lost: v.optional(CauseKinds),
+      spurious: v.optional(CauseKinds),
+      coalesced: v.optional(CauseKinds),
+      deviceMasked: v.optional(CauseKinds),
+      deviceCoalesced: v.optional(CauseKinds),
+    }),
+  ),
 });
 
 export const ScenarioSchema = v.strictObject({

@@ -61,6 +61,7 @@ export const TK = {
   OracleLabel: 70, // a = OracleLabel, b = edges or episodes covered, c = handler call number (or -1)
   Violation: 71, //   a = rule index in RULES, b = trace seq of the offending event (or -1)
   GpiomonMismatch: 72, // a gpiomon report disagrees with the waveform: a = GpiomonMismatch, b = reported edge (1 rising, 2 falling, 0 none), c = physical edge (same codes, 0 none)
+  Cause: 73, //       why a label or a device result happened: a = CauseKind, b = seq of the event explained, c = seq of the root event (or -1)
 
   // The timeline and the shell.
   Step: 80, //        a = step index, b = StepKind
@@ -117,3 +118,36 @@ export const ORACLE_NAMES = ORACLE.byCode;
 export const GpiomonMismatch = { WrongDirection: 1, Missed: 2, Phantom: 3 } as const;
 export type GpiomonMismatch = (typeof GpiomonMismatch)[keyof typeof GpiomonMismatch];
 export const GPIOMON_MISMATCH = namesOf(GpiomonMismatch, 'kebab');
+
+/**
+ * Why an oracle label (lost, spurious, coalesced) or a device-side result
+ * (masked, coalesced) happened: the kind of a TK.Cause event. check/causes.ts
+ * decides them, explain/why.ts words them, docs/model.md lists them.
+ */
+export const CauseKind = {
+  /** No known cause fits (a gap in the explainer, never expected in a built-in scenario). */
+  Unexplained: 0,
+  MaskedByNone: 1,
+  MaskedWhileDisabled: 2,
+  LazyNoneLeftover: 3,
+  CoalescedInLatch: 4,
+  LatchedWhileAway: 5,
+  CountedEdgeStale: 6,
+  LatchedWhileDisabled: 7,
+  LevelRequeuedBeforeAck: 8,
+  LevelNotResampled: 9,
+  LevelWhileAway: 10,
+  TypeChangeRejected: 11,
+  LineDeadBadLength: 12,
+  InvalidLivelock: 13,
+  MockStorm: 14,
+  NoIrqFeature: 15,
+  DeviceFailed: 16,
+  TypeChangeInFlight: 17,
+  LevelStillActive: 18,
+  ValidWhileRunning: 19,
+  HostNoEdgeDetection: 20,
+} as const;
+export type CauseKind = (typeof CauseKind)[keyof typeof CauseKind];
+export const CAUSE = namesOf(CauseKind, 'kebab');
+export const CAUSE_NAMES = CAUSE.byCode;
