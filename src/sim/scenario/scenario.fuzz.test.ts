@@ -18,8 +18,17 @@ function pick<T>(r: Prng, xs: readonly T[]): T {
 
 /** Every (parent, key) pair in a JSON tree. */
 function slots(x: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): typeof out {
-  if (Array.isArray(x)) x.forEach((c, i) => (out.push([x, i]), slots(c, out)));
-  else if (typeof x === 'object' && x !== null) for (const [k, c] of Object.entries(x)) out.push([x as Record<string, unknown>, k]), slots(c, out);
+  if (Array.isArray(x)) {
+    x.forEach((c, i) => {
+      out.push([x, i]);
+      slots(c, out);
+    });
+  } else if (typeof x === 'object' && x !== null) {
+    for (const [k, c] of Object.entries(x)) {
+      out.push([x as Record<string, unknown>, k]);
+      slots(c, out);
+    }
+  }
   return out;
 }
 
@@ -33,7 +42,10 @@ function mutate(r: Prng, doc: unknown): unknown {
       if (op === 0) parent.splice(key as number, 1);
       else parent[key as number] = pick(r, ODD_VALUES);
     } else if (op === 0) delete parent[key];
-    else if (op === 1) (parent[`${key}x`] = parent[key]), delete parent[key];
+    else if (op === 1) {
+      parent[`${key}x`] = parent[key];
+      delete parent[key];
+    }
     else if (op === 2) parent.colour = 'red';
     else parent[key] = structuredClone(pick(r, ODD_VALUES));
   }
