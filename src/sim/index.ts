@@ -91,3 +91,5 @@ export {
 } from './virtio/constants';
 export { Flag, FLAGS, flagNames } from './guest/gpio-driver';
 export { WARNING_TEXT } from './guest/warnings';
+export { MAX_DURATION_NS, MAX_SHELL_COMMAND } from './actions';
+export { MAX_STEPS } from './scenario/schema';
