@@ -13,7 +13,7 @@ export { runScenario, buildReport, DEFAULT_MAX_EVENTS } from './scenario/runner'
 export type { Report, LineReport, RunOptions } from './scenario/runner';
 
 // Scenario files, links and the workspace.
-export { loadScenario, validateScenario, resolveScenario, parseJsonSafely, MAX_SCENARIO_BYTES, DEFAULT_LATENCY, DEFAULT_TRACE_CAPACITY } from './scenario/load';
+export { loadScenario, validateScenario, resolveScenario, parseJsonSafely, scenarioSizeError, MAX_SCENARIO_BYTES, DEFAULT_LATENCY, DEFAULT_TRACE_CAPACITY } from './scenario/load';
 export type { Result } from './scenario/load';
 export { SCENARIO_VERSION } from './scenario/schema';
 export type { Scenario, ScenarioInput } from './scenario/schema';

@@ -119,8 +119,9 @@ function child(s: SchemaNode, key: unknown, input: unknown): SchemaNode | null {
   return null;
 }
 
+/** Quoted, shortened; control characters are left for the printer to escape (the CLI shows them as \x1b). */
 function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
 }
 
 function lengthOf(x: unknown): number {

@@ -11,7 +11,7 @@ import { SCENARIO_VERSION, ScenarioSchema, type Scenario } from './schema';
 import { describeIssue } from './issues';
 import { parseJsonSafely, type Result } from './safe-json';
 
-export { MAX_SCENARIO_BYTES, MAX_JSON_DEPTH, parseJsonSafely, type Result } from './safe-json';
+export { MAX_SCENARIO_BYTES, MAX_JSON_DEPTH, parseJsonSafely, scenarioSizeError, type Result } from './safe-json';
 
 /** Default latencies (ns): a fast local device; scenarios override them. */
 export const DEFAULT_LATENCY = {

@@ -49,9 +49,19 @@ export function jsonDepth(text: string, limit = Infinity): number {
   return max;
 }
 
-/** Text -> plain JSON value, or the reason it was refused (never throws). */
-export function parseJsonSafely(text: string): Result<unknown> {
-  if (typeof text !== 'string') return { ok: false, error: 'not valid JSON: no text' };
+/**
+ * Bytes -> the reason a scenario file of this size is refused, or null: checked
+ * on a file's size before reading it (the page's File, the CLI's stat).
+ */
+export function scenarioSizeError(bytes: number): string | null {
+  if (bytes <= MAX_SCENARIO_BYTES) return null;
+  return `the file is ${Math.ceil(bytes / 1024).toLocaleString('en-US')} KB; a scenario is at most ${MAX_SCENARIO_BYTES / 1024} KB`;
+}
+
+/** Text -> plain JSON value, or the reason it was refused (never throws). A leading byte-order mark is ignored. */
+export function parseJsonSafely(raw: string): Result<unknown> {
+  if (typeof raw !== 'string') return { ok: false, error: 'not valid JSON: no text' };
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (text.length > MAX_SCENARIO_BYTES) return { ok: false, error: `scenario is larger than ${MAX_SCENARIO_BYTES / 1024} KB` };
   if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     return { ok: false, error: `nested too deeply: more than ${MAX_JSON_DEPTH} levels of arrays and objects` };
