@@ -2,7 +2,7 @@ import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { base64urlDecode, base64urlEncode, decodeLink, encodeLink, LINK_PREFIX, MAX_LINK_CHARS } from './link';
-import { MAX_SCENARIO_BYTES } from './load';
+import { MAX_SCENARIO_BYTES, validateScenario } from './load';
 
 const SCENARIO = {
   version: 1,
@@ -199,6 +199,32 @@ describe('share links', () => {
         if (!r.ok) expect(r.error.length).toBeGreaterThan(0);
       }),
       { seed: 20260101, numRuns: 1500 },
+    );
+  });
+
+  test('fuzz: links carrying hostile JSON (deep nesting, forbidden keys, mutated scenarios) are refused in our words', async () => {
+    const library = /Expected never|Invalid key|Invalid type:|Maximum call stack|but received/;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.nat({ max: 200_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
+          fc.nat({ max: 5_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`),
+          fc.constantFrom('__proto__', 'constructor', 'prototype').map((k) => JSON.stringify({ ...SCENARIO, device: JSON.parse(`{"${k}":{}}`) as unknown })),
+          fc.tuple(fc.constantFrom('title', 'device', 'world', 'clients', 'timeline', 'seed'), fc.jsonValue({ maxDepth: 3 })).map(([k, v]) =>
+            JSON.stringify({ ...SCENARIO, [k]: v, [`${k}x`]: 1 }),
+          ),
+        ),
+        async (json) => {
+          const r = await decodeLink(linkOf(deflated(json)));
+          if (r.ok) {
+            const v = validateScenario(r.value);
+            if (!v.ok) expect(v.error).not.toMatch(library);
+          } else {
+            expect(r.error).not.toMatch(library);
+          }
+        },
+      ),
+      { seed: 20261202, numRuns: 300 },
     );
   });
 });
