@@ -1,7 +1,6 @@
 import {
   DEFAULT_SCENARIO_ID,
   LineEditor,
-  sanitizeForTerminal,
   MAX_DURATION_NS,
   MAX_SHELL_COMMAND,
   Machine,
@@ -11,16 +10,17 @@ import {
   libraryEntry,
   makeView,
   resolveScenario,
+  sanitizeForTerminal,
   exportRun,
   type Action,
   type EditorAction,
   type ExportFormat,
   type Scenario,
   type SettingsPatch,
+  type StepInput,
   type TraceColumns,
 } from '../sim/index';
 import type { Command, LoadSource, Message, RunStatus, ScenarioInfo, Speed } from './protocol';
-import type { StepInput } from '../sim/index';
 import { unreachable } from './protocol';
 
 /** What the host needs from its environment (the Worker, or a test). */
