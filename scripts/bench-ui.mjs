@@ -17,7 +17,7 @@
 // Soak mode (`npm run -s bench:ui -- --soak 600`): instead of the above, runs the busy scenario and a
 // zero-time storm (buttons bouncing with zero interval: simulated time stands still while events pour
 // out) at maximum speed for N seconds each, samples the page's and the worker's JS heap (after a
-// forced GC, through the DevTools protocol) every 30 s, and reports each heap's slope (KB per
+// forced GC, through the DevTools protocol; typed-array backing stores too) every 30 s, and reports each slope (KB per
 // minute, least squares): a page or worker that keeps growing shows a steady positive slope.
 //
 // It reports, it does not test: exit 0 whatever the numbers, non-zero only when the harness fails.
@@ -65,7 +65,7 @@ function stormScenario() {
     seed: 1,
     duration: '1ms',
     device: { lines },
-    world: Object.fromEntries(lines.map((l) => [l.name, { kind: 'button', bounce: { count: 1_000_000_000_000, interval: 0 } }])),
+    world: Object.fromEntries(lines.map((l) => [l.name, { kind: 'button', bounce: { count: 1_000_000_000, interval: 0 } }])),
     clients: lines.map((l, i) => ({ kind: 'irq-consumer', line: l.name, trigger: 'edge-both', name: `irq${i}` })),
     timeline: lines.map((l) => ({ at: '1us', do: 'press', line: l.name, hold: '10us' })),
   };
@@ -124,7 +124,13 @@ async function heapReader(page, browserSession) {
       const pageHeap = await pageSession.send('Runtime.getHeapUsage');
       await toWorker('HeapProfiler.collectGarbage');
       const workerHeap = await toWorker('Runtime.getHeapUsage');
-      return { page: pageHeap.usedSize, worker: workerHeap.usedSize };
+      // usedSize is the JS heap; typed arrays (the trace store, the lanes) live in backing stores beside it.
+      return {
+        page: pageHeap.usedSize,
+        pageBacking: pageHeap.backingStorageSize ?? null,
+        worker: workerHeap.usedSize,
+        workerBacking: workerHeap.backingStorageSize ?? null,
+      };
     },
   };
 }
@@ -147,7 +153,14 @@ async function soakOne(page, browserSession, link, title, seconds) {
       traceTotal: window.__vgpio.live.traceTotal,
       status: window.__vgpio.state().status,
     }));
-    const sample = { atS: Math.round((Date.now() - t0) / 100) / 10, pageHeapMB: mb(h.page), workerHeapMB: mb(h.worker), ...s };
+    const sample = {
+      atS: Math.round((Date.now() - t0) / 100) / 10,
+      pageHeapMB: mb(h.page),
+      pageTypedArraysMB: h.pageBacking === null ? null : mb(h.pageBacking),
+      workerHeapMB: mb(h.worker),
+      workerTypedArraysMB: h.workerBacking === null ? null : mb(h.workerBacking),
+      ...s,
+    };
     log(`  ${title}: ${JSON.stringify(sample)}`);
     samples.push(sample);
   };
@@ -161,7 +174,15 @@ async function soakOne(page, browserSession, link, title, seconds) {
     const k = slope(xs, samples.map((x) => x[key] * 1024));
     return k === null ? null : Math.round(k);
   };
-  return { seconds, samples, pageHeapSlopeKBPerMin: perMin('pageHeapMB'), workerHeapSlopeKBPerMin: perMin('workerHeapMB') };
+  const withBacking = samples.every((x) => x.pageTypedArraysMB !== null && x.workerTypedArraysMB !== null);
+  return {
+    seconds,
+    samples,
+    pageHeapSlopeKBPerMin: perMin('pageHeapMB'),
+    workerHeapSlopeKBPerMin: perMin('workerHeapMB'),
+    pageTypedArraysSlopeKBPerMin: withBacking ? perMin('pageTypedArraysMB') : null,
+    workerTypedArraysSlopeKBPerMin: withBacking ? perMin('workerTypedArraysMB') : null,
+  };
 }
 
 const mb = (bytes) => Math.round((bytes / (1024 * 1024)) * 100) / 100;
