@@ -147,6 +147,31 @@ test('escape sequences pasted into a command never reach the screen', async ({ p
   expect(await terminalText(page)).toMatch(/gpioinfo: cannot find line 'nope'/);
 });
 
+/** Pastes text into the focused terminal as a clipboard would. */
+async function paste(page: Page, text: string): Promise<void> {
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.activeElement?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+test('a paste is text: a pasted Up-arrow sequence never recalls and runs an earlier command; a 60 KB paste is one bounded line', async ({ page }) => {
+  await openTerminal(page);
+  await run(page, 'gpiodetect');
+  const before = (await terminalText(page)).split('gpiochip0 [virtio1] (6 lines)').length - 1;
+  // Up then Enter, pasted: with bracketed paste on, this is text (the escape is removed), so Enter runs an empty line.
+  await paste(page, '\x1b[A\r');
+  await expect.poll(async () => (await terminalText(page)).endsWith('$ ')).toBe(true);
+  await page.waitForTimeout(500);
+  expect((await terminalText(page)).split('gpiochip0 [virtio1] (6 lines)').length - 1).toBe(before);
+  // 60 KB in one paste: the line stops at 1024 characters (the bell), and the page stays responsive.
+  await paste(page, 'x'.repeat(60 * 1024));
+  await expect.poll(async () => ((await terminalText(page)).match(/x/g) ?? []).length).toBe(1024);
+  await page.keyboard.press('Control+U');
+  await run(page, 'gpiodetect');
+});
+
 test('the output is still there after switching tabs, and the theme follows the app', async ({ page }) => {
   await openTerminal(page);
   await run(page, 'gpiodetect');

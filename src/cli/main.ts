@@ -30,6 +30,7 @@ import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
 import { LESSON_HELP, lessonCommand } from './lesson';
 import { jsonTextForTerminal, terminalJson, terminalLine, terminalText } from './safe';
+import { progressReporter } from './progress';
 import { loadSource, validateSource, type Source } from './source';
 
 /** Exit codes: the contract of DESIGN.md §4. */
@@ -265,12 +266,16 @@ async function runCommand(ref: string, args: ReturnType<typeof parseArgs>): Prom
 
   // The ring keeps the scenario's capacity; to export, the whole run when it fits in MAX_EXPORT_TRACE.
   const base = scenario.trace.capacity ?? DEFAULT_TRACE_CAPACITY;
-  let result = runScenario(scenario, { traceEnabled: true, traceCapacity: base, maxEvents });
+  // A long run shows where it is on a terminal (never into a pipe or a file); erased before the report.
+  const progress = progressReporter({ tty: process.stderr.isTTY === true, wallNow: () => performance.now(), write: (t) => void process.stderr.write(t) });
+  const onProgress = progress.onProgress;
+  let result = runScenario(scenario, { traceEnabled: true, traceCapacity: base, maxEvents, onProgress });
   if (result.ok && exporting && result.value.machine.trace.dropped > 0 && base < MAX_EXPORT_TRACE) {
     // Runs are deterministic: run again with a ring big enough for every event.
     const needed = Math.min(result.value.machine.trace.total, MAX_EXPORT_TRACE);
-    result = runScenario(scenario, { traceEnabled: true, traceCapacity: needed, maxEvents });
+    result = runScenario(scenario, { traceEnabled: true, traceCapacity: needed, maxEvents, onProgress });
   }
+  progress.done();
   if (!result.ok) {
     errLine(`vgpio: ${src.label}: invalid scenario: ${result.error}`);
     return EXIT_INVALID;

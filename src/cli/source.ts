@@ -74,7 +74,7 @@ export async function loadSource(ref: string): Promise<Result<Source>> {
     } catch (e) {
       return { ok: false, error: `${ref}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
     }
-    const parsed = parseJsonSafely(text.replace(/^\uFEFF/, ''));
+    const parsed = parseJsonSafely(text);
     if (!parsed.ok) return { ok: false, error: `${ref}: ${parsed.error}` };
     return { ok: true, value: { kind: 'file', label: ref, json: parsed.value } };
   }

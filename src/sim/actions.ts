@@ -96,9 +96,18 @@ export interface ActionBoard {
   clientKind(client: number): string;
 }
 
+/**
+ * Limits of what a run can hold, shared by the scenario format (a file or link
+ * must replay every live action) and the machine (a live action beyond them is
+ * refused, with the reason): one simulated hour, and shell commands of at most
+ * 1024 characters.
+ */
+export const MAX_DURATION_NS = 3_600_000_000_000;
+export const MAX_SHELL_COMMAND = 1024;
+
 /** Why an action cannot be carried out: the field at fault and a sentence without it. */
 export interface ActionError {
-  field: 'line' | 'client';
+  field: 'line' | 'client' | 'command' | 'time';
   message: string;
 }
 

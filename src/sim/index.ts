@@ -9,11 +9,11 @@ export { Machine } from './machine';
 export type { MachineConfig, RunStop } from './machine';
 export { ACTION_KINDS, ActionOrigin, checkAction } from './actions';
 export type { Action, ActionError, TimedAction } from './actions';
-export { runScenario, buildReport, DEFAULT_MAX_EVENTS } from './scenario/runner';
+export { runScenario, buildReport, DEFAULT_MAX_EVENTS, PROGRESS_EVERY } from './scenario/runner';
 export type { Report, LineReport, RunOptions } from './scenario/runner';
 
 // Scenario files, links and the workspace.
-export { loadScenario, validateScenario, resolveScenario, parseJsonSafely, MAX_SCENARIO_BYTES, DEFAULT_LATENCY, DEFAULT_TRACE_CAPACITY } from './scenario/load';
+export { loadScenario, validateScenario, resolveScenario, parseJsonSafely, scenarioSizeError, MAX_SCENARIO_BYTES, DEFAULT_LATENCY, DEFAULT_TRACE_CAPACITY } from './scenario/load';
 export type { Result } from './scenario/load';
 export { SCENARIO_VERSION } from './scenario/schema';
 export type { Scenario, ScenarioInput } from './scenario/schema';
@@ -127,3 +127,5 @@ export {
 } from './virtio/constants';
 export { Flag, FLAGS, flagNames } from './guest/gpio-driver';
 export { WARNING_TEXT } from './guest/warnings';
+export { MAX_DURATION_NS, MAX_SHELL_COMMAND } from './actions';
+export { MAX_STEPS } from './scenario/schema';

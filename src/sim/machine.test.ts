@@ -35,4 +35,20 @@ describe('Machine.runUntil', () => {
     expect(m.runUntil(Infinity, Infinity, () => m.processed === 7)).toBe('predicate');
     expect(m.processed).toBe(7);
   });
+
+  test('never moves the clock past 2^53 - 1 ns, where time stops being exact', () => {
+    const m = quiet();
+    m.runUntil(Infinity);
+    m.runUntil(2 ** 60);
+    expect(m.now).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('Machine.apply: live actions a scenario could not replay are refused', () => {
+  test('a shell command over 1024 characters, and anything past one simulated hour', () => {
+    const m = machineFor({ device: { lines: [{ name: 'btn' }] } });
+    expect(m.apply({ do: 'shell', command: 'x'.repeat(1025) })).toEqual({ field: 'command', message: 'shell commands are at most 1024 characters (this one has 1025)' });
+    m.runUntil(3_600_000_000_001);
+    expect(m.apply({ do: 'drive', line: 0, level: 1 })).toEqual({ field: 'time', message: 'the run is past one simulated hour, the longest a scenario can replay' });
+  });
 });

@@ -1,4 +1,4 @@
-import { ACTION_KINDS, ActionOrigin, checkAction, type Action, type ActionBoard, type ActionError, type TimedAction } from './actions';
+import { ACTION_KINDS, ActionOrigin, checkAction, MAX_DURATION_NS, MAX_SHELL_COMMAND, type Action, type ActionBoard, type ActionError, type TimedAction } from './actions';
 import { GpiomonCheck } from './check/gpiomon-check';
 import { CauseTracker } from './check/causes';
 import { Monitors } from './check/monitors';
@@ -56,7 +56,12 @@ export interface StepWindow {
 }
 
 /** Why a run call returned. */
-export type RunStop = 'time' | 'paused' | 'idle' | 'event-limit' | 'predicate';
+/**
+ * Why runUntil returned. 'time-limit': the next event lies beyond
+ * Number.MAX_SAFE_INTEGER ns, where simulated time would stop being exact; the
+ * clock stays below it.
+ */
+export type RunStop = 'time' | 'paused' | 'idle' | 'event-limit' | 'predicate' | 'time-limit';
 
 /** A page: guest memory starts with a null page (address 0 is never a buffer) and ends with a spare one. */
 const PAGE = 0x1000;
@@ -223,6 +228,9 @@ export class Machine implements ActionBoard {
     const core = this.core;
     const queue = core.queue;
     let budget = maxEvents;
+    // Time is an exact integer of ns only up to 2^53 - 1: never move the clock past it.
+    const limit = until > Number.MAX_SAFE_INTEGER;
+    if (limit && until !== Infinity) until = Number.MAX_SAFE_INTEGER;
     for (;;) {
       if (this._pauseRequested) {
         this._pauseRequested = false;
@@ -234,8 +242,10 @@ export class Machine implements ActionBoard {
       // Nothing queued (Infinity) stops even an unbounded run: there is no event to take.
       if (next > until || next === Infinity) {
         if (until !== Infinity && until > core.now) core.now = until;
-        return next === Infinity && until === Infinity ? 'idle' : 'time';
+        if (next === Infinity && until === Infinity) return 'idle';
+        return limit && next !== Infinity ? 'time-limit' : 'time';
       }
+      if (next > Number.MAX_SAFE_INTEGER) return 'time-limit';
       this._processOne();
       if (stopWhen?.()) return 'predicate';
     }
@@ -325,6 +335,15 @@ export class Machine implements ActionBoard {
   }
 
   private _apply(action: Action, origin: ActionOrigin, index: number, echoed: boolean): ActionError | null {
+    if (origin === ActionOrigin.Live) {
+      // What a person does must fit in a scenario file, or restart and share links could not replay it.
+      if (this.core.now > MAX_DURATION_NS) {
+        return { field: 'time', message: 'the run is past one simulated hour, the longest a scenario can replay' };
+      }
+      if (action.do === 'shell' && action.command.length > MAX_SHELL_COMMAND) {
+        return { field: 'command', message: `shell commands are at most ${MAX_SHELL_COMMAND} characters (this one has ${action.command.length})` };
+      }
+    }
     if (action.do === 'pause') {
       // Not part of the simulation (the trace and its hash do not see it): a viewer stops here.
       this._pauseRequested = true;

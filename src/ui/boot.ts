@@ -10,8 +10,21 @@ import type { TestHandle } from './test-handle';
 export function initialSource(hash: string): LoadSource {
   const h = hash.replace(/^#/, '');
   if (h.startsWith(LINK_PREFIX) || /^s\d+\./.test(h)) return { kind: 'link', link: h };
-  if (h.startsWith('scenario=')) return { kind: 'library', id: decodeURIComponent(h.slice(9)) };
+  if (h.startsWith('scenario=')) return { kind: 'library', id: decodeOrRaw(h.slice(9)) };
   return { kind: 'library', id: DEFAULT_SCENARIO_ID };
+}
+
+/**
+ * Percent-decoding that never throws: malformed escapes (`%`, `%zz`, a lone
+ * surrogate) leave the text as it was, so the worker refuses the id with a
+ * message instead of the page failing before it mounts.
+ */
+function decodeOrRaw(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export function startApp(): void {

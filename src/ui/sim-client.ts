@@ -1,4 +1,5 @@
 import type { Command, LoadSource, Message } from '../worker/protocol';
+import { DEFAULT_SCENARIO_ID } from '../sim/index';
 import { unreachable } from '../worker/protocol';
 import { emitTerminal, live, notifyFrame, perf } from './live';
 import { appActions, useApp } from './store';
@@ -21,7 +22,10 @@ export class SimClient {
   private _rafId = 0;
   private _lastFrameAt = 0;
   private _lastMessageAt = 0;
+  /** The source that last loaded: what a worker restart reloads (never one the worker refused). */
   private _source: LoadSource | null = null;
+  /** The source asked for, until the worker says it loaded (or refused it). */
+  private _wanted: LoadSource | null = null;
   private _watchdog = 0;
 
   start(source: LoadSource): void {
@@ -33,7 +37,7 @@ export class SimClient {
         this._paintedBuiltAt = 0;
       }
     };
-    this._source = source;
+    this._wanted = source;
     this._spawn();
     this.send({ type: 'load', source });
     this._loop();
@@ -57,7 +61,7 @@ export class SimClient {
 
   /** Loads another scenario (a library entry, a file, a link). */
   load(source: LoadSource): void {
-    this._source = source;
+    this._wanted = source;
     appActions().loadStarted();
     live.snapshot = null;
     this.send({ type: 'load', source });
@@ -70,7 +74,8 @@ export class SimClient {
     this._spawn();
     this._pending = null;
     appActions().workerRestarted();
-    if (this._source) this.send({ type: 'load', source: this._source });
+    const source = this._source ?? this._wanted;
+    if (source) this.send({ type: 'load', source });
     if (steps.length) this.send({ type: 'restart', steps });
   }
 
@@ -116,6 +121,8 @@ export class SimClient {
       case 'ready':
         return;
       case 'loaded': {
+        if (this._wanted) this._source = this._wanted;
+        this._wanted = null;
         live.trace.reset(msg.info.initialLevels);
         live.steps = [...msg.info.recorded];
         live.violations = [];
@@ -127,6 +134,8 @@ export class SimClient {
         return;
       }
       case 'load-error':
+        // A refused source is never reloaded: the worker's fallback (the default scenario) is what loads, if anything.
+        this._wanted = msg.fallback ? { kind: 'library', id: DEFAULT_SCENARIO_ID } : null;
         appActions().showLoadError(msg.message);
         return;
       case 'batch':

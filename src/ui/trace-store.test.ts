@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { TK, type TraceColumns } from '../sim/index';
 import { Marker, TraceStore } from './trace-store';
+import { LaneMarks } from './waveform-lanes';
 
 function cols(firstSeq: number, n: number, kind: number = TK.RingAdd, line = 0): TraceColumns {
   return {
@@ -106,5 +107,52 @@ describe('TraceStore', () => {
     expect(s.lanesSince).toBe(0);
     expect(s.lanesVersion).toBe(v + 1);
     expect(s.lanes[0]!.levelAt(123)).toBe(1);
+  });
+});
+
+describe('TraceStore: a zero-time storm (a button bouncing with zero interval: time stands still)', () => {
+  /** n events of `kind` on line 0, all at the same simulated instant. */
+  function storm(firstSeq: number, n: number, kind: number, t = 5_000): TraceColumns {
+    const c = cols(firstSeq, n, kind, 0);
+    c.t.fill(t);
+    for (let i = 0; i < n; i++) c.a[i] = (firstSeq + i) % 2;
+    return c;
+  }
+
+  test('lane history stays within its budget by count, and the dropped part is announced', () => {
+    const budget = 1000;
+    const s = new TraceStore(100, budget);
+    s.reset([0]);
+    let seq = 0;
+    for (let batch = 0; batch < 200; batch++) {
+      s.append(storm(seq, 500, batch % 2 ? TK.LineLevel : TK.OracleLabel));
+      seq += 500;
+      expect(s.lanes[0]!.entries).toBeLessThanOrEqual(budget);
+    }
+    // 100,000 entries arrived at one instant; at most the budget is held, the rest is counted as dropped.
+    expect(s.lanes[0]!.entries + s.lanesDropped).toBe(100_000);
+    expect(s.lanesSince).toBe(5_000);
+    // The level at the instant is the last one that arrived.
+    expect(s.lanes[0]!.levelAt(5_000)).toBe((seq - 1) % 2);
+  });
+
+  test('the waveform index built on a stormed lane is bounded too', () => {
+    const s = new TraceStore(100, 1000);
+    s.reset([0]);
+    let seq = 0;
+    const marks = new LaneMarks();
+    let version = s.lanesVersion;
+    let current = marks;
+    for (let batch = 0; batch < 100; batch++) {
+      const c = storm(seq, 1000, TK.DevIrqEvent);
+      s.append(c);
+      seq += 1000;
+      if (s.lanesVersion !== version) {
+        version = s.lanesVersion;
+        current = new LaneMarks(); // what the waveform does when history was dropped
+      }
+      current.sync(s.lanes[0]!);
+      expect(current.events.length).toBeLessThanOrEqual(1000);
+    }
   });
 });

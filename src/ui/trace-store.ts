@@ -51,6 +51,27 @@ export class LaneIndex {
     this.markSeq.dropFront(nm);
   }
 
+  /**
+   * Forgets the oldest `levels` level changes and `marks` markers, whatever
+   * their times (the count bound: history all at one instant cannot be cut by
+   * time). The level before the cut becomes the initial one. Returns the time
+   * of the oldest entry kept (Infinity when none is).
+   */
+  dropFirst(levels: number, marks: number): number {
+    const nl = Math.min(levels, this.levelT.length);
+    if (nl > 0) this.initial = this.levelV.data[nl - 1] as number;
+    this.levelT.dropFront(nl);
+    this.levelV.dropFront(nl);
+    const nm = Math.min(marks, this.markT.length);
+    this.markT.dropFront(nm);
+    this.markKind.dropFront(nm);
+    this.markArg.dropFront(nm);
+    this.markSeq.dropFront(nm);
+    const a = this.levelT.length > 0 ? (this.levelT.data[0] as number) : Infinity;
+    const b = this.markT.length > 0 ? (this.markT.data[0] as number) : Infinity;
+    return Math.min(a, b);
+  }
+
   /** Level at time t (binary search over the changes). */
   levelAt(t: number): number {
     const T = this.levelT.data;
@@ -98,10 +119,14 @@ export class TraceStore {
   /**
    * The lanes keep the whole run's edges and markers even after the ring has
    * forgotten the events (a calm run stays complete for hours), but only up to
-   * a budget of entries: past it, the older half of their history is dropped.
-   * `lanesSince` is where what they hold begins (0: the whole run).
+   * a budget of entries: past it, the older half of their history is dropped,
+   * by time when the times allow, else by count (a storm of changes at one
+   * simulated instant: time stands still, so a cut by time would drop
+   * nothing). `lanesSince` is where what they hold begins (0: the whole run);
+   * `lanesDropped` counts the entries dropped so far, for the announcement.
    */
   lanesSince = 0;
+  lanesDropped = 0;
   /** Bumped whenever lane history was dropped (indexes built on the lanes must be rebuilt). */
   lanesVersion = 0;
   private readonly _laneBudget: number;
@@ -138,6 +163,7 @@ export class TraceStore {
       return lane;
     });
     this.lanesSince = 0;
+    this.lanesDropped = 0;
     this._laneEntries = 0;
     this.lanesVersion++;
     this.filtered.clear();
@@ -191,8 +217,19 @@ export class TraceStore {
       l.dropBefore(hi);
       held += l.entries;
     }
+    this.lanesSince = Math.max(this.lanesSince, hi);
+    if (held > this._laneBudget * 0.75) {
+      // The cut by time could not make room (too much history at the newest instants): drop by count,
+      // the older half of every lane's entries, and say from when what is held is complete.
+      held = 0;
+      for (const l of lanes) {
+        const kept = l.dropFirst(Math.ceil(l.levelT.length / 2), Math.ceil(l.markT.length / 2));
+        if (kept !== Infinity) this.lanesSince = Math.max(this.lanesSince, kept);
+        held += l.entries;
+      }
+    }
+    this.lanesDropped += this._laneEntries - held;
     this._laneEntries = held;
-    this.lanesSince = hi;
     this.lanesVersion++;
   }
 

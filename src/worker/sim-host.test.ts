@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { TK, encodeLink } from '../sim/index';
+import { MAX_DURATION_NS, MAX_STEPS, TK, encodeLink, validateScenario } from '../sim/index';
 import type { Message } from './protocol';
-import { SimHost } from './sim-host';
+import { IDLE_MESSAGE, SimHost } from './sim-host';
 
 /** A host with a fake clock; collects what it posts. */
 function harness(): { host: SimHost; out: Message[]; advance(ms: number): void; last<T extends Message['type']>(type: T): Extract<Message, { type: T }> } {
@@ -29,6 +29,17 @@ async function frame(h: ReturnType<typeof harness>): Promise<Extract<Message, { 
   await h.host.handle({ type: 'frame' });
   return h.last('batch');
 }
+
+/** Eight 10 us clocks with an interrupt consumer each: about 13 million trace events a second. */
+const busy = {
+  version: 1,
+  title: 'busy',
+  seed: 1,
+  duration: '80ms',
+  device: { lines: Array.from({ length: 8 }, (_, i) => ({ name: `l${i}` })) },
+  world: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`l${i}`, { kind: 'clock', period: '10us', start: `${(i + 1) * 10}us` }])),
+  clients: Array.from({ length: 8 }, (_, i) => ({ kind: 'irq-consumer', line: `l${i}`, trigger: 'edge-both', name: `c${i}` })),
+};
 
 describe('SimHost', () => {
   test('loads a library scenario and sends a batch only when the UI asks for a frame', async () => {
@@ -309,15 +320,6 @@ describe('runs that stop by themselves', () => {
 
 describe('backpressure', () => {
   /** 8 clocks at 100 kHz with edge-both consumers: about 15 trace events per simulated microsecond. */
-  const busy = {
-    version: 1,
-    title: 'busy',
-    seed: 1,
-    duration: '80ms',
-    device: { lines: Array.from({ length: 8 }, (_, i) => ({ name: `l${i}` })) },
-    world: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`l${i}`, { kind: 'clock', period: '10us', start: `${(i + 1) * 10}us` }])),
-    clients: Array.from({ length: 8 }, (_, i) => ({ kind: 'irq-consumer', line: `l${i}`, trigger: 'edge-both', name: `c${i}` })),
-  };
 
   test('at max speed the run waits for the page, so no event it was not sent is ever overwritten', async () => {
     const h = harness();
@@ -347,5 +349,142 @@ describe('backpressure', () => {
     }
     expect(next).toBe(m.trace.total);
     expect(m.trace.total).toBeGreaterThan(1_000_000); // More than the ring holds, all of it delivered.
+  });
+});
+
+describe('hostile use: the session always replays', () => {
+  type Sent = Extract<Message, { type: 'share' }>;
+  async function shared(h: ReturnType<typeof harness>): Promise<unknown> {
+    await h.host.handle({ type: 'share' });
+    return (h.last('share') as Sent).json;
+  }
+  const errors = (h: ReturnType<typeof harness>): string[] => h.out.flatMap((m) => (m.type === 'error' ? [m.message] : []));
+
+  test('a shell command over 1024 characters is refused with a message, not recorded; Copy link and Restart keep working', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await h.host.handle({ type: 'action', action: { do: 'drive', line: 3, level: 1 } });
+    await h.host.handle({ type: 'action', action: { do: 'shell', command: `echo ${'x'.repeat(2000)}` } });
+    expect(errors(h)).toEqual(['Not done: shell commands are at most 1024 characters (this one has 2005)']);
+    const json = await shared(h);
+    expect(validateScenario(json).ok).toBe(true);
+    await h.host.handle({ type: 'restart' });
+    expect(h.last('loaded').info.recorded).toHaveLength(1);
+    // Typed in the terminal, the line stops at 1024 characters (the bell rings).
+    await h.host.handle({ type: 'terminal', data: 'y'.repeat(3000) });
+    const b = await frame(h);
+    expect(b.terminal).toContain('\x07');
+    expect(b.terminal.match(/y/g)).toHaveLength(1024);
+  });
+
+  test('after one simulated hour live actions are refused with a message; the session still restarts with its steps', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await h.host.handle({ type: 'action', action: { do: 'drive', line: 3, level: 1 } });
+    h.host.machine!.runUntil(MAX_DURATION_NS + 1);
+    await h.host.handle({ type: 'action', action: { do: 'drive', line: 3, level: 0 } });
+    expect(errors(h)).toEqual([
+      'Not done: the run is past one simulated hour, the longest a scenario can replay (restart, or open a link, to go on acting)',
+    ]);
+    await h.host.handle({ type: 'terminal', data: 'gpiodetect\r' });
+    expect((await frame(h)).terminal).toContain('Not run: the run is past one simulated hour');
+    expect(validateScenario(await shared(h)).ok).toBe(true);
+    await h.host.handle({ type: 'restart' });
+    expect(h.last('loaded').info.recorded).toEqual([{ at: 0, event: expect.any(Number), do: 'drive', line: 3, level: 1 }]);
+  });
+
+  test('the 10,000-step limit: the last action that fits is recorded, the next refused, and the link still opens', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await h.host.handle({ type: 'pause' });
+    for (let i = 0; i < MAX_STEPS; i++) await h.host.handle({ type: 'action', action: { do: 'drive', line: 3, level: (i & 1) as 0 | 1 } });
+    const base = 6; // calm-board's own timeline
+    const kept = MAX_STEPS - 1 - base; // one kept free for the share link's pause step
+    expect(h.host.machine!.trace.count(TK.Step)).toBeGreaterThanOrEqual(kept);
+    expect(errors(h)).toHaveLength(MAX_STEPS - kept);
+    expect(errors(h)[0]).toBe('Not done: a scenario holds at most 10,000 steps, and this session has 9999: restart or load a scenario to go on');
+    const json = await shared(h);
+    expect(validateScenario(json).ok).toBe(true);
+    await h.host.handle({ type: 'restart' });
+    expect(h.last('loaded').info.recorded).toHaveLength(kept);
+  });
+
+  test("a restart with another scenario's steps keeps the last good state and says why", async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await h.host.handle({ type: 'action', action: { do: 'drive', line: 3, level: 1 } });
+    await h.host.handle({ type: 'restart', steps: [{ at: 0, do: 'press', line: 'no-such-line' }] });
+    expect(errors(h)).toEqual(['Restarted without the 1 recorded steps: timeline.6.line: no line named "no-such-line"']);
+    expect(h.last('loaded').info.recorded).toHaveLength(1);
+  });
+
+  test('a settings change that cannot be applied leaves everything as it was', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    const before = h.out.filter((m) => m.type === 'loaded').length;
+    await h.host.handle({ type: 'settings', patch: { seed: -5 } });
+    expect(errors(h)).toEqual(['Settings not applied: seed: at least 0, got -5']);
+    expect(h.out.filter((m) => m.type === 'loaded')).toHaveLength(before);
+    await h.host.handle({ type: 'settings', patch: { seed: 9 } });
+    expect(h.last('loaded').info.seed).toBe(9);
+  });
+
+  test('an idle board at max speed stands still and says there is nothing left to simulate', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await h.host.handle({ type: 'speed', speed: 'max' });
+    h.advance(200);
+    expect(h.host.status).toBe('ended');
+    await h.host.handle({ type: 'run' }); // on past the end: nothing is queued
+    const m = h.host.machine!;
+    const t = m.now;
+    h.advance(2000);
+    expect(m.now).toBe(t);
+    expect(errors(h)).toEqual([IDLE_MESSAGE]);
+    // Acting queues events again: time moves, and a later idle stretch is announced again.
+    await h.host.handle({ type: 'action', action: { do: 'press', line: 0, pressed: true } });
+    h.advance(200);
+    expect(m.now).toBeGreaterThan(t);
+    expect(errors(h)).toEqual([IDLE_MESSAGE, IDLE_MESSAGE]);
+  });
+
+  test('a live run stops at one simulated hour with a message', async () => {
+    const h = harness();
+    const ticking = { version: 1, title: 'tick', duration: '3s', device: { lines: [{ name: 'c' }] }, world: { c: { kind: 'clock', period: '1s' } } };
+    await h.host.handle({ type: 'load', source: { kind: 'json', json: ticking } });
+    await h.host.handle({ type: 'speed', speed: 'max' });
+    h.advance(100);
+    expect(h.host.status).toBe('ended');
+    const m = h.host.machine!;
+    m.runUntil(MAX_DURATION_NS - 5_000_000); // 5 ms before the hour
+    await h.host.handle({ type: 'run' }); // on past the scenario's end
+    h.advance(500);
+    expect(m.now).toBe(MAX_DURATION_NS);
+    expect(h.host.status).toBe('paused');
+    expect(errors(h)).toEqual(['The run reached one simulated hour, the longest a scenario can hold (restart and share links replay it); paused.']);
+  });
+
+  test('time travel replays in slices across ticks, and past the event cap says so instead of showing another instant', async () => {
+    const out: Message[] = [];
+    let wall = 0;
+    const host = new SimHost(
+      { post: (m) => out.push(m), wallNow: () => (wall += 0.01), stamp: () => 0, isoDate: () => 'x' },
+      { seekMaxEvents: 200_000, seekEventsPerTick: 50_000 },
+    );
+    await host.handle({ type: 'load', source: { kind: 'json', json: busy } });
+    host.machine!.runUntil(70_000_000);
+    const snapshots = (): Extract<Message, { type: 'snapshot' }>[] => out.filter((m) => m.type === 'snapshot') as never;
+    // A near instant: one tick is enough.
+    await host.handle({ type: 'seek', t: 100_000 });
+    host.tick();
+    expect(snapshots().map((s) => s.t)).toEqual([100_000]);
+    // A far instant: the cap is reached after four ticks of 50,000 events; never a snapshot labelled with it.
+    await host.handle({ type: 'seek', t: 60_000_000 });
+    for (let i = 0; i < 3; i++) host.tick();
+    expect(out.filter((m) => m.type === 'error')).toHaveLength(0);
+    host.tick();
+    expect(snapshots().map((s) => s.t)).toEqual([100_000]);
+    const err = out.filter((m) => m.type === 'error').pop() as Extract<Message, { type: 'error' }>;
+    expect(err.message).toMatch(/^Time travel to 0\.060 s refused: replaying to it takes more than 200,000 events \(the replay reached 0\.0\d\d s\)\.$/);
   });
 });

@@ -1,6 +1,8 @@
 import {
   DEFAULT_SCENARIO_ID,
   LineEditor,
+  MAX_DURATION_NS,
+  MAX_SHELL_COMMAND,
   Machine,
   TK,
   Workspace,
@@ -8,12 +10,14 @@ import {
   libraryEntry,
   makeView,
   resolveScenario,
+  sanitizeForTerminal,
   exportRun,
   type Action,
   type EditorAction,
   type ExportFormat,
   type Scenario,
   type SettingsPatch,
+  type StepInput,
   type TraceColumns,
 } from '../sim/index';
 import type { Command, LoadSource, Message, RunStatus, ScenarioInfo, Speed } from './protocol';
@@ -52,8 +56,16 @@ const MAX_BACKLOG = TRACE_CAPACITY / 2;
 const TRACE_PER_EVENT_MAX = 16;
 /** The version stamped into exported files. */
 const APP_VERSION = '0.1.0';
-/** Events a time-travel replay may run before it stops (the CLI's cap too). */
+/** Events a time-travel replay may run before it is given up (the CLI's cap too). */
 const SEEK_MAX_EVENTS = 50_000_000;
+/**
+ * Events a time-travel replay runs per tick at most (and never more than the
+ * tick's wall budget): a long replay goes on across ticks, so the worker keeps
+ * answering and the page's watchdog never fires.
+ */
+const SEEK_EVENTS_PER_TICK = 1_000_000;
+/** Events per replay slice between two looks at the wall clock. */
+const SEEK_SLICE = 20_000;
 /** How long "Next IRQ" / "Next flag" may look (wall time) before giving up. */
 const GOAL_WALL_MS = 5_000;
 
@@ -68,6 +80,21 @@ interface Goal {
   /** Wall-clock ms after which the search gives up. */
   deadline: number;
 }
+
+/** Limits a test may lower (the defaults are the product's). */
+export interface HostLimits {
+  seekMaxEvents?: number;
+  seekEventsPerTick?: number;
+}
+
+/** A time-travel replay under way: a scratch machine running towards `t`, a slice per tick. */
+interface SeekJob {
+  t: number;
+  m: Machine;
+}
+
+/** What the page is told when an idle board has nothing left to run. */
+export const IDLE_MESSAGE = 'Nothing left to simulate: no event is pending, so time stands still until you act.';
 
 /** 1 ms of simulated time per wall-clock second: slow enough to watch each message. */
 export const DEFAULT_SPEED = 0.001;
@@ -85,7 +112,7 @@ export class SimHost {
   private _scenario: Scenario | null = null;
   /** The scenario as loaded, the settings applied and the live steps recorded. */
   private _ws: Workspace | null = null;
-  private _editor = new LineEditor();
+  private _editor = newEditor();
 
   status: RunStatus = 'paused';
   speed: Speed = DEFAULT_SPEED;
@@ -110,10 +137,17 @@ export class SimHost {
   private _pendingSeek: number | null | undefined = undefined;
   /** The instant being shown by time travel (null: live), so its snapshot can be rebuilt. */
   private _seekT: number | null = null;
+  private _seekJob: SeekJob | null = null;
+  private readonly _seekMax: number;
+  private readonly _seekPerTick: number;
+  /** The idle message was sent for this idle stretch (sent again only after something ran). */
+  private _idleSaid = false;
 
-  constructor(io: HostIO) {
+  constructor(io: HostIO, limits: HostLimits = {}) {
     this._io = io;
     this._lastWall = io.wallNow();
+    this._seekMax = limits.seekMaxEvents ?? SEEK_MAX_EVENTS;
+    this._seekPerTick = limits.seekEventsPerTick ?? SEEK_EVENTS_PER_TICK;
   }
 
   get machine(): Machine | null {
@@ -126,8 +160,7 @@ export class SimHost {
       case 'load':
         return this._loadSource(cmd.source);
       case 'restart':
-        if (cmd.steps && this._ws) this._ws = this._ws.withRecorded(cmd.steps);
-        return this._rebuild(false);
+        return this._restart(cmd.steps);
       case 'settings':
         return this._applySettings(cmd.patch);
       case 'run':
@@ -152,7 +185,8 @@ export class SimHost {
       case 'run-until':
         return this._runUntil(cmd.until);
       case 'action':
-        return this._act(cmd.action);
+        this._act(cmd.action);
+        return;
       case 'terminal':
         return this._terminalInput(cmd.data);
       case 'frame':
@@ -187,16 +221,26 @@ export class SimHost {
       this._pendingSeek = undefined;
       this._seek(t);
     }
+    if (this._seekJob) this._seekSlice();
     const m = this._m;
     if (m && this.status === 'running') {
       const goal = this._goal;
-      const end = goal ? (goal.to ?? Infinity) : this._pauseAtEnd ? this._endNs : Infinity;
+      const openEnd = goal ? (goal.to ?? Infinity) : this._pauseAtEnd ? this._endNs : Infinity;
+      // A live run never goes past what a scenario can replay (one simulated hour).
+      const end = Math.min(openEnd, MAX_DURATION_NS);
       if (this.speed === 'max' || goal) {
         // As fast as possible, in slices, until this tick's wall budget is spent or the page must catch up.
         const stopAt = wall + TICK_BUDGET_MS;
         while (this.status === 'running' && this._io.wallNow() < stopAt) {
           const room = this._room();
           if (room === 0) break;
+          // Nothing queued and no end to reach: advancing idle time would only burn a core.
+          if (m.nextEventTime() === Infinity && openEnd === Infinity) {
+            if (goal) this._goalDone(`No further ${goal.what}: nothing left to simulate.`);
+            else this._sayIdle();
+            break;
+          }
+          this._idleSaid = false;
           // Slices of 1 ms of simulated time; a goal skips idle stretches (and learns when nothing is left).
           const horizon = goal ? Math.max(m.now + 1_000_000, m.nextEventTime()) : m.now + 1_000_000;
           const stop = m.runUntil(Math.min(horizon, end), Math.min(50_000, room), goal?.stop);
@@ -214,6 +258,13 @@ export class SimHost {
       this._dirty = true;
     }
     this._flush();
+  }
+
+  /** An idle board at full speed: time stands still (no core burnt on empty time); the page is told once. */
+  private _sayIdle(): void {
+    if (this._idleSaid) return;
+    this._idleSaid = true;
+    this._io.post({ type: 'error', message: IDLE_MESSAGE });
   }
 
   /** Simulation events that may run before unsent trace would exceed MAX_BACKLOG. */
@@ -246,6 +297,10 @@ export class SimHost {
         this._goalDone(`No further ${goal.what}: nothing left to simulate.`);
         return true;
       }
+      if (stop === 'time-limit' || m.now >= MAX_DURATION_NS) {
+        this._goalDone(`No ${goal.what ?? 'end'} within one simulated hour, the longest a scenario can hold; paused.`);
+        return true;
+      }
       return false;
     }
     if (stop === 'paused') {
@@ -255,6 +310,15 @@ export class SimHost {
         this._replaying = false;
         this.speed = DEFAULT_SPEED;
       }
+      return true;
+    }
+    if (stop === 'time-limit' || (m.now >= MAX_DURATION_NS && m.nextEventTime() > MAX_DURATION_NS && end >= MAX_DURATION_NS)) {
+      this.status = 'paused';
+      this._pauseAtEnd = false;
+      this._io.post({
+        type: 'error',
+        message: 'The run reached one simulated hour, the longest a scenario can hold (restart and share links replay it); paused.',
+      });
       return true;
     }
     if (m.now >= end && m.nextEventTime() > end) {
@@ -290,8 +354,25 @@ export class SimHost {
     }
     const ws = Workspace.open(json, id, fromLink);
     if (!ws.ok) return this._loadFailed(`This scenario is not valid: ${ws.error}`);
+    const previous = this._ws;
     this._ws = ws.value;
-    this._rebuild(fromLink);
+    if (!this._rebuild(fromLink)) this._ws = previous;
+  }
+
+  /**
+   * Restart: the workspace again, with `steps` (what the page kept, after the
+   * worker died) when they make a valid scenario with it; otherwise the last
+   * good state, and the reason.
+   */
+  private _restart(steps: StepInput[] | undefined): void {
+    const ws = this._ws;
+    if (!ws) return;
+    if (steps) {
+      const withSteps = ws.withRecorded(steps);
+      if (withSteps.ok) this._ws = withSteps.value;
+      else this._io.post({ type: 'error', message: `Restarted without the ${steps.length} recorded steps: ${withSteps.error}` });
+    }
+    this._rebuild(false);
   }
 
   /** Loading failed: say so, and make sure something sensible is running. */
@@ -301,25 +382,31 @@ export class SimHost {
     if (fallback) void this._loadSource({ kind: 'library', id: DEFAULT_SCENARIO_ID });
   }
 
-  /** Builds a fresh machine from the workspace: the base scenario plus the recorded steps. */
-  private _rebuild(replay: boolean): void {
+  /** Builds a fresh machine from the workspace: the base scenario plus the recorded steps. False when it is not valid. */
+  private _rebuild(replay: boolean): boolean {
     const ws = this._ws;
-    if (!ws) return;
+    if (!ws) return false;
     const v = ws.scenario();
-    if (!v.ok) return this._loadFailed(`This scenario is not valid: ${v.error}`);
+    if (!v.ok) {
+      this._loadFailed(`This scenario is not valid: ${v.error}`);
+      return false;
+    }
     const m = this._build(v.value);
-    if (!m) return;
+    if (!m) return false;
     this._scenario = v.value;
     this._m = m;
     this._goal = null;
     this._seekT = null;
-    this._editor = new LineEditor();
+    this._seekJob = null;
+    this._idleSaid = false;
+    this._editor = newEditor();
     this._connectShell(m);
     this._endNs = v.value.duration;
     this._pauseAtEnd = true;
     this._traceSent = 0;
     this._violationsSent = 0;
-    this._terminal = '\x1bc' + m.shell.transcript();
+    // Reset the terminal, then turn bracketed paste on, so a paste arrives marked as one (the line editor treats it as text).
+    this._terminal = '\x1bc' + BRACKETED_PASTE_ON + m.shell.transcript();
     // A link replays at full speed to where its author was, then pauses; anything else plays at the chosen speed.
     if (replay) this.speed = 'max';
     this._replaying = replay;
@@ -328,6 +415,7 @@ export class SimHost {
     this._stepsSent = ws.recorded.length;
     this._io.post({ type: 'loaded', info: this._info(ws, v.value, m) });
     this._touch();
+    return true;
   }
 
   private _build(s: Scenario): Machine | null {
@@ -390,8 +478,10 @@ export class SimHost {
       this._io.post({ type: 'error', message: `Settings not applied: ${ws.error}` });
       return;
     }
+    const previous = this._ws;
     this._ws = ws.value;
-    this._rebuild(false);
+    // All or nothing: a settings change that cannot be built leaves the run as it was.
+    if (!this._rebuild(false)) this._ws = previous;
   }
 
   // ---- running --------------------------------------------------------------------
@@ -422,17 +512,23 @@ export class SimHost {
     this._lastWall = this._io.wallNow();
   }
 
-  /** Something the user did: carried out now and, when the machine took it, recorded at this exact place. */
-  private _act(action: Action, echoed = false): void {
+  /**
+   * Something the user did: carried out now and recorded at this exact place,
+   * or refused with the reason when it could not be replayed (beyond the
+   * scenario format's limits) or the machine cannot take it. The message, or
+   * null when done.
+   */
+  private _act(action: Action, echoed = false): string | null {
     const m = this._m;
     const ws = this._ws;
-    if (!m || !ws) return;
+    if (!m || !ws) return null;
     this._resumeIfEnded();
-    const at = { at: m.now, event: m.processed };
-    const err = m.apply(action, undefined, echoed);
-    if (err) this._io.post({ type: 'error', message: `Not done: ${err.message}` });
-    else ws.record({ ...at, action });
+    const timed = { at: m.now, event: m.processed, action };
+    const err = ws.refusal(timed) ?? m.apply(action, undefined, echoed)?.message ?? ws.record(timed);
+    if (err) this._io.post({ type: 'error', message: `Not done: ${err}` });
+    this._idleSaid = false;
     this._touch();
+    return err;
   }
 
   private _terminalInput(data: string): void {
@@ -447,7 +543,9 @@ export class SimHost {
         case 'line':
           this._typing = true;
           try {
-            this._act({ do: 'shell', command: a.text }, true);
+            // Refused (past the hour): the shell never saw the line, so say why here and show a prompt again.
+            const err = this._act({ do: 'shell', command: a.text }, true);
+            if (err) this._terminal += `${sanitizeForTerminal(`Not run: ${err}`)}\r\n${shell.prompt}`;
           } finally {
             this._typing = false;
           }
@@ -517,11 +615,48 @@ export class SimHost {
     this._stepsSent = recorded.length;
   }
 
-  /** Time travel: the workspace replays the run up to t in a scratch machine; that instant is shown. */
+  /**
+   * Time travel: the workspace replays the run up to t in a scratch machine,
+   * a slice per tick (see _seekSlice); that instant is shown when reached.
+   */
   private _seek(t: number | null): void {
-    const scratch = t === null ? null : this._ws?.replayTo(t, SEEK_MAX_EVENTS);
+    this._seekJob = null;
+    const scratch = t === null ? null : (this._ws?.startReplay() ?? null);
     if (t === null || !scratch) return this._touch();
-    this._io.post({ type: 'snapshot', t, view: makeView(scratch, this._inspect, this._wantQueues) });
+    this._seekJob = { t, m: scratch }; // run by this tick and the next ones
+  }
+
+  /**
+   * Runs the replay on for at most the tick's wall budget and
+   * SEEK_EVENTS_PER_TICK events. Reaching t posts the snapshot of exactly t;
+   * a replay that would need more than the event cap is given up with a
+   * message naming the instant it reached, never shown under t's label.
+   */
+  private _seekSlice(): void {
+    const job = this._seekJob;
+    if (!job) return;
+    const { t, m } = job;
+    const stopAt = this._io.wallNow() + TICK_BUDGET_MS;
+    const tickEnd = m.processed + this._seekPerTick;
+    for (;;) {
+      const left = Math.min(this._seekMax, tickEnd) - m.processed;
+      if (left <= 0) break;
+      const stop = m.runUntil(t, Math.min(SEEK_SLICE, left));
+      if (stop === 'paused') continue; // a pause step (a shared link's) is not where time travel stops
+      if (stop !== 'event-limit') {
+        this._seekJob = null;
+        this._io.post({ type: 'snapshot', t, view: makeView(m, this._inspect, this._wantQueues) });
+        return;
+      }
+      if (this._io.wallNow() >= stopAt) return; // more next tick
+    }
+    if (m.processed >= this._seekMax) {
+      this._seekJob = null;
+      this._io.post({
+        type: 'error',
+        message: `Time travel to ${formatSeconds(t)} refused: replaying to it takes more than ${this._seekMax.toLocaleString('en-US')} events (the replay reached ${formatSeconds(m.now)}).`,
+      });
+    }
   }
 
   // ---- exports --------------------------------------------------------------------
@@ -544,4 +679,17 @@ export class SimHost {
     if (!m || !this._ws) return;
     this._io.post({ type: 'share', json: this._ws.share(m.now, m.processed) });
   }
+}
+
+/** Turns on bracketed paste (xterm's DECSET 2004): pastes arrive between ESC[200~ and ESC[201~. */
+const BRACKETED_PASTE_ON = '\x1b[?2004h';
+
+/** The terminal's line editor: lines as long as a scenario's shell step may be. */
+function newEditor(): LineEditor {
+  return new LineEditor({ maxLength: MAX_SHELL_COMMAND });
+}
+
+/** Simulated ns as seconds for a message ("5.084 s"). */
+function formatSeconds(ns: number): string {
+  return `${(ns / 1e9).toFixed(3)} s`;
 }

@@ -167,6 +167,19 @@ describe('World: a button', () => {
     expect(h.drives).toEqual(['0:0=1']);
   });
 
+  test('a bounce count whose toggles pass 2^31 keeps bouncing (a zero-interval storm at one instant), never wraps', () => {
+    const h = harness([button(false, { count: [1_500_000_000, 1_500_000_000], interval: [0, 0] })]);
+    h.world.start();
+    h.world.press(0, true);
+    const q = h.core.queue;
+    for (let i = 0; i < 10_000; i++) {
+      q.pop();
+      h.world.act(q.a, q.b, q.c);
+    }
+    expect(h.drives).toHaveLength(10_001);
+    expect(q.peekTime()).toBe(0); // still storming at t = 0
+  });
+
   test('a release during bounce cancels the rest of the press bounce', () => {
     const h = harness([button(true, { count: [2, 2], interval: [100, 100] })]);
     h.world.start();

@@ -89,13 +89,14 @@ export class World {
   private readonly _gen: Int32Array;
   // Clock state.
   private readonly _clockLeft: Float64Array;
-  // Bounce state: remaining toggles and the final level.
-  private readonly _bounceLeft: Int32Array;
+  // Bounce state: remaining toggles and the final level. Float64: a scenario's count may be any
+  // integer, and an Int32 would wrap a large one into a negative count (the storm silently ends).
+  private readonly _bounceLeft: Float64Array;
   private readonly _bounceTarget: Int8Array;
   // Level-source state.
   readonly asserted: Uint8Array;
   readonly episode: Uint32Array;
-  private readonly _reassertLeft: Int32Array;
+  private readonly _reassertLeft: Float64Array;
   private readonly _ackPending: Uint8Array;
 
   constructor(ctx: SimContext, wire: WorldDrive, episodes: EpisodeListener, specs: SourceSpec[]) {
@@ -107,11 +108,11 @@ export class World {
     this.drive = new Int8Array(n).fill(-1);
     this._gen = new Int32Array(n);
     this._clockLeft = new Float64Array(n);
-    this._bounceLeft = new Int32Array(n);
+    this._bounceLeft = new Float64Array(n);
     this._bounceTarget = new Int8Array(n);
     this.asserted = new Uint8Array(n);
     this.episode = new Uint32Array(n);
-    this._reassertLeft = new Int32Array(n);
+    this._reassertLeft = new Float64Array(n);
     this._ackPending = new Uint8Array(n);
   }
 

@@ -76,7 +76,8 @@ describe('LineEditor', () => {
     const ed = new LineEditor();
     ed.feed('drive 1');
     expect(echo(ed.feed('\x1b[D'))).toBe('\b');
-    expect(echo(ed.feed('sw '))).toBe('s1\bw1\b 1\b');
+    // Text arriving in one chunk is inserted in one step: the rest of the line is echoed once.
+    expect(echo(ed.feed('sw '))).toBe('sw 1\b');
     expect(ed.buffer).toBe('drive sw 1');
     expect(ed.cursor).toBe(9);
     expect(echo(ed.feed('\x1b[H'))).toBe('\x1b[9D');
@@ -133,6 +134,67 @@ describe('LineEditor', () => {
     expect(ed.buffer).toBe('abcde');
     ed.feed('\x7f');
     expect(echo(ed.feed('xy'))).toBe('x\x07');
+  });
+
+  test('a paste in the middle of a long line echoes the rest of the line once, not once per character', () => {
+    const ed = new LineEditor();
+    ed.feed('a'.repeat(2000));
+    ed.feed('\x01'); // Ctrl-A: to the start
+    let echoed = 0;
+    ed.feedTo('b'.repeat(2000), (a) => {
+      if (a.kind === 'echo') echoed += a.text.length;
+    });
+    // The pasted text, the 2,000 characters after it, and one cursor move back over them.
+    expect(echoed).toBe(2000 + 2000 + '\x1b[2000D'.length);
+    expect(ed.buffer).toBe('b'.repeat(2000) + 'a'.repeat(2000));
+    expect(ed.cursor).toBe(2000);
+  });
+
+  test('a 1 MB crafted paste (insert, cursor left, repeated) is linear work, never throws, leaves a clean line', () => {
+    const ed = new LineEditor();
+    const paste = 'x\x02'.repeat(512 * 1024);
+    let echoed = 0;
+    let actions = 0;
+    expect(() =>
+      ed.feedTo(paste, (a) => {
+        actions++;
+        if (a.kind === 'echo') echoed += a.text.length;
+      }),
+    ).not.toThrow();
+    // Control keys inside a paste are text-only (removed): the line fills to its limit and rings once.
+    expect(ed.buffer).toBe('x'.repeat(4096));
+    expect(ed.cursor).toBe(4096);
+    expect(echoed).toBe(4096 + 1);
+    expect(actions).toBe(1);
+  });
+
+  test('every byte of a large multi-line paste costs bounded echo', () => {
+    const ed = new LineEditor();
+    ed.feed('tail-after-cursor');
+    ed.feed('\x01');
+    const paste = ('gpioinfo  sw\t1\r\n' + 'y'.repeat(5000) + '\n').repeat(60); // 60 KB, lines over the limit included
+    let echoed = 0;
+    const got: string[] = [];
+    ed.feedTo(paste, (a) => {
+      if (a.kind === 'echo') echoed += a.text.length;
+      if (a.kind === 'line') got.push(a.text);
+    });
+    expect(got.length).toBe(120);
+    expect(got[0]).toBe('gpioinfo  sw 1tail-after-cursor');
+    expect(got[1]).toBe('y'.repeat(4096));
+    expect(echoed).toBeLessThanOrEqual(2 * paste.length);
+  });
+
+  test('a pasted ESC[A is text, not the Up key: it never recalls and runs an earlier command', () => {
+    const ed = new LineEditor();
+    ed.feed('drive sw 1\r');
+    expect(lines(ed.feed('\x1b[A\r'))).toEqual(['']); // unbracketed: a chunk of several keys is a paste
+    expect(lines(ed.feed('\x1b[200~\x1b[A\r\x1b[201~'))).toEqual(['']); // bracketed paste
+    expect(lines(ed.feed('\x1b[200~ls\x03\x15 -l\x1b[201~'))).toEqual([]);
+    expect(ed.buffer).toBe('ls -l');
+    ed.feed('\x15');
+    ed.feed('\x1b[A'); // the Up key, typed: recalls
+    expect(ed.buffer).toBe('drive sw 1');
   });
 
   test('never throws on random input', () => {

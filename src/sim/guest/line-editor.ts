@@ -113,9 +113,25 @@ export class LineEditor {
    * Processes terminal input, handing each action to `sink` as it happens.
    * A pasted "cmd1\ncmd2" gives cmd1's line action before cmd2 is typed into
    * the buffer, so a sink that runs the command at once sees a consistent editor.
+   *
+   * A chunk is either one key (one character, or one whole escape sequence such
+   * as an arrow key's "ESC [ A") or a paste: a terminal sends each key in one
+   * piece, and a paste in one piece too (wrapped in ESC[200~ ... ESC[201~ when
+   * bracketed paste is on, as the worker turns it on). A paste is text: Enter
+   * and Tab keep their meaning (a pasted script runs line by line), while escape
+   * sequences (the paste markers included) and every other control character
+   * are removed, never acted on, so a pasted "ESC [ A" cannot recall and run an
+   * earlier command. Each pasted line is inserted in one step, so the work and
+   * the echo are linear in the input, whatever its shape.
    */
   feedTo(data: string, sink: (a: EditorAction) => void): void {
-    if (typeof data !== 'string') return;
+    if (typeof data !== 'string' || data.length === 0) return;
+    if (data.length === 1 || isOneKey(data)) this._key(data, sink);
+    else this._paste(data, sink);
+  }
+
+  /** One key press: a character or one escape sequence. */
+  private _key(data: string, sink: (a: EditorAction) => void): void {
     let echo = '';
     const flush = (): void => {
       if (echo !== '') sink({ kind: 'echo', text: echo });
@@ -191,23 +207,65 @@ export class LineEditor {
         case 0x0e: // Ctrl-N
           echo += this._recall(1);
           break;
-        case 0x09: // Tab: no completion; a tab in a paste separates words like a space
-          echo += this._insert(' ');
+        case 0x09: // Tab: no completion
+          echo += this._insertText(' ');
           break;
-        default:
-          if (code < 0x20 || (code >= 0x80 && code < 0xa0)) break; // other control characters: ignored
-          if (code >= 0xd800 && code <= 0xdbff && i + 1 < data.length) {
-            const lo = data.charCodeAt(i + 1);
-            if (lo >= 0xdc00 && lo <= 0xdfff) i++; // one astral character, one '?'
-          }
-          if (isInvisibleFormat(code)) break;
-          echo += this._insert(code >= 0x20 && code < 0x7f ? ch : '?');
+        default: {
+          const t = textOf(data, i);
+          echo += this._insertText(t);
+        }
       }
     }
     // A terminal sends each key's sequence in one piece: an escape still open at the end of the
     // chunk was a lone Escape key (or Alt-]), and must not swallow the next keys typed.
     this._esc = Esc.None;
     flush();
+  }
+
+  /**
+   * A paste: text and line ends only. Each line's text is gathered (never more
+   * than the room left on the line) and inserted in one step.
+   */
+  private _paste(data: string, sink: (a: EditorAction) => void): void {
+    this._esc = Esc.None;
+    let pending = '';
+    let dropped = false;
+    const room = (): number => this._maxLength - this._buf.length;
+    const insert = (): string => {
+      const e = this._insertText(pending, dropped);
+      pending = '';
+      dropped = false;
+      return e;
+    };
+    let echo = '';
+    const n = data.length;
+    let i = 0;
+    while (i < n) {
+      const code = data.charCodeAt(i);
+      if (code === 0x1b || code === 0x9b || code === 0x90 || code === 0x98 || code === 0x9d || code === 0x9e || code === 0x9f) {
+        i = Math.max(i + 1, skipEscape(data, i));
+        continue;
+      }
+      const afterCr = this._afterCr;
+      this._afterCr = false;
+      if (code === 0x0d || code === 0x0a) {
+        i++;
+        if (code === 0x0a && afterCr) continue; // the LF of a CRLF
+        if (code === 0x0d) this._afterCr = true;
+        echo += insert() + '\r\n';
+        sink({ kind: 'echo', text: echo });
+        echo = '';
+        sink({ kind: 'line', text: this._enter() });
+        continue;
+      }
+      const t = code === 0x09 ? ' ' : textOf(data, i);
+      i += code >= 0xd800 && code <= 0xdbff && isLowSurrogate(data.charCodeAt(i + 1)) ? 2 : 1;
+      if (t === '') continue;
+      if (pending.length < room()) pending += t;
+      else dropped = true;
+    }
+    echo += insert();
+    if (echo !== '') sink({ kind: 'echo', text: echo });
   }
 
   // ---- escape sequences ----------------------------------------------------------
@@ -286,16 +344,24 @@ export class LineEditor {
 
   // ---- editing -------------------------------------------------------------------
 
-  private _insert(ch: string): string {
-    if (this._buf.length >= this._maxLength) {
-      if (this._bellRung) return '';
+  /**
+   * Inserts text at the cursor in one step: the echo is the text and the rest
+   * of the line once, however long the text. What does not fit rings the bell
+   * (once per line).
+   */
+  private _insertText(text: string, overflow = false): string {
+    const fit = Math.max(0, this._maxLength - this._buf.length);
+    const ins = text.length > fit ? text.slice(0, fit) : text;
+    let bell = '';
+    if ((overflow || ins.length < text.length) && !this._bellRung) {
       this._bellRung = true;
-      return '\x07';
+      bell = '\x07';
     }
+    if (ins === '') return bell;
     const tail = this._buf.slice(this._cur);
-    this._buf = this._buf.slice(0, this._cur) + ch + tail;
-    this._cur++;
-    return ch + tail + left(tail.length);
+    this._buf = this._buf.slice(0, this._cur) + ins + tail;
+    this._cur += ins.length;
+    return ins + tail + left(tail.length) + bell;
   }
 
   private _backspace(): string {
@@ -385,6 +451,33 @@ export class LineEditor {
     this.reset();
     return line;
   }
+}
+
+/** True when the chunk is exactly one escape sequence (one special key), not a paste. */
+function isOneKey(data: string): boolean {
+  const c = data.charCodeAt(0);
+  if (c !== 0x1b && c !== 0x9b) return false;
+  if (data.startsWith('\x1b[200~')) return false; // a bracketed paste
+  if (data.length === 2) return true; // ESC + key (Alt-key)
+  // ESC O x (SS3 keys) or one CSI / string sequence running to the end of the chunk.
+  if (data.length === 3 && data[1] === 'O') return true;
+  return skipEscape(data, 0) === data.length;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/**
+ * The buffer's text for the character at i: printable ASCII as it is, other
+ * printable characters (an astral pair counts as one) as '?', control and
+ * invisible format characters as nothing.
+ */
+function textOf(data: string, i: number): string {
+  const code = data.charCodeAt(i);
+  if (code >= 0x20 && code < 0x7f) return data[i] as string;
+  if (code < 0x20 || (code >= 0x7f && code < 0xa0) || isInvisibleFormat(code)) return '';
+  return '?';
 }
 
 /** Cursor left by n columns (nothing for 0). */

@@ -201,6 +201,32 @@ describe('share links', () => {
       { seed: 20260101, numRuns: 1500 },
     );
   });
+
+  test('fuzz: links carrying hostile JSON (deep nesting, forbidden keys, mutated scenarios) are refused in our words', async () => {
+    const library = /Expected never|Invalid key|Invalid type:|Maximum call stack|but received/;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.nat({ max: 200_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
+          fc.nat({ max: 5_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`),
+          fc.constantFrom('__proto__', 'constructor', 'prototype').map((k) => JSON.stringify({ ...SCENARIO, device: JSON.parse(`{"${k}":{}}`) as unknown })),
+          fc.tuple(fc.constantFrom('title', 'device', 'world', 'clients', 'timeline', 'seed'), fc.jsonValue({ maxDepth: 3 })).map(([k, v]) =>
+            JSON.stringify({ ...SCENARIO, [k]: v, [`${k}x`]: 1 }),
+          ),
+        ),
+        async (json) => {
+          const r = await decodeLink(linkOf(deflated(json)));
+          if (r.ok) {
+            const v = validateScenario(r.value);
+            if (!v.ok) expect(v.error).not.toMatch(library);
+          } else {
+            expect(r.error).not.toMatch(library);
+          }
+        },
+      ),
+      { seed: 20261202, numRuns: 300 },
+    );
+  });
 });
 
 describe('share links carry misbehaving-driver steps', () => {

@@ -7,12 +7,14 @@ import {
   DEFAULT_SETTLE_NS,
   DEFAULT_TRACE_CAPACITY,
   loadScenario,
+  MAX_JSON_DEPTH,
   MAX_SCENARIO_BYTES,
   parseJsonSafely,
   resolveScenario,
   validateScenario,
   type Result,
 } from './load';
+import { jsonDepth } from './safe-json';
 
 /** A small board: a button, a level source, a toggle, an unwired line; an irq-consumer and an output client. */
 function board(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -69,6 +71,22 @@ describe('parseJsonSafely', () => {
     expect(r.ok ? '' : r.error).toMatch(/^not valid JSON: /);
   });
 
+  test('refuses deeply nested JSON as nested too deeply, before parsing it', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(parseJsonSafely(deep)).toEqual({ ok: false, error: 'nested too deeply: more than 64 levels of arrays and objects' });
+    expect(parseJsonSafely(`{"a":${'{"b":'.repeat(70)}1${'}'.repeat(70)}}`)).toEqual({
+      ok: false,
+      error: 'nested too deeply: more than 64 levels of arrays and objects',
+    });
+  });
+
+  test('accepts nesting exactly at the depth cap; brackets inside strings do not count', () => {
+    expect(MAX_JSON_DEPTH).toBe(64);
+    expect(parseJsonSafely('['.repeat(64) + ']'.repeat(64)).ok).toBe(true);
+    expect(parseJsonSafely(JSON.stringify({ s: '[{'.repeat(5000) + '\\"[' })).ok).toBe(true);
+    expect(jsonDepth('["\\"", [[1]]]')).toBe(3);
+  });
+
   test('parses ordinary JSON, keys like "constructors" included', () => {
     expect(parseJsonSafely('{"constructors":[1,2],"proto":null}')).toEqual({ ok: true, value: { constructors: [1, 2], proto: null } });
   });
@@ -93,6 +111,19 @@ describe('validateScenario', () => {
       ok: false,
       error: 'version: this scenario uses format version 2, newer than this vgpio-lab understands (1); update vgpio-lab',
     });
+  });
+
+  test.each([
+    [{ device: { lines: [{ name: 'a', colour: 'red' }] } }, 'device.lines.0.colour: unknown field "colour" (expected one of name, direction, value, pull)'],
+    [{ timeline: [{ at: 0, do: 'drive', line: 0 }] }, 'timeline.0.level: required field "level" is missing'],
+    [{ timeline: [{ at: 0, do: 'release', line: 0, level: 1 }] }, 'timeline.0.level: unknown field "level" (expected one of at, event, do, line)'],
+    [{ title: 5 }, 'title: expected text, got 5'],
+    [{ clients: 'none' }, 'clients: expected a list, got "none"'],
+    [{ seed: 1.5 }, 'seed: expected an integer, got 1.5'],
+    [{ trace: { capacity: 0 } }, 'trace.capacity: at least 1, got 0'],
+    [{ clients: [{ kind: 'poller', line: 0, name: 'p'.repeat(40) }] }, 'clients.0.name: at most 32 characters, got 40'],
+  ])('says in our words what is wrong with %j', (patch, message) => {
+    expect(validateScenario(board(patch))).toEqual({ ok: false, error: message });
   });
 
   test('refuses what is not an object', () => {

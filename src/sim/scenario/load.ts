@@ -8,13 +8,10 @@ import type { TimedAction } from '../actions';
 import type { MachineConfig, StepWindow } from '../machine';
 import { resolveStep, StepError, type StepContext } from './steps';
 import { SCENARIO_VERSION, ScenarioSchema, type Scenario } from './schema';
+import { describeIssue } from './issues';
+import { parseJsonSafely, type Result } from './safe-json';
 
-/** Largest scenario text accepted (files and decoded links alike). */
-export const MAX_SCENARIO_BYTES = 512 * 1024;
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export { MAX_SCENARIO_BYTES, MAX_JSON_DEPTH, parseJsonSafely, scenarioSizeError, type Result } from './safe-json';
 
 /** Default latencies (ns): a fast local device; scenarios override them. */
 export const DEFAULT_LATENCY = {
@@ -28,27 +25,6 @@ export const DEFAULT_SETTLE_NS = 500_000;
 export const DEFAULT_TRACE_CAPACITY = 200_000;
 
 
-/**
- * Parses JSON text from an untrusted place. Keys that could reach an object's
- * prototype are refused outright rather than silently dropped, so the error
- * says what was wrong.
- */
-export function parseJsonSafely(text: string): Result<unknown> {
-  if (text.length > MAX_SCENARIO_BYTES) return { ok: false, error: `scenario is larger than ${MAX_SCENARIO_BYTES / 1024} KB` };
-  let bad: string | null = null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text, (key, val: unknown) => {
-      if (FORBIDDEN_KEYS.has(key)) bad = key;
-      return val;
-    });
-  } catch (e) {
-    return { ok: false, error: `not valid JSON: ${(e as Error).message}` };
-  }
-  if (bad !== null) return { ok: false, error: `key "${bad}" is not allowed` };
-  return { ok: true, value };
-}
-
 /** Validates a parsed object against format version 1, with one clear message naming the field. */
 export function validateScenario(input: unknown): Result<Scenario> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, error: 'a scenario is a JSON object' };
@@ -61,9 +37,7 @@ export function validateScenario(input: unknown): Result<Scenario> {
   }
   const r = v.safeParse(ScenarioSchema, input);
   if (r.success) return { ok: true, value: r.output };
-  const issue = r.issues[0];
-  const path = v.getDotPath(issue) ?? '(top level)';
-  return { ok: false, error: `${path}: ${issue.message}` };
+  return { ok: false, error: describeIssue(r.issues[0], ScenarioSchema) };
 }
 
 /** Text -> validated scenario. */

@@ -3,6 +3,7 @@ import { parseDuration } from '../clock/time';
 import { MAX_QUEUE_SIZE } from '../virtio/constants';
 import { IRQ_TYPES, MSGS } from '../gpio/constants';
 import { CAUSE } from '../trace/kinds';
+import { MAX_DURATION_NS, MAX_SHELL_COMMAND } from '../actions';
 
 /**
  * Scenario format, version 1 (docs/scenario-format.md). Every object is
@@ -15,9 +16,9 @@ export const SCENARIO_VERSION = 1;
 export const MAX_LINES = 1024;
 export const MAX_STEPS = 10_000;
 export const MAX_CLIENTS = 256;
-/** One simulated hour: long enough for anything a person watches, short enough to stay finite. */
 export const MAX_SCHEDULE = 100_000;
-export const MAX_DURATION_NS = 3_600_000_000_000;
+/** One simulated hour: long enough for anything a person watches, short enough to stay finite (declared with the actions). */
+export { MAX_DURATION_NS, MAX_SHELL_COMMAND };
 
 const DURATION_MSG = 'expected a duration: an integer of ns or a string like "250us", "1.5ms" (units ns, us, ms, s)';
 
@@ -249,7 +250,7 @@ const Step = v.variant(
     v.strictObject({ ...At, do: v.literal('irq-disable'), client: ClientRef }),
     v.strictObject({ ...At, do: v.literal('irq-enable'), client: ClientRef }),
     v.strictObject({ ...At, do: v.literal('set-output'), client: ClientRef, value: Bit }),
-    v.strictObject({ ...At, do: v.literal('shell'), command: v.pipe(v.string(), v.maxLength(1024, 'shell commands are at most 1024 characters')) }),
+    v.strictObject({ ...At, do: v.literal('shell'), command: v.pipe(v.string(), v.maxLength(MAX_SHELL_COMMAND, `shell commands are at most ${MAX_SHELL_COMMAND} characters`)) }),
     v.strictObject({ ...At, do: v.literal('pause') }),
     v.strictObject({
       ...At,

@@ -3,7 +3,7 @@ import type { DevicePolicy, PolicyPreset } from '../gpio/policies';
 import type { InterruptMode } from '../virtio/transport-irq';
 import { Machine } from '../machine';
 import { resolveScenario, validateScenario, type Result } from './load';
-import type { Scenario, ScenarioInput } from './schema';
+import { MAX_DURATION_NS, MAX_SHELL_COMMAND, MAX_STEPS, type Scenario, type ScenarioInput } from './schema';
 import { actionStep, type StepInput } from './steps';
 
 /** Scenario settings a person may change between runs (the settings panel; a restart applies them). */
@@ -52,14 +52,46 @@ export class Workspace {
     return this._recorded;
   }
 
-  /** Records an action taken live at this exact place in the run. */
-  record(t: TimedAction): void {
-    this._recorded.push(actionStep(t));
+  /**
+   * Why an action taken at this place could not be recorded, or null. The
+   * recorded steps must always compose into a valid scenario (restart, share
+   * links and settings changes replay them), so the format's limits are
+   * checked here, before the action is carried out: one simulated hour, shell
+   * commands of at most 1024 characters, at most MAX_STEPS steps in all (one
+   * kept free for the pause step a share link adds).
+   */
+  refusal(t: TimedAction): string | null {
+    if (!(t.at <= MAX_DURATION_NS)) {
+      return 'the run is past one simulated hour, the longest a scenario can replay (restart, or open a link, to go on acting)';
+    }
+    if (t.action.do === 'shell' && t.action.command.length > MAX_SHELL_COMMAND) {
+      return `shell commands are at most ${MAX_SHELL_COMMAND} characters (this one has ${t.action.command.length})`;
+    }
+    const steps = (this.base.timeline?.length ?? 0) + this._recorded.length;
+    if (steps + 1 >= MAX_STEPS) {
+      return `a scenario holds at most ${MAX_STEPS.toLocaleString('en-US')} steps, and this session has ${steps}: restart or load a scenario to go on`;
+    }
+    return null;
   }
 
-  /** The same workspace with these steps recorded instead (restored after the worker restarted). */
-  withRecorded(steps: readonly StepInput[]): Workspace {
-    return new Workspace(this.base, this.id, this.fromLink, [...steps]);
+  /** Records an action taken live at this exact place in the run; the reason instead when it cannot be (see refusal). */
+  record(t: TimedAction): string | null {
+    const why = this.refusal(t);
+    if (why === null) this._recorded.push(actionStep(t));
+    return why;
+  }
+
+  /**
+   * The same workspace with these steps recorded instead (restored after the
+   * worker restarted); the reason when they do not compose into a valid
+   * scenario with this base (steps of another scenario, or beyond the limits).
+   */
+  withRecorded(steps: readonly StepInput[]): Result<Workspace> {
+    const ws = new Workspace(this.base, this.id, this.fromLink, [...steps]);
+    const v = ws.scenario();
+    if (!v.ok) return v;
+    const r = resolveScenario(v.value, { traceEnabled: false, traceCapacity: 1 });
+    return r.ok ? { ok: true, value: ws } : r;
   }
 
   /**
@@ -87,6 +119,8 @@ export class Workspace {
    * opening it replays the same events and stops where its author was.
    */
   share(at: number, event: number): ScenarioInput {
+    // Past the hour a scenario can hold, the link replays the whole run instead of stopping at `at`.
+    if (!(at <= MAX_DURATION_NS)) return this.compose();
     return this.compose([{ at, event, do: 'pause' }]);
   }
 
@@ -96,13 +130,20 @@ export class Workspace {
    * composed scenario is not valid.
    */
   replayTo(t: number, maxEvents: number): Machine | null {
+    const m = this.startReplay();
+    if (!m) return null;
+    // A pause step (a shared link's) stops runUntil early: time travel goes on to t.
+    while (m.runUntil(t, maxEvents - m.processed) === 'paused');
+    return m;
+  }
+
+  /** A scratch machine for the session, untraced, not yet run (a replay the caller runs in slices). */
+  startReplay(): Machine | null {
     const v = this.scenario();
     if (!v.ok) return null;
     const cfg = resolveScenario(v.value, { traceEnabled: false, traceCapacity: 1 });
     if (!cfg.ok) return null;
-    const m = new Machine(cfg.value);
-    m.runUntil(t, maxEvents);
-    return m;
+    return new Machine(cfg.value);
   }
 
   /**
@@ -124,7 +165,8 @@ export class Workspace {
     const v = validateScenario(base);
     if (!v.ok) return v;
     const recorded = this._recorded.map(({ event: _event, ...rest }) => rest as StepInput);
-    return { ok: true, value: new Workspace(base, this.id, this.fromLink, recorded) };
+    // All or nothing: the new base and every recorded step must make a valid scenario together.
+    return new Workspace(base, this.id, this.fromLink, []).withRecorded(recorded);
   }
 }
 

@@ -212,7 +212,7 @@ function fail(seed: number, op: number, msg: string): never {
  * fresh ring; a misbehaving driver scribbles on it while the device services
  * it, until the device declares the ring broken (or the episode ends).
  */
-function fuzzDevice(seed: number, ops: number): { ops: number; outcomes: Record<string, number> } {
+function fuzzDevice(seed: number, ops: number, reuse = false): { ops: number; outcomes: Record<string, number> } {
   const g = new Gen(new Prng(seed));
   const p = g.p;
   const outcomes: Record<string, number> = {};
@@ -227,6 +227,9 @@ function fuzzDevice(seed: number, ops: number): { ops: number; outcomes: Record<
     const faultNow = (): RingFault => dev.fault; // read afresh: TypeScript would keep the loop's narrowing
     let availIdx = 0; // what the misbehaving driver last published
     let signalled = -1; // used idx at the device's last needsNotification, -1 before the first
+    // Head reuse: the device keeps some chains a while (as it does an eventq buffer until the line
+    // fires); the driver may make one of those heads available again while the device holds it.
+    const held: number[] = [];
     // Start some episodes near the u16 wrap.
     if (p.range(0, 3) === 0) {
       const start = 0x10000 - p.range(1, 2 * size);
@@ -249,14 +252,23 @@ function fuzzDevice(seed: number, ops: number): { ops: number; outcomes: Record<
         // Repair one descriptor into a good single buffer, so valid chains keep flowing.
         writeDesc(v, ring, p.range(0, size - 1), 0x2000, 0, p.range(0, 64), p.range(0, 1) * WRITE, 0);
       } else if (r < 36) {
-        // Publish a head (possibly out of range).
-        v.setUint16(ring.avail + 4 + 2 * (availIdx & (size - 1)), g.index(size), true);
+        // Publish a head (possibly out of range; with reuse, often one the device still holds).
+        const reused = reuse && held.length > 0 && p.range(0, 1) === 0;
+        const h = reused ? (held[p.range(0, held.length - 1)] as number) : g.index(size);
+        v.setUint16(ring.avail + 4 + 2 * (availIdx & (size - 1)), h, true);
         const jump = g.pct();
         if (jump < 85) availIdx = (availIdx + 1) & 0xffff;
         else if (jump < 93) availIdx = (availIdx + p.range(0, size + 2)) & 0xffff;
         else if (jump < 97) availIdx = (availIdx - 1) & 0xffff; // moves backwards
         else availIdx = g.u16();
         v.setUint16(ring.avail + 2, availIdx, true);
+      } else if (reuse && r < 40 && held.length > 0) {
+        // The device returns a chain it held.
+        const h = held.splice(p.range(0, held.length - 1), 1)[0] as number;
+        const slot = dev.nextUsed & (size - 1);
+        dev.pushUsed(h, 0);
+        if (v.getUint32(ring.used + 4 + 8 * slot, true) !== h) fail(seed, op, 'held chain returned to the wrong used slot');
+        tally('returned');
       } else if (r < 40) {
         // Scribble on an avail ring slot, the flags, or used_event.
         const what = p.range(0, 2);
@@ -279,7 +291,8 @@ function fuzzDevice(seed: number, ops: number): { ops: number; outcomes: Record<
           continue;
         }
         const head = v.getUint16(ring.avail + 4 + 2 * (dev.nextAvail & (size - 1)), true);
-        const want = refWalk(v, ring, MEM_SIZE, head);
+        // Taking a head the device still holds would hand out one chain twice: HeadInFlight, before any walk.
+        const want = head < size && held.includes(head) ? { fault: RingFault.HeadInFlight, bufs: [] } : refWalk(v, ring, MEM_SIZE, head);
         const before = dev.nextAvail;
         const got = dev.pop(chain);
         if (got !== want.fault) fail(seed, op, `pop of head ${head} gave fault ${got}, reference says ${want.fault}`);
@@ -297,6 +310,10 @@ function fuzzDevice(seed: number, ops: number): { ops: number; outcomes: Record<
           if (!mem.contains(chain.addr[i] as number, chain.len[i] as number)) fail(seed, op, 'accepted a buffer outside RAM');
         }
         tally('ok');
+        if (reuse && p.range(0, 2) > 0) {
+          held.push(chain.head); // kept: returned by a later step (or never)
+          continue;
+        }
         // Return it with an arbitrary length and check the used element landed where the spec says.
         const usedLen = g.u32();
         const slot = dev.nextUsed & (size - 1);
@@ -327,6 +344,16 @@ describe('device side: random fuzz (a misbehaving driver scribbling on the rings
     // Every fault class and plenty of good chains must actually have been reached.
     for (const k of ['ok', 'AvailIndexJump', 'HeadOutOfRange', 'NextOutOfRange', 'DescriptorLoop', 'BufferOutOfRange', 'IndirectNotNegotiated']) {
       expect(outcomes[k] ?? 0, `${k} reached`).toBeGreaterThan(k === 'ok' ? 1000 : 3);
+    }
+  });
+});
+
+describe('device side: random fuzz with in-flight head reuse', () => {
+  it.each([5, 6])('seed %i: a held head made available again is HeadInFlight, exactly as the reference says, for 30,000 operations', (seed) => {
+    const { ops, outcomes } = fuzzDevice(seed, DEVICE_OPS, true);
+    expect(ops).toBe(DEVICE_OPS);
+    for (const k of ['ok', 'returned', 'HeadInFlight', 'HeadOutOfRange', 'DescriptorLoop', 'BufferOutOfRange']) {
+      expect(outcomes[k] ?? 0, `${k} reached`).toBeGreaterThan(k === 'ok' ? 500 : k === 'returned' ? 100 : 3);
     }
   });
 });

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { encodeLink, formatNs } from '../../sim/index';
+import { formatNs } from '../../sim/index';
 import { SPEEDS, type Speed } from '../../worker/protocol';
 import { live, onFrame } from '../live';
 import { client } from '../sim-client';
+import { shareUrl } from '../share-link';
 import { appActions, selectInfo, selectSpeed, selectStatus, selectTheme, useApp } from '../store';
 
 function speedLabel(s: Speed): string {
@@ -69,9 +70,14 @@ function ExportMenu(): React.JSX.Element {
 /** Copy link: the scenario plus every live step, in the URL hash, replayable anywhere. */
 async function share(): Promise<void> {
   const json = await client.shareJson();
-  const link = await encodeLink(json);
-  const url = `${location.origin}${location.pathname}#${link}`;
-  history.replaceState(null, '', `#${link}`);
+  const made = await shareUrl(json, `${location.origin}${location.pathname}`);
+  if (!made.ok) {
+    // Too long to open: say so rather than copy a link that will not work.
+    appActions().showToast(made.error);
+    return;
+  }
+  const { url, hash } = made.value;
+  history.replaceState(null, '', hash);
   let copied = false;
   try {
     await navigator.clipboard.writeText(url);

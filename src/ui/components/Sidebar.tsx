@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { LIBRARY, type LibraryEntry } from '../../sim/index';
 import type { SettingsPatch } from '../../worker/protocol';
 import { client } from '../sim-client';
+import { readScenarioFile } from '../scenario-file';
 import { appActions, selectInfo, useApp } from '../store';
 
 /**
@@ -40,12 +41,11 @@ function Library(): React.JSX.Element {
           onChange={async (e) => {
             const file = e.target.files?.[0];
             if (!file) return;
-            try {
-              client.load({ kind: 'json', json: JSON.parse(await file.text()) });
-            } catch (err) {
-              appActions().showLoadError(`This file is not valid JSON: ${(err as Error).message}`);
-            }
             e.target.value = '';
+            // The core's safe loader, as the CLI uses: size checked before reading, depth cap, no __proto__.
+            const parsed = await readScenarioFile(file);
+            if (parsed.ok) client.load({ kind: 'json', json: parsed.value });
+            else appActions().showLoadError(`This file cannot be opened: ${parsed.error}`);
           }}
         />
       </label>
