@@ -90,4 +90,5 @@ export {
   VIRTQ_USED_F_NO_NOTIFY,
 } from './virtio/constants';
 export { Flag, FLAGS, flagNames } from './guest/gpio-driver';
+export { Callback } from './guest/gpio-driver';
 export { WARNING_TEXT } from './guest/warnings';
