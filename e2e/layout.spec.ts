@@ -18,7 +18,7 @@ interface Fit {
   headerOverflowX: number;
   headerHeight: number;
   linesOverflowX: number;
-  /** Counter and header cells whose text is cut (ellipsis) or outside the panel. */
+  /** Counter and header cells whose text is cut (ellipsis) or outside the panel, and state badges cut by their cell. */
   clipped: string[];
   /** Line names cut short. */
   truncatedNames: string[];
@@ -40,6 +40,13 @@ async function measure(page: Page): Promise<Fit> {
       if (c.scrollWidth > c.clientWidth || r.left < box.left - 0.5 || r.right > box.right + 0.5) {
         clipped.push(`${row.dataset['line'] ?? 'head'}:${c.textContent}`);
       }
+    }
+    // The state badges fit their cell too.
+    for (const b of document.querySelectorAll<HTMLElement>('.lines [role=row][data-line] .badges')) {
+      const cell = b.parentElement as HTMLElement;
+      const r = cell.getBoundingClientRect();
+      if (r.bottom <= box.top || r.top >= box.bottom) continue;
+      if (b.getBoundingClientRect().right > r.right + 0.5) clipped.push(`${(cell.closest('[role=row]') as HTMLElement).dataset['line']}:badges`);
     }
     const names = [...document.querySelectorAll<HTMLElement>('.lines [role=row][data-line] > :nth-child(2)')];
     const sidebar = document.querySelector('.sidebar') as HTMLElement;
