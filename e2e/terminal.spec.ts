@@ -22,7 +22,7 @@ async function openTerminal(page: Page): Promise<void> {
   // The scenario is 6 ms long: let it end, then continue past its end in real time (cheap: the board is idle).
   await expect(page.getByTestId('run-status')).toHaveText('ended');
   await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click(); // The run has ended: the button says Continue.
   await expect(page.getByTestId('run-status')).toHaveText('running');
   await page.getByRole('tab', { name: 'Terminal', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Guest shell' })).toBeVisible();
