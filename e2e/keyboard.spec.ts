@@ -165,3 +165,14 @@ test('keyboard: a descriptor table is a grid with one Tab stop, moved through wi
   await page.keyboard.press('Shift+Tab');
   expect(await focused(page)).toMatch(/^tr#0:/);
 });
+
+test('keyboard: focusing the scenario file picker keeps the app on screen', async ({ page }) => {
+  await openCalmBoardEnded(page);
+  const picker = page.locator('input[type=file]');
+  await picker.focus();
+  await expect(picker).toBeFocused();
+  // The sidebar scrolls to it; the app itself does not move (it used to jump 748 px off screen).
+  expect(await page.evaluate(() => ({ app: document.querySelector('.app')!.scrollTop, page: document.scrollingElement!.scrollTop }))).toEqual({ app: 0, page: 0 });
+  await expect(page.getByRole('heading', { level: 1 })).toBeInViewport();
+  expect(await page.evaluate(() => document.querySelector('.sidebar')!.scrollTop)).toBeGreaterThan(0);
+});
