@@ -187,9 +187,11 @@ test('scenario text is shown as text, never as HTML', async ({ page }) => {
 test('the page is usable from the keyboard', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board');
-  // Tab reaches the run controls first.
+  // Tab reaches the skip link first, then the run controls.
   await page.keyboard.press('Tab');
-  await expect(page.getByRole('button', { name: /Pause|Run/ })).toBeFocused();
+  await expect(page.getByRole('link', { name: 'Skip to the lines' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: /^(Pause|Run|Continue)$/ })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-status')).toHaveText('paused');
   // The detail tabs switch with the arrow keys.

@@ -22,7 +22,7 @@ async function openTerminal(page: Page): Promise<void> {
   // The scenario is 6 ms long: let it end, then continue past its end in real time (cheap: the board is idle).
   await expect(page.getByTestId('run-status')).toHaveText('ended');
   await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click(); // The run has ended: the button says Continue.
   await expect(page.getByTestId('run-status')).toHaveText('running');
   await page.getByRole('tab', { name: 'Terminal', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Guest shell' })).toBeVisible();
@@ -87,7 +87,7 @@ test('gpiomon reports an edge made with the Lines table, and Ctrl-C stops it', a
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await terminalText(page)).slice(before)).toMatch(/gpiomon -n 1 -c gpiochip0 3\n$/);
   await page.waitForTimeout(200);
-  await page.getByRole('button', { name: 'Drive line 3', exact: true }).click();
+  await page.getByRole('button', { name: /^Drive line 3, level/ }).click();
   await expect.poll(async () => (await terminalText(page)).slice(before)).toMatch(/\n\$ $/);
   // libgpiod's default event format: "<sec>.<nsec>\t<edge>\t<line id>" (the screen turns tabs into spaces; the stream keeps them).
   const raw = await terminalWritten(page, rawBefore);

@@ -158,7 +158,7 @@ test('driving the button draws its edge, buffer return and handler run on lane 0
   // Watch it at 1/1000 of real time: the edge, the buffer return, the handler run and the re-queue.
   await page.getByLabel('Speed').selectOption('0.001');
   await page.getByRole('button', { name: 'Drive button' }).click();
-  const run = page.getByRole('button', { name: 'Run', exact: true });
+  const run = page.getByRole('button', { name: /^(Run|Continue)$/ });
   if ((await page.getByTestId('run-status').textContent()) !== 'running' && (await run.isVisible())) await run.click();
   await expect
     .poll(async () => {

@@ -40,6 +40,8 @@ const TRACE_TARGET = 1_000_000;
 const SCROLL_MS = 4_000;
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** The whole harness, at most: only a hung run gets here (the waits themselves have no time limit). */
+const WATCHDOG_MS = 20 * 60_000;
 const TARGETS = { frameP95Ms: 16, eventToPaintP95Ms: 33, traceScrollLongTasks: 0, initialJsGzipBytes: 250 * 1024 };
 
 const SOAK_SAMPLE_MS = 30_000;
@@ -361,30 +363,42 @@ function installLongTaskObserver() {
   }
 }
 
-async function waitFor(page, fn, arg, timeout, what) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout, polling: 100 });
-  } catch (e) {
-    throw new Error(`timed out waiting for ${what}: ${e.message.split('\n')[0]}`);
-  }
+/**
+ * Waits for a state of the app (read through the test handle), for as long as it takes: a loaded
+ * machine only makes it slower, never a failure. A run that really hangs is stopped by the one
+ * harness-wide watchdog (WATCHDOG_MS), which names what it was waiting for.
+ */
+let waitingFor = 'nothing yet';
+async function waitFor(page, fn, arg, what) {
+  waitingFor = what;
+  await page.waitForFunction(fn, arg, { timeout: 0, polling: 100 });
+  waitingFor = 'nothing';
+}
+
+/** Sends a command to the worker through the test handle (no button whose label may change under the click). */
+function command(page, cmd) {
+  return page.evaluate((c) => window.__vgpio.client.send(c), cmd);
 }
 
 async function steadyRun(page, link) {
   await page.goto(link);
-  await waitFor(page, () => window.__vgpio?.state().info?.title === 'bench: 8 clocks at 1 kHz', null, 60_000, 'the steady scenario to load');
+  await waitFor(page, () => window.__vgpio?.state().info?.title === 'bench: 8 clocks at 1 kHz', null, 'the steady scenario to load');
   // The link replays to its pause step at t = 1 us, then pauses.
-  await waitFor(page, () => window.__vgpio?.state().status === 'paused' && (window.__vgpio.live.view?.now ?? 0) > 0, null, 60_000, 'the link replay to pause');
-  // Baseline: the same page, paused (what the browser and this machine give with the app idle).
-  await page.waitForTimeout(500);
+  await waitFor(page, () => window.__vgpio?.state().status === 'paused' && (window.__vgpio.live.view?.now ?? 0) > 0, null, 'the link replay to pause');
+  // Baseline: the same page, paused (what the browser and this machine give with the app idle),
+  // once it has drawn a few paused frames.
+  await page.evaluate(() => void (window.__vgpio.perf.frameMs.length = 0));
+  await waitFor(page, () => window.__vgpio.perf.frameMs.length >= 10, null, 'paused frames');
   await page.evaluate(() => void (window.__vgpio.perf.frameMs.length = 0));
   await page.waitForTimeout(IDLE_MS);
   const idleFrames = await page.evaluate(() => [...window.__vgpio.perf.frameMs]);
   await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
-  await waitFor(page, () => window.__vgpio?.state().speed === 1, null, 10_000, 'speed 1×');
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await waitFor(page, () => window.__vgpio?.state().status === 'running', null, 10_000, 'the run to start');
-  // Let it settle for a second, then measure.
-  await page.waitForTimeout(1_000);
+  await waitFor(page, () => window.__vgpio?.state().speed === 1, null, 'speed 1×');
+  const t0 = await page.evaluate(() => window.__vgpio.live.view?.now ?? 0);
+  await command(page, { type: 'run' });
+  await waitFor(page, () => window.__vgpio?.state().status === 'running', null, 'the run to start');
+  // Let it settle (one simulated second of running at 1×, whatever the wall time), then measure.
+  await waitFor(page, (from) => (window.__vgpio.live.view?.now ?? 0) >= from + 1e9, t0, 'the run to settle');
   const start = await page.evaluate(() => {
     const p = window.__vgpio.perf;
     p.frameMs.length = 0;
@@ -408,7 +422,8 @@ async function steadyRun(page, link) {
     status: window.__vgpio.state().status,
   }));
   const longTasks = await page.evaluate((f) => (window.__benchLongTasks ?? []).filter((t) => t.start >= f), longFrom);
-  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await command(page, { type: 'pause' });
+  await waitFor(page, () => window.__vgpio.state().status !== 'running', null, 'the steady run to pause');
   const wallS = (end.wall - start.wall) / 1000;
   return {
     // Frame time = the work of one frame (rAF callbacks, style, layout, paint); the interval between
@@ -441,20 +456,31 @@ async function steadyRun(page, link) {
 
 async function traceScroll(page, link) {
   await page.goto(link);
-  await waitFor(page, () => window.__vgpio?.state().info?.title === 'bench: busy trace', null, 60_000, 'the busy scenario to load');
+  await waitFor(page, () => window.__vgpio?.state().info?.title === 'bench: busy trace', null, 'the busy scenario to load');
   // A link replays at maximum speed: stop once the trace holds a million rows.
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
   const t0 = Date.now();
-  await waitFor(page, (n) => (window.__vgpio?.live.traceTotal ?? 0) >= n || window.__vgpio?.state().status === 'ended', TRACE_TARGET, 180_000, `${TRACE_TARGET} trace rows`);
-  if ((await page.evaluate(() => window.__vgpio.state().status)) === 'running') await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await waitFor(page, () => window.__vgpio?.state().status !== 'running', null, 10_000, 'the run to pause');
+  await waitFor(page, (n) => (window.__vgpio?.live.traceTotal ?? 0) >= n || window.__vgpio?.state().status === 'ended', TRACE_TARGET, `${TRACE_TARGET} trace rows`);
+  // Pausing an ended run changes nothing, so no need to read the status first (it may change meanwhile).
+  await command(page, { type: 'pause' });
+  await waitFor(page, () => window.__vgpio?.state().status !== 'running', null, 'the run to pause');
   const fillS = (Date.now() - t0) / 1000;
   await page.getByRole('tab', { name: 'Trace', exact: true }).click();
   const scroller = page.getByTestId('trace-scroll');
-  await scroller.waitFor({ state: 'visible', timeout: 10_000 });
+  await scroller.waitFor({ state: 'visible', timeout: 0 });
   // The worker sends a backlog in batches of bounded size: wait until the page holds all of it, then let the list settle.
-  await waitFor(page, () => window.__vgpio.live.trace.total === window.__vgpio.live.traceTotal, null, 60_000, 'the last trace batches');
-  await page.waitForTimeout(500);
+  await waitFor(page, () => window.__vgpio.live.trace.total === window.__vgpio.live.traceTotal, null, 'the last trace batches');
+  // The list shows them all (its row count is the page's trace, plus the header row).
+  await waitFor(
+    page,
+    () => {
+      const grid = document.querySelector('[role="grid"][aria-label="Trace events"]');
+      const t = window.__vgpio.live.trace;
+      return Number(grid?.getAttribute('aria-rowcount')) === t.filtered.length + 1;
+    },
+    null,
+    'the trace list to show every row',
+  );
   const info = await page.evaluate(() => {
     const grid = document.querySelector('[role="grid"][aria-label="Trace events"]');
     const rc = Number(grid?.getAttribute('aria-rowcount') ?? NaN);
@@ -535,6 +561,12 @@ async function main() {
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`bench:ui: harness error: still waiting for ${waitingFor} after ${WATCHDOG_MS / 60_000} minutes\n`);
+    cleanup();
+    process.exit(1);
+  }, WATCHDOG_MS);
+  watchdog.unref();
   process.once('SIGTERM', onSignal);
   try {
     const steadyLink = linkFor(dir, 'steady', scenario({ title: 'bench: 8 clocks at 1 kHz', period: '1ms', duration: '120s', pauseAtStart: true }));

@@ -126,6 +126,7 @@ export {
   VIRTQ_USED_F_NO_NOTIFY,
 } from './virtio/constants';
 export { Flag, FLAGS, flagNames } from './guest/gpio-driver';
+export { Callback } from './guest/gpio-driver';
 export { WARNING_TEXT } from './guest/warnings';
 export { MAX_DURATION_NS, MAX_SHELL_COMMAND } from './actions';
 export { MAX_STEPS } from './scenario/schema';

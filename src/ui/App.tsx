@@ -64,11 +64,23 @@ export function App(): React.JSX.Element {
   }, [theme]);
   return (
     <div className="app">
+      {/* The first Tab stop: past the header and the library, straight to the lines. An <a> that
+          moves the focus itself: following "#main" would replace a share link in the address bar. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to the lines
+      </a>
       <Header />
       <Banners />
       <div className="body">
         <Sidebar />
-        <main className="main">
+        <main className="main" id="main" tabIndex={-1}>
           <LinesBoard />
           <Waveform />
           <Tabs />

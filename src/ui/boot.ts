@@ -1,6 +1,7 @@
 import { DEFAULT_SCENARIO_ID, LINK_PREFIX } from '../sim/index';
 import type { LoadSource } from '../worker/protocol';
 import { live, perf } from './live';
+import { loadPrefs } from './prefs';
 import { client } from './sim-client';
 import { useApp } from './store';
 import { syncStoreToWorker } from './store-sync';
@@ -28,7 +29,11 @@ function decodeOrRaw(text: string): string {
 }
 
 export function startApp(): void {
-  client.start(initialSource(location.hash));
+  const source = initialSource(location.hash);
+  client.start(source);
+  // The speed the viewer picked before (a link replays at full speed first, so not for links).
+  const speed = loadPrefs().speed;
+  if (speed !== undefined && source.kind !== 'link') client.send({ type: 'speed', speed });
   syncStoreToWorker();
   const handle: TestHandle = { state: useApp.getState, live, perf, client, trace: () => live.trace };
   window.__vgpio = handle;

@@ -1,9 +1,10 @@
 import { create } from 'zustand';
 import type { TraceCategory } from '../sim/index';
 import type { RunStatus, ScenarioInfo, Speed } from '../worker/protocol';
+import { loadPrefs, savePrefs, type Theme } from './prefs';
 
 export type Tab = 'trace' | 'queues' | 'terminal';
-export type Theme = 'light' | 'dark';
+export type { Theme } from './prefs';
 
 /**
  * UI state that changes at human speed (what is loaded, run status, selections,
@@ -73,12 +74,16 @@ export const useApp = create<AppState>()((set, get) => ({
   hiddenCategories: new Set<TraceCategory>(),
   lineFilter: null,
   tab: 'trace',
-  theme: prefersDark ? 'dark' : 'light',
+  // A theme the viewer picked before (kept across reloads), else the system's.
+  theme: loadPrefs().theme ?? (prefersDark ? 'dark' : 'light'),
 
   moveCursor: (t) => set({ cursor: t }),
   inspect: (line) => set({ inspectLine: line }),
   setTab: (tab) => set({ tab }),
-  setTheme: (theme) => set({ theme }),
+  setTheme: (theme) => {
+    savePrefs({ theme });
+    set({ theme });
+  },
   toggleCategory: (cat) => {
     const next = new Set(get().hiddenCategories);
     if (next.has(cat)) next.delete(cat);

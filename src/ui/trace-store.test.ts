@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { TK, type TraceColumns } from '../sim/index';
+import { Callback, TK, type TraceColumns } from '../sim/index';
 import { Marker, TraceStore } from './trace-store';
 import { LaneMarks } from './waveform-lanes';
 
@@ -107,6 +107,16 @@ describe('TraceStore', () => {
     expect(s.lanesSince).toBe(0);
     expect(s.lanesVersion).toBe(v + 1);
     expect(s.lanes[0]!.levelAt(123)).toBe(1);
+  });
+
+  test('marks the irq_disable callback of a line (where a thread freed under it is drawn to end)', () => {
+    const s = new TraceStore(100);
+    s.reset([0, 0]);
+    // DrvFlags b = the callback: Disable marks the lane; Mask does not.
+    s.append({ ...cols(0, 2, TK.DrvFlags, 1), b: Int32Array.of(Callback.Disable, Callback.Mask) });
+    const lane = s.lanes[1]!;
+    expect([...lane.markKind.data.slice(0, lane.markKind.length)]).toEqual([Marker.IrqDisabled]);
+    expect([...lane.markT.data.slice(0, lane.markT.length)]).toEqual([0]);
   });
 });
 

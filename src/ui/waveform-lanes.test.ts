@@ -95,6 +95,39 @@ describe('LaneMarks', () => {
     expect(m.hard.length).toBe(2);
   });
 
+  it('ends a thread whose irq was freed under it at the disable, not at the present (gpiomon -n 2)', () => {
+    // The trace of `gpiomon -n 2`: the second thread starts, gpiomon exits from inside it and
+    // free_irq disables the line; the trace has no end for that thread.
+    const m = new LaneMarks();
+    m.sync(
+      lane([
+        [6_313_000, Marker.HandlerStart, 1],
+        [6_328_000, Marker.HandlerEnd, 1],
+        [6_513_000, Marker.HandlerStart, 1],
+        [6_528_000, Marker.IrqDisabled, 0],
+      ]),
+    );
+    expect(Array.from(m.threaded.start.data.slice(0, m.threaded.length))).toEqual([6_313_000, 6_513_000]);
+    expect(Array.from(m.threaded.end.data.slice(0, m.threaded.length))).toEqual([6_328_000, 6_528_000]);
+  });
+
+  it('lets a thread that outlives a disable_irq end where the trace ends it', () => {
+    const m = new LaneMarks();
+    m.sync(
+      lane([
+        [5, Marker.IrqDisabled, 0], // No thread running: nothing to end.
+        [10, Marker.HandlerStart, 1],
+        [20, Marker.IrqDisabled, 0],
+        [35, Marker.HandlerEnd, 1],
+        [50, Marker.HandlerStart, 1],
+        [60, Marker.IrqDisabled, 0],
+        [70, Marker.HandlerStart, 1],
+      ]),
+    );
+    expect(Array.from(m.threaded.start.data.slice(0, m.threaded.length))).toEqual([10, 50, 70]);
+    expect(Array.from(m.threaded.end.data.slice(0, m.threaded.length))).toEqual([35, 60, Infinity]);
+  });
+
   it('indexes incrementally, growing past its initial capacity', () => {
     const src = new LaneIndex();
     const m = new LaneMarks();

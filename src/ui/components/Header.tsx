@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { formatNs } from '../../sim/index';
 import { SPEEDS, type Speed } from '../../worker/protocol';
 import { live, onFrame } from '../live';
+import { useMenu } from '../menu';
+import { savePrefs } from '../prefs';
 import { client } from '../sim-client';
 import { shareUrl } from '../share-link';
 import { appActions, selectInfo, selectSpeed, selectStatus, selectTheme, useApp } from '../store';
@@ -33,34 +35,38 @@ function Readouts(): React.JSX.Element {
         t <b ref={time} data-testid="sim-time">0 ns</b> · <b ref={events} data-testid="sim-events">0</b> ev
       </span>
       <span className="readout" title="Trace hash: the same scenario and seed give the same hash, in the browser and in `vgpio run`">
-        hash <b ref={hash} data-testid="trace-hash">-</b>
+        <span className="hash-label">hash </span>
+        <b ref={hash} data-testid="trace-hash">-</b>
       </span>
     </>
   );
 }
 
+const EXPORTS: readonly { format: 'vcd-wires' | 'vcd-rich' | 'jsonl'; label: string }[] = [
+  { format: 'vcd-wires', label: 'VCD for PulseView / sigrok (wires)' },
+  { format: 'vcd-rich', label: 'VCD with message lanes (GTKWave, Surfer)' },
+  { format: 'jsonl', label: 'Trace as JSON Lines' },
+];
+
+/** A menu button (arrow keys, Home / End, Escape, a click outside closes it): see ../menu.ts. */
 function ExportMenu(): React.JSX.Element {
-  const [open, setOpen] = useState(false);
+  const menu = useMenu(EXPORTS.length);
   const pick = (format: 'vcd-wires' | 'vcd-rich' | 'jsonl'): void => {
-    setOpen(false);
+    menu.close(true);
     client.send({ type: 'export', format });
   };
   return (
-    <div className="menu">
-      <button className="btn" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+    <div className="menu" ref={menu.root}>
+      <button className="btn" id="export-button" aria-haspopup="menu" aria-controls="export-menu" aria-expanded={menu.open} {...menu.buttonProps}>
         Export ▾
       </button>
-      {open && (
-        <div className="menu-list" role="menu" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-          <button role="menuitem" onClick={() => pick('vcd-wires')}>
-            VCD for PulseView / sigrok (wires)
-          </button>
-          <button role="menuitem" onClick={() => pick('vcd-rich')}>
-            VCD with message lanes (GTKWave, Surfer)
-          </button>
-          <button role="menuitem" onClick={() => pick('jsonl')}>
-            Trace as JSON Lines
-          </button>
+      {menu.open && (
+        <div className="menu-list" role="menu" id="export-menu" aria-labelledby="export-button" {...menu.listProps}>
+          {EXPORTS.map((x) => (
+            <button key={x.format} role="menuitem" tabIndex={-1} onClick={() => pick(x.format)}>
+              {x.label}
+            </button>
+          ))}
         </div>
       )}
     </div>
@@ -103,8 +109,10 @@ export function Header(): React.JSX.Element {
         {info?.title ?? 'Loading…'}
       </h1>
       <div role="group" aria-label="Run controls" style={{ display: 'flex', gap: 4 }}>
-        <button className="btn primary" onClick={() => client.send({ type: running ? 'pause' : 'run' })} aria-label={running ? 'Pause' : 'Run'}>
-          {running ? '❚❚ Pause' : status === 'ended' ? '▶ Continue' : '▶ Run'}
+        {/* Named by its visible word (the icon is decoration), so what a user sees is what they say. */}
+        <button className="btn primary" onClick={() => client.send({ type: running ? 'pause' : 'run' })}>
+          <span aria-hidden="true">{running ? '❚❚ ' : '▶ '}</span>
+          {running ? 'Pause' : status === 'ended' ? 'Continue' : 'Run'}
         </button>
         <button className="btn" onClick={() => client.send({ type: 'step' })} title="Process exactly one event">
           Step
@@ -121,7 +129,11 @@ export function Header(): React.JSX.Element {
             className="sel"
             aria-label="Speed"
             value={String(speed)}
-            onChange={(e) => client.send({ type: 'speed', speed: e.target.value === 'max' ? 'max' : Number(e.target.value) })}
+            onChange={(e) => {
+              const chosen: Speed = e.target.value === 'max' ? 'max' : Number(e.target.value);
+              savePrefs({ speed: chosen });
+              client.send({ type: 'speed', speed: chosen });
+            }}
           >
             {SPEEDS.map((s) => (
               <option key={String(s)} value={String(s)}>

@@ -2,21 +2,22 @@ import { useEffect, useRef } from 'react';
 import { DELIVERY_NAMES, DIRECTION_NAMES, IRQ_TYPES, IRQ_TYPE_NAMES, LINE_SOURCES, SINK_NAMES } from '../../sim/index';
 import type { LinesView, ScenarioInfo } from '../../worker/protocol';
 import { compactCount } from '../count-format';
+import { moveFocus } from '../roving';
 import { DisposableStore } from '../disposable';
 import { onFrame, shownView } from '../live';
 import { client } from '../sim-client';
-import { appActions, selectInfo, useApp } from '../store';
+import { appActions, selectInfo, selectInspectLine, useApp } from '../store';
 
 const SOURCE = LINE_SOURCES.code;
-/** Column headings: label, tooltip, class (the column widths are in styles.css, .lines-row). */
-const HEADINGS: readonly (readonly [string, string | undefined, string | undefined])[] = [
+/** Column headings: label, tooltip, class, and a short label for a narrow panel (the column widths are in styles.css, .lines-row). */
+const HEADINGS: readonly (readonly [string, string | undefined, string | undefined, string?])[] = [
   ['#', 'line number', 'num'],
   ['name', undefined, undefined],
   ['dir', 'direction at the device', undefined],
   ['level', 'level on the wire', undefined],
   ['drive', 'drive the line from outside', undefined],
-  ['client trigger', 'the trigger the client driver asked for', undefined],
-  ['device type', 'the trigger type the device has', undefined],
+  ['client trigger', 'the trigger the client driver asked for', undefined, 'trigger'],
+  ['device type', 'the trigger type the device has', undefined, 'dev type'],
   ['state', undefined, undefined],
   ['sink', 'what a source querying the device would learn: normal / latched / masked', undefined],
   ['last', 'the last device-side delivery result', undefined],
@@ -33,6 +34,8 @@ interface RowRefs {
   visible: boolean;
   level: HTMLElement | null;
   drive: HTMLButtonElement | null;
+  /** The drive button's visible level (its accessible name starts with "Drive <line>, level"). */
+  driveLevel: HTMLElement | null;
   dir: HTMLElement | null;
   trigger: HTMLSelectElement | null;
   deviceType: HTMLElement | null;
@@ -86,7 +89,7 @@ function paint(rows: RowRefs[], v: LinesView): void {
     if (r.drive) {
       const pressed = level ? 'true' : 'false';
       if (r.drive.getAttribute('aria-pressed') !== pressed) r.drive.setAttribute('aria-pressed', pressed);
-      setText(r.drive, level ? '1' : '0');
+      setText(r.driveLevel, level ? '1' : '0');
     }
     setText(r.dir, DIRECTION_NAMES[v.direction[i] as number] ?? '?');
     const flags = v.driverFlags[i] as number;
@@ -110,7 +113,20 @@ function paint(rows: RowRefs[], v: LinesView): void {
   }
 }
 
-function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: RowRefs }): React.JSX.Element {
+/** A badge's word, and the short form a narrow panel shows (screen readers always hear the word). */
+function Label({ long, short }: { long: string; short: string }): React.JSX.Element {
+  return (
+    <>
+      <span className="badge-long">{long}</span>
+      <span className="badge-short" aria-hidden="true">
+        {short}
+      </span>
+      <span className="badge-short sr-only">{long}</span>
+    </>
+  );
+}
+
+function Row({ info, line, refs, rovingStop }: { info: ScenarioInfo; line: number; refs: RowRefs; rovingStop: boolean }): React.JSX.Element {
   const meta = info.lines[line] ?? { name: '', direction: 'in' };
   const consumer = consumerOf(info, line);
   const selected = useApp((s) => s.inspectLine === line);
@@ -126,9 +142,49 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
     else client.send({ type: 'action', action: { do: 'drive', line, level: level ? 0 : 1 } });
   };
   const drivable = meta.direction !== 'out';
+  // A trigger picked with the keyboard is applied on Enter or when the control loses focus, never on
+  // each arrow press (each would be an irq_set_irq_type, with its interrupts); a pointer pick at once.
+  const keyed = useRef(false);
+  const commitTrigger = (sel: HTMLSelectElement): void => {
+    keyed.current = false;
+    const code = IRQ_TYPES.codeOf(sel.value) ?? 0;
+    if (code !== shownView()?.lines.clientType[line]) client.send({ type: 'action', action: { do: 'irq-type', client: consumer, trigger: code } });
+  };
+  const onTriggerKey = (e: React.KeyboardEvent<HTMLSelectElement>): void => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commitTrigger(e.currentTarget);
+    } else if (e.key === 'Escape') {
+      keyed.current = false;
+      e.currentTarget.value = IRQ_TYPE_NAMES[shownView()?.lines.clientType[line] ?? 0] ?? 'none';
+    } else if (e.key !== 'Tab') {
+      keyed.current = true;
+    }
+  };
+  // The rows are one Tab stop (the selected row, else the first): arrows move, Enter or Space inspects.
+  const onRowKey = (e: React.KeyboardEvent<HTMLDivElement>): void => {
+    if (e.target !== e.currentTarget) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      appActions().inspect(line);
+      return;
+    }
+    const rows = Array.from(e.currentTarget.parentElement?.querySelectorAll<HTMLElement>(':scope > [role="row"]') ?? []);
+    if (moveFocus(rows, e.currentTarget, e.key)) e.preventDefault();
+  };
   const label = meta.name || `line ${line}`;
   return (
-    <div role="row" className="lines-row" ref={(el) => void (refs.row = el)} data-line={line} aria-selected={selected} onClick={() => appActions().inspect(line)}>
+    <div
+      role="row"
+      className="lines-row"
+      ref={(el) => void (refs.row = el)}
+      data-line={line}
+      aria-selected={selected}
+      tabIndex={rovingStop ? 0 : -1}
+      title="Enter: inspect this line (its eventq buffer and queue rows)"
+      onKeyDown={onRowKey}
+      onClick={() => appActions().inspect(line)}
+    >
       <div role="cell" className="num">{line}</div>
       <div role="cell" title={meta.name ? undefined : 'unnamed line'}>{meta.name || <em>unnamed</em>}</div>
       <div role="cell" ref={(el) => void (refs.dir = el)} />
@@ -140,13 +196,15 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
           <button
             className="btn"
             ref={(el) => void (refs.drive = el)}
-            aria-label={`Drive ${label}`}
             title="Change the level from outside (a button is pressed or released, a level source asserts)"
             onClick={(e) => {
               e.stopPropagation();
               drive();
             }}
-          />
+          >
+            <span className="sr-only">Drive {label}, level </span>
+            <span ref={(el) => void (refs.driveLevel = el)} />
+          </button>
         ) : (
           <span className="readout">device</span>
         )}
@@ -159,7 +217,9 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
             ref={(el) => void (refs.trigger = el)}
             defaultValue="none"
             onClick={(e) => e.stopPropagation()}
-            onChange={(e) => client.send({ type: 'action', action: { do: 'irq-type', client: consumer, trigger: IRQ_TYPES.codeOf(e.target.value) ?? 0 } })}
+            onKeyDown={onTriggerKey}
+            onChange={(e) => keyed.current || commitTrigger(e.target)}
+            onBlur={(e) => keyed.current && commitTrigger(e.target)}
           >
             {IRQ_TYPES.names.map((t) => (
               <option key={t} value={t}>
@@ -175,19 +235,19 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
       <div role="cell">
         <div className="badges">
           <span className="badge" ref={(el) => void (refs.enabled = el)} title="Interrupt enabled at the driver and the device">
-            enabled
+            <Label long="enabled" short="en" />
           </span>
           <span className="badge masked" ref={(el) => void (refs.masked = el)} title="The driver's irq_chip masked flag">
-            masked
+            <Label long="masked" short="mask" />
           </span>
           <span className="badge armed" ref={(el) => void (refs.armed = el)} title="The device holds the line's eventq buffer">
-            armed
+            <Label long="armed" short="arm" />
           </span>
           <span className="badge latched" ref={(el) => void (refs.latched = el)} title="An edge is latched at the device">
-            latched
+            <Label long="latched" short="latch" />
           </span>
           <span className="badge handler" ref={(el) => void (refs.handler = el)} title="A handler (or its thread) is running">
-            handler
+            <Label long="handler" short="hdlr" />
           </span>
         </div>
       </div>
@@ -209,6 +269,7 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
  */
 export function LinesBoard(): React.JSX.Element {
   const info = useApp(selectInfo);
+  const inspected = useApp(selectInspectLine);
   const rows = useRef<RowRefs[]>([]);
   const scroller = useRef<HTMLDivElement>(null);
   const n = info?.lines.length ?? 0;
@@ -243,22 +304,22 @@ export function LinesBoard(): React.JSX.Element {
   }, [info]);
   if (!info) return <div className="panel" />;
   return (
-    <section className="panel" aria-labelledby="lines-heading">
+    <section className="panel lines-panel" aria-labelledby="lines-heading">
       <h2 id="lines-heading">Lines</h2>
       <div className="scroll" ref={scroller}>
         <div role="table" className="lines" aria-label="Lines" aria-rowcount={info.lines.length + 1}>
           <div role="rowgroup" className="lines-head">
             <div role="row" className="lines-row">
-              {HEADINGS.map(([label, title, cls]) => (
+              {HEADINGS.map(([label, title, cls, short]) => (
                 <div role="columnheader" key={label} title={title} className={cls}>
-                  {label}
+                  {short ? <Label long={label} short={short} /> : label}
                 </div>
               ))}
             </div>
           </div>
           <div role="rowgroup">
             {info.lines.map((_, i) => (
-              <Row key={`${info.title}-${i}`} info={info} line={i} refs={rows.current[i] as RowRefs} />
+              <Row key={`${info.title}-${i}`} info={info} line={i} refs={rows.current[i] as RowRefs} rovingStop={i === (inspected ?? 0)} />
             ))}
           </div>
         </div>

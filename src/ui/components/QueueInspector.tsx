@@ -15,6 +15,7 @@ import {
   ringDistance,
   usedFlagsText,
 } from '../queue-decode';
+import { moveFocus } from '../roving';
 import { client } from '../sim-client';
 import { appActions, selectInfo, selectInspectLine, useApp } from '../store';
 
@@ -306,7 +307,8 @@ function QueueSection({
       </dl>
       <div className="qi-body">
         <div className="qi-descs">
-          <table className="qi-table" aria-label={`${name} descriptor table`}>
+          {/* A read-only grid: one Tab stop (the first row, or the last one focused), arrow keys move. */}
+          <table className="qi-table" role="grid" aria-readonly="true" aria-label={`${name} descriptor table`}>
             <thead>
               <tr>
                 <th className="num">#</th>
@@ -318,14 +320,14 @@ function QueueSection({
                 <th>line</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody onKeyDown={(e) => moveFocus(Array.from(e.currentTarget.rows), e.target as HTMLElement, e.key) && e.preventDefault()}>
               {rows.map((d) => {
                 const r = refs.desc[d] as DescRefs;
                 return (
                   <tr
                     key={d}
                     ref={(el) => void (r.row = el)}
-                    tabIndex={0}
+                    tabIndex={d === 0 ? 0 : -1}
                     aria-describedby={tipId}
                     data-desc={d}
                     onMouseEnter={(e) => onHover({ queue: index, desc: d, anchor: e.currentTarget })}

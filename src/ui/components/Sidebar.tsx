@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { LIBRARY, type LibraryEntry } from '../../sim/index';
 import type { SettingsPatch } from '../../worker/protocol';
+import { NumberField } from './NumberField';
+import { LATENCY_RULE, SEED_RULE } from '../number-field';
 import { client } from '../sim-client';
 import { readScenarioFile } from '../scenario-file';
 import { appActions, selectInfo, useApp } from '../store';
@@ -85,19 +87,13 @@ function Settings(): React.JSX.Element | null {
     const cur = get(j, 'device', 'latency', key);
     const ns = Array.isArray(cur) ? Number(cur[0]) : typeof cur === 'number' ? cur : defUs * 1000;
     return (
-      <label key={key}>
-        <span>{key} (ns)</span>
-        <input
-          type="number"
-          min={0}
-          step={500}
-          defaultValue={Number.isFinite(ns) ? ns : defUs * 1000}
-          onBlur={(e) => {
-            const v = Math.max(0, Math.round(Number(e.target.value)));
-            if (Number.isFinite(v)) apply({ latency: { [key]: [v, v] } });
-          }}
-        />
-      </label>
+      <NumberField
+        key={key}
+        label={`${key} (ns)`}
+        rule={{ name: key, ...LATENCY_RULE }}
+        applied={Number.isFinite(ns) ? ns : defUs * 1000}
+        onApply={(v) => apply({ latency: { [key]: [v, v] } })}
+      />
     );
   };
   return (
@@ -135,18 +131,7 @@ function Settings(): React.JSX.Element | null {
             {latency('request', 10)}
             {latency('event', 5)}
             {latency('interrupt', 3)}
-            <label>
-              <span>seed</span>
-              <input
-                type="number"
-                min={0}
-                defaultValue={info.seed}
-                onBlur={(e) => {
-                  const v = Math.max(0, Math.round(Number(e.target.value)));
-                  if (Number.isFinite(v) && v !== info.seed) apply({ seed: v >>> 0 });
-                }}
-              />
-            </label>
+            <NumberField label="seed" rule={{ name: 'seed', ...SEED_RULE }} applied={info.seed} onApply={(v) => apply({ seed: v })} />
           </fieldset>
         </div>
       )}

@@ -18,6 +18,17 @@ import {
 
 /** Fixed row height (px); the CSS uses the same value. */
 const ROW_H = 20;
+/**
+ * The column header row, sticky at the top of the scroller: the grid is itself the scrolling,
+ * focusable element (so keyboard users can scroll it), and the rows' viewport is the scroller less
+ * this row.
+ */
+const HEAD_H = ROW_H;
+
+/** The height the rows are seen through: the scroller less its sticky header row. */
+function viewportOf(s: HTMLElement): number {
+  return Math.max(0, s.clientHeight - HEAD_H);
+}
 /** Rows drawn beyond the visible ones, above and below. */
 const OVERSCAN = 6;
 
@@ -139,7 +150,7 @@ class TraceListController {
     this._pinned = null;
     const atBottom = st >= maxScrollTop(s.scrollHeight, s.clientHeight) - 1;
     if (this._follow && !atBottom) this.setFollow(false);
-    else if (!this._follow && atBottom && this._count() * ROW_H > s.clientHeight) this.setFollow(true);
+    else if (!this._follow && atBottom && this._count() * ROW_H > viewportOf(s)) this.setFollow(true);
     this.paint();
   }
 
@@ -270,7 +281,7 @@ class TraceListController {
     return listWindow({
       count: this._count(),
       rowHeight: ROW_H,
-      viewportHeight: s.clientHeight,
+      viewportHeight: viewportOf(s),
       scrollTop: s.scrollTop,
       overscan: OVERSCAN,
       ...(pin === undefined ? {} : { virtualTop: pin }),
@@ -281,8 +292,8 @@ class TraceListController {
     this._syncSpacer();
     const s = this._el.scroller;
     const n = this._count();
-    s.scrollTop = scrollTopForVirtual(vt, n, ROW_H, s.clientHeight);
-    this._pinned = { scrollTop: s.scrollTop, virtualTop: Math.min(Math.max(0, vt), Math.max(0, n * ROW_H - s.clientHeight)) };
+    s.scrollTop = scrollTopForVirtual(vt, n, ROW_H, viewportOf(s));
+    this._pinned = { scrollTop: s.scrollTop, virtualTop: Math.min(Math.max(0, vt), Math.max(0, n * ROW_H - viewportOf(s))) };
   }
 
   private _toBottom(): void {
@@ -291,7 +302,7 @@ class TraceListController {
 
   private _show(idx: number, align: 'nearest' | 'center'): void {
     const w = this._window();
-    const vt = virtualTopToShow(idx, w.virtualTop, this._count(), ROW_H, this._el.scroller.clientHeight, align);
+    const vt = virtualTopToShow(idx, w.virtualTop, this._count(), ROW_H, viewportOf(this._el.scroller), align);
     if (vt !== w.virtualTop) this._scrollToVirtual(vt);
   }
 
@@ -550,32 +561,36 @@ export function TraceList(): React.JSX.Element {
         </button>
         <span className="readout" ref={countRef} data-testid="trace-count" />
       </div>
-      <div
-        ref={gridRef}
-        className="tl-grid"
-        role="grid"
-        aria-label="Trace events"
-        aria-readonly="true"
-        tabIndex={0}
-        onKeyDown={(e) => ctrl.current?.onKey(e)}
-        onClick={(e) => ctrl.current?.onClick(e)}
-      >
-        <div className="tl-row tl-head" role="row" aria-rowindex={1}>
-          <div role="columnheader" className="tl-time">
-            time
+      <div className="tl-grid">
+        <div
+          ref={(el) => {
+            gridRef.current = el;
+            scrollerRef.current = el;
+          }}
+          className="tl-scroll"
+          role="grid"
+          aria-label="Trace events"
+          aria-readonly="true"
+          tabIndex={0}
+          onKeyDown={(e) => ctrl.current?.onKey(e)}
+          onClick={(e) => ctrl.current?.onClick(e)}
+          data-testid="trace-scroll"
+        >
+          <div className="tl-row tl-head" role="row" aria-rowindex={1}>
+            <div role="columnheader" className="tl-time">
+              time
+            </div>
+            <div role="columnheader" className="tl-cat">
+              category
+            </div>
+            <div role="columnheader" className="tl-line">
+              line
+            </div>
+            <div role="columnheader" className="tl-text">
+              event
+            </div>
           </div>
-          <div role="columnheader" className="tl-cat">
-            category
-          </div>
-          <div role="columnheader" className="tl-line">
-            line
-          </div>
-          <div role="columnheader" className="tl-text">
-            event
-          </div>
-        </div>
-        <div ref={scrollerRef} className="tl-scroll" role="rowgroup" data-testid="trace-scroll">
-          <div ref={spacerRef} className="tl-spacer" role="presentation">
+          <div ref={spacerRef} className="tl-spacer" role="rowgroup">
             <div ref={rowsRef} className="tl-rows" role="presentation" />
           </div>
         </div>

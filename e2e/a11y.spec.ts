@@ -1,0 +1,52 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+// Accessibility: axe-core (WCAG 2.x A and AA rules, plus the label-in-name rule axe files as
+// experimental) in every panel, light and dark. Serious and critical findings fail the test; every
+// finding is printed, so the log shows what a panel still has.
+
+test.describe.configure({ timeout: 120_000 });
+
+type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings';
+const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings'];
+
+async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: theme });
+  await page.goto('./');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board');
+  // Let the default scenario run to its end, so badges, counters and the rings show real values.
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
+  await expect(page.getByTestId('run-status')).toHaveText('ended', { timeout: 30_000 });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+}
+
+async function show(page: Page, panel: Panel): Promise<void> {
+  if (panel === 'Settings') {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByRole('group', { name: 'Device' })).toBeVisible();
+    return;
+  }
+  await page.getByRole('tab', { name: panel, exact: true }).click();
+  if (panel === 'Terminal') await expect(page.getByRole('heading', { name: 'Guest shell' })).toBeVisible();
+  if (panel === 'Virtqueues') await expect(page.locator('.qi-table').first()).toBeVisible();
+}
+
+async function audit(page: Page): Promise<{ id: string; impact: string; nodes: number; targets: string[] }[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .options({ rules: { 'label-content-name-mismatch': { enabled: true } } })
+    .analyze();
+  return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? 'unknown', nodes: v.nodes.length, targets: v.nodes.slice(0, 4).map((n) => n.target.join(' ')) }));
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  for (const panel of PANELS) {
+    test(`axe finds no serious or critical violation: ${panel}, ${theme} theme`, async ({ page }) => {
+      await open(page, theme);
+      await show(page, panel);
+      const found = await audit(page);
+      console.log(`axe ${panel} ${theme}: ${found.length === 0 ? 'none' : found.map((f) => `${f.id} (${f.impact}) x${f.nodes} [${f.targets.join(' | ')}]`).join(', ')}`);
+      expect(found.filter((f) => f.impact === 'serious' || f.impact === 'critical')).toEqual([]);
+    });
+  }
+}
