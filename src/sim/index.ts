@@ -26,7 +26,7 @@ export type { LibraryEntry } from './scenario/library/index';
 export { encodeLink, decodeLink, LINK_PREFIX, MAX_LINK_CHARS, DEFAULT_LINK_BASE } from './scenario/link';
 
 // Readings and words.
-export { makeView, linesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';
+export { makeView, linesView, deviceLinesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';
 export type { View, LinesView, QueueView, TransportView, Totals, LineCounts } from './observe';
 export { irqRoute, VIRQ_BASE } from './explain/route';
 export type { RouteLayer } from './explain/route';

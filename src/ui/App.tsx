@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
 import { Header } from './components/Header';
+import { LiveBanner } from './components/LiveBanner';
 import { LinesBoard } from './components/LinesBoard';
 import { QueueInspector } from './components/QueueInspector';
 import { Sidebar } from './components/Sidebar';
@@ -66,6 +67,7 @@ export function App(): React.JSX.Element {
     <div className="app">
       <Header />
       <Banners />
+      <LiveBanner />
       <div className="body">
         <Sidebar />
         <main className="main">

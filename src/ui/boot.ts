@@ -1,6 +1,7 @@
 import { DEFAULT_SCENARIO_ID, LINK_PREFIX } from '../sim/index';
 import type { LoadSource } from '../worker/protocol';
 import { live, perf } from './live';
+import { liveUrlFromHash } from './live-source';
 import { client } from './sim-client';
 import { useApp } from './store';
 import { syncStoreToWorker } from './store-sync';
@@ -15,6 +16,7 @@ export function initialSource(hash: string): LoadSource {
 }
 
 export function startApp(): void {
+  client.liveUrl = liveUrlFromHash(location.hash, location.hostname);
   client.start(initialSource(location.hash));
   syncStoreToWorker();
   const handle: TestHandle = { state: useApp.getState, live, perf, client, trace: () => live.trace };
