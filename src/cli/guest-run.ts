@@ -21,9 +21,11 @@ export function uiCommands(s: Scenario): string {
   return `gpioinfo -c gpiochip0; gpiomon -c gpiochip0 ${lines}`;
 }
 
-/** The built app: dist/ in the working directory, else beside the vgpio-lab checkout this CLI runs from. */
+/** The built app: $VGPIO_APP_DIR, else dist/ in the working directory, else beside the vgpio-lab checkout this CLI runs from. */
 export function findApp(): { ok: true; dir: string } | { ok: false; reason: string } {
   const here = dirname(fileURLToPath(import.meta.url));
+  const env = process.env['VGPIO_APP_DIR'];
+  if (env) return distProblem(env) ? { ok: false, reason: distProblem(env) as string } : { ok: true, dir: resolve(env) };
   const candidates = [resolve('dist'), resolve(here, '..', 'dist'), resolve(here, '..', '..', 'dist')];
   for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return { ok: true, dir };
   return { ok: false, reason: distProblem(candidates[0] as string) as string };

@@ -102,6 +102,9 @@ export function realtimeQueueViews(rt: RealtimeDevice): QueueView[] {
   return out;
 }
 
+/** The waveform shows the last 10 s of wall time at first. */
+const LIVE_WINDOW_NS = 10e9;
+
 /** The static facts the app shows about a live run. */
 export function realtimeInfo(s: Scenario, initialLevels: readonly number[], commands: string): ScenarioInfo {
   return {
@@ -109,7 +112,8 @@ export function realtimeInfo(s: Scenario, initialLevels: readonly number[], comm
     title: `${s.title} (live: real Linux guest)`,
     description: `A live recording of a real Linux guest (QEMU, the kernel's gpio-virtio driver) on this scenario's device, running: ${commands}. Time is wall-clock time since the back end started; it cannot be replayed, stepped or shared as a link.`,
     seed: s.seed,
-    durationNs: s.duration,
+    // Not the scenario's duration (the run lasts as long as the guest's commands): the waveform's first window.
+    durationNs: LIVE_WINDOW_NS,
     spec: s.device.spec,
     preset: s.device.preset,
     transport: s.device.transport,
