@@ -66,8 +66,10 @@ export function App(): React.JSX.Element {
   return (
     <div className="app">
       <Header />
-      <Banners />
-      <LiveBanner />
+      <div>
+        <Banners />
+        <LiveBanner />
+      </div>
       <div className="body">
         <Sidebar />
         <main className="main">

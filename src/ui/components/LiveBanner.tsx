@@ -13,9 +13,8 @@ export function LiveBanner(): React.JSX.Element | null {
   return (
     <div className="banner info" role="status" data-testid="live-banner">
       <span>
-        <strong>Live recording of a real Linux guest</strong> (QEMU, the kernel&apos;s gpio-virtio driver) on the project&apos;s device model. Time is the wall clock: this
-        run cannot be paused, stepped, time-travelled, re-configured or shared as a link, and those controls only explain why. The drive buttons drive the guest&apos;s
-        lines; the terminal tab shows the guest&apos;s console. {where}
+        <strong>Live recording of a real Linux guest</strong>, not a replayable simulation: time is the wall clock, so pause, step, time travel, settings and
+        share only say why they are off. The drive buttons drive the guest&apos;s lines; the Terminal tab shows its console. {where}
       </span>
     </div>
   );
