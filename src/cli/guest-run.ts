@@ -9,6 +9,27 @@ import { koffiAvailable } from '../host/libc';
 import { benchScript, formatPercentiles, parseFtrace, percentiles } from '../host/bench';
 import { kvmUsable } from '../host/qemu';
 import { runGuest, type GuestReport } from '../host/run';
+import { distProblem, LiveServer } from '../host/live-server';
+import { realtimeInfo } from '../host/live-view';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** --ui without --run: the lines' names, then a watch on every line until Ctrl-C or the timeout. */
+export function uiCommands(s: Scenario): string {
+  const lines = s.device.lines.map((_, i) => i).join(' ');
+  return `gpioinfo -c gpiochip0; gpiomon -c gpiochip0 ${lines}`;
+}
+
+/** The built app: $VGPIO_APP_DIR, else dist/ in the working directory, else beside the vgpio-lab checkout this CLI runs from. */
+export function findApp(): { ok: true; dir: string } | { ok: false; reason: string } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const env = process.env['VGPIO_APP_DIR'];
+  if (env) return distProblem(env) ? { ok: false, reason: distProblem(env) as string } : { ok: true, dir: resolve(env) };
+  const candidates = [resolve('dist'), resolve(here, '..', 'dist'), resolve(here, '..', '..', 'dist')];
+  for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return { ok: true, dir };
+  return { ok: false, reason: distProblem(candidates[0] as string) as string };
+}
 
 const out = (s: string): void => void process.stdout.write(s);
 const err = (s: string): void => void process.stderr.write(s);
@@ -98,7 +119,8 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
       return 2;
     }
   }
-  const timeoutS = Number(args.values.get('--timeout') ?? '120');
+  const ui = args.switches.has('--ui');
+  const timeoutS = Number(args.values.get('--timeout') ?? (ui ? '3600' : '120'));
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
     err('vgpio guest: --timeout expects seconds > 0\n');
     return 2;
@@ -109,8 +131,26 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
     err('vgpio guest: --bench runs its own commands; leave out --run\n');
     return 2;
   }
-  const commands = bench ? benchScript(300, 2) : (args.values.get('--run') ?? DEFAULT_COMMANDS);
+  if (bench && ui) {
+    err('vgpio guest: --bench and --ui do not go together\n');
+    return 2;
+  }
+  let distDir = '';
+  if (ui) {
+    const found = findApp();
+    if (!found.ok) {
+      err(`vgpio guest --ui: ${found.reason}\n`);
+      return 2;
+    }
+    distDir = found.dir;
+  }
+  const commands = bench ? benchScript(300, 2) : (args.values.get('--run') ?? (ui ? uiCommands(scenario) : DEFAULT_COMMANDS));
   const share: number[] = [];
+  let liveServer: LiveServer | null = null;
+  const consoleLine = (l: string): void => {
+    if (verbose) err(`console: ${l}\n`);
+    liveServer?.console(l + '\n');
+  };
   const { report, rt } = await runGuest({
     manifest,
     scenario,
@@ -124,9 +164,16 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
         }
       : undefined,
     traceCapacity: tracePath ? 2_000_000 : 200_000,
-    verbose: verbose ? (l) => err(`console: ${l}\n`) : undefined,
+    verbose: verbose || ui ? consoleLine : undefined,
     log: verbose ? (s) => err(`vhost-user: ${s}\n`) : undefined,
-  });
+    beforeBoot: ui
+      ? async (rt) => {
+          liveServer = new LiveServer({ distDir, rt, info: realtimeInfo(scenario, [...rt.wire.level], commands), log: verbose ? (s) => err(`${s}\n`) : undefined });
+          await liveServer.listen();
+          err(`vgpio guest --ui: open ${liveServer.url}\n(a live recording of the real guest; it ends when the commands finish, or with Ctrl-C)\n`);
+        }
+      : undefined,
+  }).finally(() => (liveServer as LiveServer | null)?.close());
   if (tracePath) {
     const machineLike = { trace: rt.trace, cfg: { seed: scenario.seed }, now: rt.now } as unknown as Machine;
     const ws = createWriteStream(tracePath);

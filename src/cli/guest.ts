@@ -8,7 +8,7 @@ import { SetupError, setupGuest } from '../host/setup';
  */
 export const GUEST_HELP = `Usage: vgpio guest --setup [--force] [--kernel F] [--initrd F] [--qemu F]
        vgpio guest [scenario | id] [--run 'commands'] [--trace out.jsonl] [--json]
-                   [--kernel F] [--initrd F] [--qemu F] [--timeout S] [--verbose]
+                   [--ui] [--kernel F] [--initrd F] [--qemu F] [--timeout S] [--verbose]
        vgpio guest --bench [--json]
 
 --setup builds the guest once into the per-user cache (~/.cache/vgpio-lab/guest;
@@ -24,6 +24,14 @@ the --run commands in the guest's shell (default: gpiodetect; gpioinfo), and
 prints their output and exit status, the vhost-user message and interrupt
 counts, and the spec monitors' verdict.
 
+--ui also serves the built app (dist/; build it with \`npx vite build\`) on
+127.0.0.1 at a random port and prints the URL to open (a random token in its
+fragment): the page shows the real guest live (lines, waveform, trace, rings,
+monitors, the guest console in the terminal tab) and its drive buttons drive
+the guest's lines. It is a live recording: it cannot be paused, stepped,
+replayed or shared. Without --run it runs gpioinfo, then gpiomon on every line
+until Ctrl-C (--timeout defaults to 3600 with --ui).
+
 --bench measures request round trips in the guest (ftrace on the driver's
 virtio_gpio_get / virtio_gpio_set: 300 gpioget runs, then gpioset toggling a
 line every 2 ms for 2 s) and the back end's own share of each request (kick
@@ -36,7 +44,7 @@ broken; 1 when one was broken; 2 usage or setup problems; 3 internal errors;
 
 const SPEC: FlagSpec = {
   values: ['--run', '--trace', '--kernel', '--initrd', '--qemu', '--timeout'],
-  switches: ['--setup', '--force', '--json', '--verbose', '--bench', '--help', '-h'],
+  switches: ['--setup', '--force', '--json', '--verbose', '--bench', '--ui', '--help', '-h'],
   positional: [0, 1],
 };
 

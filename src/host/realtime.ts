@@ -1,3 +1,4 @@
+import { ACTION_KINDS, checkAction, type Action, type ActionBoard, type ActionError } from '../sim/actions';
 import { EventQueue } from '../sim/clock/event-queue';
 import { Prng } from '../sim/clock/prng';
 import { Monitors, type Violation } from '../sim/check/monitors';
@@ -11,6 +12,7 @@ import { World, initialDrive, isWorldStep, type SourceSpec, type WorldStep } fro
 import type { MachineConfig } from '../sim/machine';
 import type { GuestMemory } from '../sim/memory';
 import { EV, type SimContext } from '../sim/sim-context';
+import { TK } from '../sim/trace/kinds';
 import { Trace } from '../sim/trace/trace';
 import { F_RING_EVENT_IDX, F_VERSION_1, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK } from '../sim/virtio/constants';
 import type { VhostDevice } from './backend';
@@ -122,6 +124,8 @@ export class RealtimeDevice implements SimContext, DeviceInterrupts, WireListene
   private _timerAt = Infinity;
 
   device: GpioDevice | null = null;
+  /** The guest memory of the running session (the live view reads the rings from it). */
+  mem: GuestMemory | null = null;
   monitors: Monitors | null = null;
   /** Violations of device sessions that already ended. */
   private readonly _pastViolations: Violation[] = [];
@@ -186,6 +190,7 @@ export class RealtimeDevice implements SimContext, DeviceInterrupts, WireListene
     dev.senseInitial();
     mon.checkConfig();
     this.device = dev;
+    this.mem = mem;
     this.monitors = mon;
     this.counts.sessions++;
     dev.writeStatus(STATUS_ACKNOWLEDGE);
@@ -278,6 +283,7 @@ export class RealtimeDevice implements SimContext, DeviceInterrupts, WireListene
       this._pastMust += mon.mustCount;
     }
     this.device = null;
+    this.mem = null;
     this.monitors = null;
     this.queue = new EventQueue(256);
   }
@@ -351,6 +357,24 @@ export class RealtimeDevice implements SimContext, DeviceInterrupts, WireListene
       case EV.EventReturn:
         return dev?.eventReturn(a, b, c);
     }
+  }
+
+  /**
+   * Something a user did to the world while the guest runs (the app's drive
+   * buttons in `vgpio guest --ui`): checked by the one validator, traced as a
+   * live step the way Machine.apply traces one, then carried out now. Only
+   * world actions exist here: the guest is the driver.
+   */
+  applyLive(action: Action): ActionError | null {
+    if (!isWorldStep(action)) return { field: 'line', message: `'${action.do}' acts on a simulated driver; a real guest's world takes drive, release, pulse, press, clock and assert` };
+    const board: ActionBoard = { ngpio: this.cfg.device.ngpio, clientCount: 0, sourceKind: (line) => this.world.specs[line]?.kind ?? 'none', clientKind: () => 'none' };
+    const err = checkAction(action, board);
+    if (err) return err;
+    this._tick();
+    this.emit(TK.Step, -1, -1, ACTION_KINDS.code[action.do], 1);
+    this.world.apply(action);
+    this.pump();
+    return null;
   }
 
   private _worldAt(atNs: number, action: WorldStep): void {

@@ -51,6 +51,8 @@ export async function runGuest(opts: {
   log?: (s: string) => void;
   /** Called with the device as soon as it exists (before QEMU starts). */
   onDevice?: (rt: RealtimeDevice) => void;
+  /** Awaited with the device after the back end listens and before QEMU starts (the live app's server starts here). */
+  beforeBoot?: (rt: RealtimeDevice) => Promise<void>;
   /** Called with the running device once the chip is up in the guest (tests drive lines from here). */
   onReady?: (rt: RealtimeDevice) => void;
 }): Promise<{ report: GuestReport; rt: RealtimeDevice; cfg: MachineConfig }> {
@@ -64,6 +66,7 @@ export async function runGuest(opts: {
   let result: GuestRunResult;
   try {
     await server.listen();
+    await opts.beforeBoot?.(rt);
     const initrd = writeRunInitrd(opts.manifest.initrd, server.dir, opts.commands);
     const q = runQemu(
       { kernel: opts.manifest.kernel, initrd: opts.manifest.initrd, qemu: opts.manifest.qemu, qemuData: opts.manifest.qemuData, qemuModules: opts.manifest.qemuModules },

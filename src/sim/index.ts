@@ -49,7 +49,7 @@ export type { Schedule } from './explore/recorder';
 export { visitedSetBytes } from './explore/visited';
 
 // Readings and words.
-export { makeView, linesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';
+export { makeView, linesView, deviceLinesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';
 export type { View, LinesView, QueueView, TransportView, Totals, LineCounts } from './observe';
 export { irqRoute, VIRQ_BASE } from './explain/route';
 export type { RouteLayer } from './explain/route';

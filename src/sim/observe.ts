@@ -1,6 +1,9 @@
 import type { InterruptMode } from './virtio/transport-irq';
 import { irqRoute, type RouteLayer } from './explain/route';
 import type { Machine } from './machine';
+import type { GpioDevice } from './gpio/device';
+import type { Wire } from './gpio/wire';
+import type { World } from './gpio/world';
 import { TK } from './trace/kinds';
 import { entriesBetween, snapshotRing, walkChain, type RingSnapshot } from './virtio/ring-view';
 import { vocabulary } from './vocabulary';
@@ -127,34 +130,11 @@ export interface LinesView {
 }
 
 export function linesView(m: Machine): LinesView {
-  const n = m.cfg.device.ngpio;
-  const dev = m.device;
-  const v: LinesView = {
-    level: m.wire.level.slice(),
-    direction: dev.direction.slice(),
-    deviceType: dev.irqType.slice(),
-    clientType: m.oracle.trigger.slice(),
-    hasConsumer: new Uint8Array(n),
-    armed: new Uint8Array(n),
-    latch: dev.latch.slice(),
-    sink: new Uint8Array(n),
-    driverFlags: new Uint8Array(n),
-    inHandler: new Uint8Array(n),
-    lastDelivery: dev.lastResult.slice(),
-    delivered: new Uint32Array(n),
-    coalesced: new Uint32Array(n),
-    spurious: new Uint32Array(n),
-    lost: new Uint32Array(n),
-    handlerCalls: new Uint32Array(n),
-    invalid: new Uint32Array(n),
-    source: new Uint8Array(n),
-    contended: m.wire.contended.slice(),
-  };
+  const v = deviceLinesView(m.cfg.device.ngpio, m.device, m.wire, m.world);
+  v.clientType = m.oracle.trigger.slice();
   for (const c of m.clients) if (c.kind === 'irq-consumer') for (const l of c.lines) v.hasConsumer[l] = 1;
   const chipFlags = m.chip.ready && m.chip.hasIrq;
-  for (let i = 0; i < n; i++) {
-    v.armed[i] = dev.held[i] !== -1 ? 1 : 0;
-    v.sink[i] = dev.sinkState(i);
+  for (let i = 0; i < v.level.length; i++) {
     v.driverFlags[i] = chipFlags ? m.chip.flagBits(i) : 0;
     v.inHandler[i] = m.irq.inProgress[i] || m.irq.threadActive[i] ? 1 : 0;
     // The same counts the CLI report prints, read in one place.
@@ -165,7 +145,48 @@ export function linesView(m: Machine): LinesView {
     v.lost[i] = c.lost;
     v.handlerCalls[i] = c.handlerCalls;
     v.invalid[i] = c.invalid;
-    const spec = m.world.specs[i];
+  }
+  return v;
+}
+
+/** The device and world parts of a LinesView. */
+type LinesDevice = Pick<GpioDevice, 'direction' | 'irqType' | 'latch' | 'lastResult' | 'held' | 'sinkState'>;
+
+/**
+ * The lines as the device, the wire and the world alone see them: what a
+ * device without a simulated guest (a real guest's back end, src/host) can
+ * show. Driver-side fields (client trigger, driver flags, handlers, oracle
+ * counts) stay zero; `device` null (no session yet) reads as no direction,
+ * no trigger, nothing armed.
+ */
+export function deviceLinesView(n: number, device: LinesDevice | null, wire: Pick<Wire, 'level' | 'contended'>, world: Pick<World, 'specs'>): LinesView {
+  const v: LinesView = {
+    level: wire.level.slice(),
+    direction: device ? device.direction.slice() : new Uint8Array(n),
+    deviceType: device ? device.irqType.slice() : new Uint8Array(n),
+    clientType: new Uint8Array(n),
+    hasConsumer: new Uint8Array(n),
+    armed: new Uint8Array(n),
+    latch: device ? device.latch.slice() : new Uint16Array(n),
+    sink: new Uint8Array(n),
+    driverFlags: new Uint8Array(n),
+    inHandler: new Uint8Array(n),
+    lastDelivery: device ? device.lastResult.slice() : new Uint8Array(n).fill(255),
+    delivered: new Uint32Array(n),
+    coalesced: new Uint32Array(n),
+    spurious: new Uint32Array(n),
+    lost: new Uint32Array(n),
+    handlerCalls: new Uint32Array(n),
+    invalid: new Uint32Array(n),
+    source: new Uint8Array(n),
+    contended: wire.contended.slice(),
+  };
+  for (let i = 0; i < n; i++) {
+    if (device) {
+      v.armed[i] = device.held[i] !== -1 ? 1 : 0;
+      v.sink[i] = device.sinkState(i);
+    }
+    const spec = world.specs[i];
     const kind = spec?.kind === 'button' && !spec.activeLow ? 'button-active-high' : (spec?.kind ?? 'none');
     v.source[i] = LINE_SOURCES.codeOf(kind) ?? LINE_SOURCES.code.none;
   }

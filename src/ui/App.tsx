@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
 import { Header } from './components/Header';
+import { LiveBanner } from './components/LiveBanner';
 import { LinesBoard } from './components/LinesBoard';
 import { QueueInspector } from './components/QueueInspector';
 import { Sidebar } from './components/Sidebar';
@@ -77,7 +78,10 @@ export function App(): React.JSX.Element {
         Skip to the lines
       </a>
       <Header />
-      <Banners />
+      <div>
+        <Banners />
+        <LiveBanner />
+      </div>
       <div className="body">
         <Sidebar />
         <main className="main" id="main" tabIndex={-1}>

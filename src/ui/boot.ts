@@ -2,6 +2,7 @@ import { DEFAULT_SCENARIO_ID, LINK_PREFIX } from '../sim/index';
 import type { LoadSource } from '../worker/protocol';
 import { live, perf } from './live';
 import { loadPrefs } from './prefs';
+import { liveUrlFromHash } from './live-source';
 import { client } from './sim-client';
 import { useApp } from './store';
 import { syncStoreToWorker } from './store-sync';
@@ -29,11 +30,12 @@ function decodeOrRaw(text: string): string {
 }
 
 export function startApp(): void {
+  client.liveUrl = liveUrlFromHash(location.hash, location.hostname);
   const source = initialSource(location.hash);
   client.start(source);
   // The speed the viewer picked before (a link replays at full speed first, so not for links).
   const speed = loadPrefs().speed;
-  if (speed !== undefined && source.kind !== 'link') client.send({ type: 'speed', speed });
+  if (speed !== undefined && source.kind !== 'link' && client.liveUrl === null) client.send({ type: 'speed', speed });
   syncStoreToWorker();
   const handle: TestHandle = { state: useApp.getState, live, perf, client, trace: () => live.trace };
   window.__vgpio = handle;

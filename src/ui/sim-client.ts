@@ -2,6 +2,7 @@ import type { Command, LoadSource, Message } from '../worker/protocol';
 import { DEFAULT_SCENARIO_ID } from '../sim/index';
 import { unreachable } from '../worker/protocol';
 import { emitTerminal, live, notifyFrame, perf } from './live';
+import { LiveSource, type WorkerLike } from './live-source';
 import { appActions, useApp } from './store';
 
 type Batch = Extract<Message, { type: 'batch' }>;
@@ -16,7 +17,9 @@ const WATCHDOG_MS = 8000;
  * keeps the worker from ever sending more than one batch per frame.
  */
 export class SimClient {
-  private _worker: Worker | null = null;
+  private _worker: WorkerLike | null = null;
+  /** A live source's WebSocket URL (`vgpio guest --ui`): used instead of the simulation worker. */
+  liveUrl: string | null = null;
   private _pending: Batch | null = null;
   private _terminal = '';
   private _rafId = 0;
@@ -89,7 +92,7 @@ export class SimClient {
   private _shareWaiter: ((json: unknown) => void) | null = null;
 
   private _spawn(): void {
-    const w = new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'vgpio-sim' });
+    const w: WorkerLike = this.liveUrl ? new LiveSource(this.liveUrl) : new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'vgpio-sim' });
     w.onmessage = (e: MessageEvent<Message>) => this._onMessage(e.data);
     w.onerror = (e) => {
       e.preventDefault();

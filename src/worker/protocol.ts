@@ -106,3 +106,39 @@ export type Message =
 export function unreachable(x: never): never {
   throw new Error(`unhandled ${JSON.stringify(x)}`);
 }
+
+// ---- Over a WebSocket (the live real-guest source, src/host/live-server.ts) ----------------
+
+/** The typed arrays a Message carries; a JSON text tags each with its kind so it comes back as the same type. */
+const TYPED = { Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float64Array } as const;
+type TypedName = keyof typeof TYPED;
+const TAG = '$typed';
+
+/** A Message as one JSON text (typed arrays included), for a WebSocket text frame. */
+export function encodeMessage(msg: Message): string {
+  return JSON.stringify(msg, (_k, v: unknown) => {
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+      const name = v.constructor.name;
+      if (name in TYPED) return { [TAG]: name, v: Array.from(v as unknown as ArrayLike<number>) };
+    }
+    return v;
+  });
+}
+
+/** The inverse of encodeMessage; null for a text that is not a Message. */
+export function decodeMessage(text: string): Message | null {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text, (_k, v: unknown) => {
+      if (v && typeof v === 'object' && TAG in v) {
+        const o = v as { [TAG]: unknown; v: unknown };
+        const Ctor = typeof o[TAG] === 'string' && Object.hasOwn(TYPED, o[TAG]) ? TYPED[o[TAG] as TypedName] : null;
+        if (Ctor && Array.isArray(o.v)) return Ctor.from(o.v as number[]);
+      }
+      return v;
+    });
+  } catch {
+    return null;
+  }
+  return msg && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string' ? (msg as Message) : null;
+}

@@ -1,0 +1,150 @@
+import { decodeMessage, type Command, type Message } from '../worker/protocol';
+import { appActions } from './store';
+
+/**
+ * The live source: instead of the simulation worker, the page talks over a
+ * WebSocket to `vgpio guest --ui`, which runs the project's device model under
+ * a real Linux guest and sends the same `loaded` / `batch` messages built from
+ * it. It looks like a Worker to the client (postMessage / onmessage /
+ * terminate), so the panels need not know where their data comes from.
+ *
+ * A live run is a recording on the wall clock: commands that only make sense
+ * for a replayable simulation (run, pause, step, speed, time travel, settings,
+ * loading another scenario, share, export, terminal input) are answered here
+ * with an explanation instead of being sent.
+ */
+
+/** The Worker surface the client uses. */
+export interface WorkerLike {
+  postMessage(cmd: Command): void;
+  terminate(): void;
+  onmessage: ((e: MessageEvent<Message>) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+  onmessageerror: ((e: MessageEvent) => void) | null;
+}
+
+/**
+ * The WebSocket URL a page hash names, or null when it names none:
+ * `#live=<port>.<token>` (the form `vgpio guest --ui` prints: this host, that
+ * port) or `#live=ws://127.0.0.1:<port>/live?token=<token>`.
+ */
+export function liveUrlFromHash(hash: string, hostname: string): string | null {
+  const h = hash.replace(/^#/, '');
+  if (!h.startsWith('live=')) return null;
+  const v = decodeURIComponent(h.slice(5));
+  const short = /^(\d{1,5})\.([A-Za-z0-9_-]{16,128})$/.exec(v);
+  if (short) return `ws://${hostname}:${short[1]}/live?token=${short[2]}`;
+  if (/^wss?:\/\/[^\s]+$/.test(v)) return v;
+  return null;
+}
+
+/** Why a command is not sent in a live recording (null: it is sent). */
+export function notLive(cmd: Command): string | null {
+  switch (cmd.type) {
+    case 'frame':
+    case 'action':
+    case 'inspect':
+    case 'detail':
+      return null;
+    case 'seek':
+      return cmd.t === null ? null : 'A live recording cannot travel back in time: the waveform and the trace show what happened, the panels show the present.';
+    case 'run':
+    case 'pause':
+    case 'step':
+    case 'run-until':
+    case 'speed':
+      return 'A live recording runs on the wall clock with a real guest: it cannot be paused, stepped or sped up.';
+    case 'settings':
+    case 'restart':
+    case 'load':
+      return 'This page shows a live real guest: its device is the one `vgpio guest` started with. Open the app without #live to simulate other scenarios.';
+    case 'share':
+    case 'export':
+      return 'A live recording is not a replayable scenario: it cannot be shared as a link or exported here (use `vgpio guest --trace out.jsonl`).';
+    case 'terminal':
+      return 'The terminal shows the real guest\u2019s console (read only): its commands are the ones given to `vgpio guest --run`.';
+  }
+}
+
+type Listener = () => void;
+let state: { url: string; connected: boolean; closed: boolean } | null = null;
+const listeners = new Set<Listener>();
+const setState = (s: typeof state): void => {
+  state = s;
+  for (const fn of listeners) fn();
+};
+
+/** The live connection's state for the banner (null: the page runs the simulation). */
+export function liveState(): typeof state {
+  return state;
+}
+export function onLiveState(fn: Listener): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export class LiveSource implements WorkerLike {
+  onmessage: ((e: MessageEvent<Message>) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  onmessageerror: ((e: MessageEvent) => void) | null = null;
+  private readonly _ws: WebSocket;
+  private _queue: string[] = [];
+  private _lastBatch: Extract<Message, { type: 'batch' }> | null = null;
+  private _sawLoad = false;
+  private _ended = false;
+
+  constructor(url: string) {
+    setState({ url, connected: false, closed: false });
+    this._ws = new WebSocket(url);
+    this._ws.onopen = () => {
+      setState({ url, connected: true, closed: false });
+      for (const t of this._queue) this._ws.send(t);
+      this._queue = [];
+    };
+    this._ws.onmessage = (e: MessageEvent<unknown>) => {
+      if (typeof e.data !== 'string') return;
+      const msg = decodeMessage(e.data);
+      if (!msg) return;
+      if (msg.type === 'batch') {
+        this._lastBatch = msg;
+        if (msg.status === 'ended') this._ended = true;
+      }
+      this._deliver(msg);
+    };
+    this._ws.onclose = () => {
+      setState({ url, connected: false, closed: true });
+      // The run ended (or vgpio was stopped): the page keeps what it recorded, and says so.
+      const b = this._lastBatch;
+      if (b && !this._ended) this._deliver({ ...b, status: 'ended', trace: null, violations: [], terminal: '\r\n[the live connection closed]\r\n', newSteps: [] });
+      if (!b) this._deliver({ type: 'error', message: 'Could not connect to the live guest: is `vgpio guest --ui` still running? (The URL and its token change with each run.)' });
+    };
+  }
+
+  postMessage(cmd: Command): void {
+    // The client loads its start source once on startup: that is this live run, nothing to say.
+    if (cmd.type === 'load' && !this._sawLoad) {
+      this._sawLoad = true;
+      return;
+    }
+    const why = notLive(cmd);
+    if (why) {
+      this._deliver({ type: 'error', message: why });
+      // Time travel: back to the present (the cursor the click set would otherwise stay).
+      if (cmd.type === 'seek') queueMicrotask(() => appActions().moveCursor(null));
+      return;
+    }
+    if (cmd.type === 'seek') return;
+    const t = JSON.stringify(cmd);
+    if (this._ws.readyState === WebSocket.OPEN) this._ws.send(t);
+    else if (this._ws.readyState === WebSocket.CONNECTING) this._queue.push(t);
+  }
+
+  terminate(): void {
+    this._ws.close();
+  }
+
+  private _deliver(msg: Message): void {
+    // Asynchronously, as a worker's messages arrive.
+    queueMicrotask(() => this.onmessage?.({ data: msg } as MessageEvent<Message>));
+  }
+}
