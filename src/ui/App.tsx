@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
 import { Header } from './components/Header';
+import { LearnBar, LearnSlot } from './components/LearnBar';
 import { LinesBoard } from './components/LinesBoard';
 import { QueueInspector } from './components/QueueInspector';
 import { Sidebar } from './components/Sidebar';
@@ -65,7 +66,10 @@ export function App(): React.JSX.Element {
   return (
     <div className="app">
       <Header />
-      <Banners />
+      <div>
+        <Banners />
+        <LearnBar />
+      </div>
       <div className="body">
         <Sidebar />
         <main className="main">
@@ -73,6 +77,7 @@ export function App(): React.JSX.Element {
           <Waveform />
           <Tabs />
         </main>
+        <LearnSlot />
       </div>
       <Toast />
     </div>

@@ -6,6 +6,7 @@ import { DisposableStore } from '../disposable';
 import { onFrame, shownView } from '../live';
 import { client } from '../sim-client';
 import { appActions, selectInfo, useApp } from '../store';
+import { Term } from './Term';
 
 const SOURCE = LINE_SOURCES.code;
 /** Column headings: label, tooltip, class (the column widths are in styles.css, .lines-row). */
@@ -175,19 +176,19 @@ function Row({ info, line, refs }: { info: ScenarioInfo; line: number; refs: Row
       <div role="cell">
         <div className="badges">
           <span className="badge" ref={(el) => void (refs.enabled = el)} title="Interrupt enabled at the driver and the device">
-            enabled
+            <Term k="enabled" focusable={false}>enabled</Term>
           </span>
           <span className="badge masked" ref={(el) => void (refs.masked = el)} title="The driver's irq_chip masked flag">
-            masked
+            <Term k="masked-flag" focusable={false}>masked</Term>
           </span>
           <span className="badge armed" ref={(el) => void (refs.armed = el)} title="The device holds the line's eventq buffer">
-            armed
+            <Term k="armed" focusable={false}>armed</Term>
           </span>
           <span className="badge latched" ref={(el) => void (refs.latched = el)} title="An edge is latched at the device">
-            latched
+            <Term k="latched" focusable={false}>latched</Term>
           </span>
           <span className="badge handler" ref={(el) => void (refs.handler = el)} title="A handler (or its thread) is running">
-            handler
+            <Term k="handler" focusable={false}>handler</Term>
           </span>
         </div>
       </div>
@@ -251,7 +252,7 @@ export function LinesBoard(): React.JSX.Element {
             <div role="row" className="lines-row">
               {HEADINGS.map(([label, title, cls]) => (
                 <div role="columnheader" key={label} title={title} className={cls}>
-                  {label}
+                  <Term k={label}>{label}</Term>
                 </div>
               ))}
             </div>
