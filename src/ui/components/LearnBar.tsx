@@ -13,13 +13,13 @@ const FIRST_LESSON = 'device-and-config';
 export function LearnBar(): React.JSX.Element | null {
   const open = useApp(selectLearnOpen);
   const progress = useApp(selectProgress);
-  if (open) return null;
-  const started = Object.keys(progress).length > 0;
   useEffect(() => {
     // Glossary definitions ready before the first hover, without weighing on the first screen.
     const id = window.setTimeout(preloadTerms, 1500);
     return () => window.clearTimeout(id);
   }, []);
+  if (open) return null;
+  const started = Object.keys(progress).length > 0;
   return (
     <div className="learn-bar" role="region" aria-label="Learn">
       <span>New to virtio-gpio? Guided lessons walk through the spec on a live run, with questions and checked challenges.</span>
