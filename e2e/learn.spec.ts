@@ -152,3 +152,18 @@ test('the lecture view at 1024x768 shows the lesson text and every counter witho
   await page.screenshot({ path: 'docs/lecture-view.png' });
   expect(statSync('docs/lecture-view.png').size).toBeLessThan(200_000);
 });
+
+test('a shell challenge: the reference command typed in the terminal after Start over passes the check', async ({ page }) => {
+  await page.goto('/#lesson=edge-interrupt-end-to-end/6');
+  await expect(page.getByTestId('lesson-step')).toContainText('Step 6 of 6');
+  await expect(learn(page)).toContainText('Challenge:');
+  await learn(page).getByRole('button', { name: 'Start over' }).click();
+  await expect.poll(() => onApp(page, (h) => h.state().status)).toBe('paused');
+  await page.getByRole('tab', { name: 'Terminal', exact: true }).click();
+  await expect(page.locator('.xterm-helper-textarea')).toBeFocused();
+  await page.keyboard.type('gpiomon -c gpiochip0 3 &');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => onApp(page, (h) => h.live.recordedSteps)).toBe(1);
+  await learn(page).getByRole('button', { name: 'Check' }).click();
+  await expect(page.getByTestId('challenge-verdict')).toHaveText('Passed. You changed timeline.2.');
+});
