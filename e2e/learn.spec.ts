@@ -151,6 +151,8 @@ test('the lecture view at 1024x768 shows the lesson text and every counter witho
   expect(layout.fontPx).toBeGreaterThanOrEqual(17);
   await page.screenshot({ path: 'docs/lecture-view.png' });
   expect(statSync('docs/lecture-view.png').size).toBeLessThan(200_000);
+  await page.locator('body').press('PageUp');
+  await expect(page.getByTestId('lesson-step')).toContainText('Step 1 of 4');
 });
 
 test('a shell challenge: the reference command typed in the terminal after Start over passes the check', async ({ page }) => {
