@@ -2,6 +2,7 @@ import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
 import { Header } from './components/Header';
 import { LiveBanner } from './components/LiveBanner';
+import { LearnBar, LearnSlot } from './components/LearnBar';
 import { LinesBoard } from './components/LinesBoard';
 import { QueueInspector } from './components/QueueInspector';
 import { Sidebar } from './components/Sidebar';
@@ -81,6 +82,7 @@ export function App(): React.JSX.Element {
       <div>
         <Banners />
         <LiveBanner />
+        <LearnBar />
       </div>
       <div className="body">
         <Sidebar />
@@ -89,6 +91,7 @@ export function App(): React.JSX.Element {
           <Waveform />
           <Tabs />
         </main>
+        <LearnSlot />
       </div>
       <Toast />
     </div>

@@ -1,10 +1,11 @@
 import { DEFAULT_SCENARIO_ID, LINK_PREFIX } from '../sim/index';
 import type { LoadSource } from '../worker/protocol';
+import { lessonHash, parseLessonHash } from './lesson-link';
 import { live, perf } from './live';
 import { loadPrefs } from './prefs';
 import { liveUrlFromHash } from './live-source';
 import { client } from './sim-client';
-import { useApp } from './store';
+import { appActions, useApp } from './store';
 import { syncStoreToWorker } from './store-sync';
 import type { TestHandle } from './test-handle';
 
@@ -39,9 +40,26 @@ export function startApp(): void {
   syncStoreToWorker();
   const handle: TestHandle = { state: useApp.getState, live, perf, client, trace: () => live.trace };
   window.__vgpio = handle;
+  // A lesson link (#lesson=<id>/<step>) opens the Learn panel at that step (the default scenario loads first).
+  const openLesson = (hash: string): void => {
+    const l = parseLessonHash(hash);
+    if (l) appActions().playLesson(l.id, l.step);
+  };
+  openLesson(location.hash);
+  syncLessonHash();
   // Opening another link in the same tab (editing the hash) loads it.
   window.addEventListener('hashchange', () => {
     const src = initialSource(location.hash);
     if (src.kind === 'link') client.load(src);
+    openLesson(location.hash);
+  });
+}
+
+/** The address bar follows the lesson step being shown, so it can be copied as a deep link. */
+function syncLessonHash(): void {
+  useApp.subscribe((s, prev) => {
+    if (s.lesson === prev.lesson) return;
+    if (s.lesson) history.replaceState(null, '', lessonHash(s.lesson.id, s.lesson.step));
+    else if (parseLessonHash(location.hash)) history.replaceState(null, '', location.pathname + location.search);
   });
 }

@@ -52,6 +52,7 @@ export function notLive(cmd: Command): string | null {
     case 'pause':
     case 'step':
     case 'run-until':
+    case 'run-to':
     case 'speed':
       return 'A live recording runs on the wall clock with a real guest: it cannot be paused, stepped or sped up.';
     case 'settings':
@@ -61,6 +62,9 @@ export function notLive(cmd: Command): string | null {
     case 'share':
     case 'export':
       return 'A live recording is not a replayable scenario: it cannot be shared as a link or exported here (use `vgpio guest --trace out.jsonl`).';
+    case 'lesson-anchors':
+    case 'lesson-check':
+      return 'Lessons run on a simulation: open the app without #live to take one.';
     case 'terminal':
       return 'The terminal shows the real guest\u2019s console (read only): its commands are the ones given to `vgpio guest --run`.';
   }

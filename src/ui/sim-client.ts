@@ -1,4 +1,4 @@
-import type { Command, LoadSource, Message } from '../worker/protocol';
+import type { Command, LessonCheck, LessonPoint, LoadSource, Message } from '../worker/protocol';
 import { DEFAULT_SCENARIO_ID } from '../sim/index';
 import { unreachable } from '../worker/protocol';
 import { emitTerminal, live, notifyFrame, perf } from './live';
@@ -91,6 +91,30 @@ export class SimClient {
   }
   private _shareWaiter: ((json: unknown) => void) | null = null;
 
+  /** Asks the worker for a lesson's anchor points (resolved on a scratch run of its scenario). */
+  lessonAnchors(lesson: unknown): Promise<{ points: (LessonPoint | null)[] | null; error: string }> {
+    const req = ++this._req;
+    return new Promise((resolve) => {
+      this._lessonWaiters.set(req, resolve as (m: unknown) => void);
+      this.send({ type: 'lesson-anchors', req, lesson });
+    });
+  }
+
+  /** Asks the worker to check a lesson's challenge on the session as it stands. */
+  lessonCheck(lesson: unknown): Promise<LessonCheck> {
+    const req = ++this._req;
+    return new Promise((resolve) => {
+      this._lessonWaiters.set(req, resolve as (m: unknown) => void);
+      this.send({ type: 'lesson-check', req, lesson });
+    });
+  }
+  private _req = 0;
+  private readonly _lessonWaiters = new Map<number, (m: unknown) => void>();
+  private _answer(req: number, value: unknown): void {
+    this._lessonWaiters.get(req)?.(value);
+    this._lessonWaiters.delete(req);
+  }
+
   private _spawn(): void {
     const w: WorkerLike = this.liveUrl ? new LiveSource(this.liveUrl) : new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'vgpio-sim' });
     w.onmessage = (e: MessageEvent<Message>) => this._onMessage(e.data);
@@ -159,6 +183,12 @@ export class SimClient {
       case 'share':
         this._shareWaiter?.(msg.json);
         this._shareWaiter = null;
+        return;
+      case 'lesson-anchors':
+        this._answer(msg.req, { points: msg.points, error: msg.error });
+        return;
+      case 'lesson-check':
+        this._answer(msg.req, msg.result);
         return;
       case 'error':
         appActions().showToast(msg.message);

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { TraceCategory } from '../sim/index';
-import type { RunStatus, ScenarioInfo, Speed } from '../worker/protocol';
+import type { LessonCheck, LessonPoint, RunStatus, ScenarioInfo, Speed } from '../worker/protocol';
 import { loadPrefs, savePrefs, type Theme } from './prefs';
+import { loadProgress, saveProgress, withLesson, type LessonProgress, type Progress } from './lesson-progress';
 
 export type Tab = 'trace' | 'queues' | 'terminal';
 export type { Theme } from './prefs';
@@ -26,6 +27,18 @@ export interface AppData {
   lineFilter: number | null;
   tab: Tab;
   theme: Theme;
+  /** The Learn panel is open. */
+  learnOpen: boolean;
+  /** The projector layout: larger type, the lesson beside the panels. */
+  lecture: boolean;
+  /** The lesson being played and its step (index from 0), or null. */
+  lesson: { id: string; step: number } | null;
+  /** The worker's answer for the played lesson: each step's anchor, or why it cannot be played. */
+  lessonRun: { id: string; points: (LessonPoint | null)[] | null; error: string } | null;
+  /** The last challenge check of the played lesson (null: not checked yet, or checking). */
+  lessonCheck: { id: string; result: LessonCheck | null; checking: boolean } | null;
+  /** Every lesson's progress, as kept in the browser. */
+  progress: Progress;
 }
 
 /**
@@ -56,6 +69,17 @@ export interface AppActions {
   runState(status: RunStatus, speed: Speed): void;
   workerDied(): void;
   workerRestarted(): void;
+  openLearn(open: boolean): void;
+  setLecture(on: boolean): void;
+  /** Plays a lesson from a step (its scenario is loaded by the Learn panel), or stops playing (null). */
+  playLesson(id: string | null, step?: number): void;
+  /** Another step of the played lesson; remembered as the lesson's progress. */
+  setLessonStep(step: number): void;
+  lessonResolved(run: { id: string; points: (LessonPoint | null)[] | null; error: string }): void;
+  /** A challenge check started (result null) or came back. A pass is remembered. */
+  lessonChecked(id: string, result: LessonCheck | null): void;
+  /** Remembers a lesson's progress (kept in the browser). */
+  saveLessonProgress(id: string, change: Partial<LessonProgress>): void;
 }
 
 export type AppState = AppData & AppActions;
@@ -76,6 +100,12 @@ export const useApp = create<AppState>()((set, get) => ({
   tab: 'trace',
   // A theme the viewer picked before (kept across reloads), else the system's.
   theme: loadPrefs().theme ?? (prefersDark ? 'dark' : 'light'),
+  learnOpen: false,
+  lecture: false,
+  lesson: null,
+  lessonRun: null,
+  lessonCheck: null,
+  progress: loadProgress(),
 
   moveCursor: (t) => set({ cursor: t }),
   inspect: (line) => set({ inspectLine: line }),
@@ -101,6 +131,33 @@ export const useApp = create<AppState>()((set, get) => ({
   },
   workerDied: () => set({ workerDead: true }),
   workerRestarted: () => set({ workerDead: false, toast: null }),
+  openLearn: (open) => set({ learnOpen: open }),
+  setLecture: (on) => set({ lecture: on }),
+  playLesson: (id, step = 0) => {
+    if (id === null) return set({ lesson: null, lessonRun: null, lessonCheck: null, lecture: false });
+    const same = get().lesson?.id === id;
+    set({ lesson: { id, step }, learnOpen: true, ...(same ? {} : { lessonRun: null, lessonCheck: null }) });
+    get().saveLessonProgress(id, { step });
+  },
+  setLessonStep: (step) => {
+    const l = get().lesson;
+    if (!l || l.step === step) return;
+    set({ lesson: { id: l.id, step } });
+    get().saveLessonProgress(l.id, { step });
+  },
+  lessonResolved: (run) => {
+    if (get().lesson?.id === run.id) set({ lessonRun: run });
+  },
+  lessonChecked: (id, result) => {
+    if (get().lesson?.id !== id) return;
+    set({ lessonCheck: { id, result, checking: result === null } });
+    if (result?.passed) get().saveLessonProgress(id, { done: true });
+  },
+  saveLessonProgress: (id, change) => {
+    const progress = withLesson(get().progress, id, change);
+    set({ progress });
+    saveProgress(progress);
+  },
 }));
 
 /** The actions, for event handlers and non-React code (they never change, so no subscription is needed). */
@@ -119,3 +176,9 @@ export const selectLineFilter = (s: AppState): number | null => s.lineFilter;
 export const selectToast = (s: AppState): string | null => s.toast;
 export const selectLoadError = (s: AppState): string | null => s.loadError;
 export const selectWorkerDead = (s: AppState): boolean => s.workerDead;
+export const selectLearnOpen = (s: AppState): boolean => s.learnOpen;
+export const selectLecture = (s: AppState): boolean => s.lecture;
+export const selectLesson = (s: AppState): AppData['lesson'] => s.lesson;
+export const selectLessonRun = (s: AppState): AppData['lessonRun'] => s.lessonRun;
+export const selectLessonCheck = (s: AppState): AppData['lessonCheck'] => s.lessonCheck;
+export const selectProgress = (s: AppState): Progress => s.progress;

@@ -46,7 +46,29 @@ export type Command =
   | { type: 'detail'; queues: boolean }
   | { type: 'export'; format: ExportFormat }
   /** The scenario with every recorded step, ready to encode as a link. */
-  | { type: 'share' };
+  | { type: 'share' }
+  /** Run at full speed until every event at simulated time t has happened, then pause (a lesson step's anchor). */
+  | { type: 'run-to'; t: number }
+  /** Resolve a lesson's anchors on a scratch run of its scenario (answered by `lesson-anchors` with the same req). */
+  | { type: 'lesson-anchors'; req: number; lesson: unknown }
+  /** Check a lesson's challenge on the session as it stands: the scenario, settings and live steps (answered by `lesson-check`). */
+  | { type: 'lesson-check'; req: number; lesson: unknown };
+
+/** Where a lesson step's anchor falls: the time to run to, and the trace event it names (null for a time anchor). */
+export interface LessonPoint {
+  t: number;
+  seq: number | null;
+}
+
+/** A challenge check's outcome, as the Learn panel shows it. */
+export interface LessonCheck {
+  passed: boolean;
+  /** The first failing condition in words ("" when passed). */
+  reason: string;
+  /** The settings the student changed (paths). */
+  changed: string[];
+  results: { what: string; expected: string; actual: string; ok: boolean }[];
+}
 
 export type RunStatus = 'running' | 'paused' | 'ended';
 
@@ -100,6 +122,9 @@ export type Message =
   | { type: 'snapshot'; t: number; view: View }
   | { type: 'file'; filename: string; mime: string; text: string }
   | { type: 'share'; json: unknown }
+  /** Each step's anchor (null for the challenge), or null with the reason the lesson cannot be played. */
+  | { type: 'lesson-anchors'; req: number; points: (LessonPoint | null)[] | null; error: string }
+  | { type: 'lesson-check'; req: number; result: LessonCheck }
   | { type: 'error'; message: string };
 
 /** Exhaustiveness helper for switches over the unions. */

@@ -22,6 +22,7 @@ import {
 } from '../sim/index';
 import type { Command, LoadSource, Message, RunStatus, ScenarioInfo, Speed } from './protocol';
 import { unreachable } from './protocol';
+import { lessonAnchors, lessonCheck } from './lesson-host';
 
 /** What the host needs from its environment (the Worker, or a test). */
 export interface HostIO {
@@ -206,6 +207,14 @@ export class SimHost {
         return this._export(cmd.format);
       case 'share':
         return this._share();
+      case 'run-to':
+        return this._runTo(cmd.t);
+      case 'lesson-anchors':
+        this._io.post({ type: 'lesson-anchors', req: cmd.req, ...lessonAnchors(cmd.lesson) });
+        return;
+      case 'lesson-check':
+        this._io.post({ type: 'lesson-check', req: cmd.req, result: lessonCheck(cmd.lesson, this._ws?.compose() ?? null) });
+        return;
       default:
         return unreachable(cmd);
     }
@@ -499,6 +508,21 @@ export class SimHost {
     const start = until === 'interrupt' ? calls() : flags();
     const stop = until === 'interrupt' ? (): boolean => calls() > start : (): boolean => flags() > start;
     this._goal = { stop, what, deadline: this._io.wallNow() + GOAL_WALL_MS };
+    this.status = 'running';
+    this._lastWall = this._io.wallNow();
+    this._touch();
+  }
+
+  /** A lesson step: run at full speed through every event at time t, then pause (already there or past it: just pause). */
+  private _runTo(t: number): void {
+    const m = this._m;
+    if (!m || !Number.isFinite(t)) return;
+    if (m.now > t || (m.now === t && m.nextEventTime() > t)) {
+      this.status = this.status === 'ended' ? 'ended' : 'paused';
+      this._goal = null;
+      return this._touch();
+    }
+    this._goal = { to: t, what: 'lesson step', deadline: this._io.wallNow() + GOAL_WALL_MS };
     this.status = 'running';
     this._lastWall = this._io.wallNow();
     this._touch();

@@ -7,6 +7,7 @@ import { DisposableStore } from '../disposable';
 import { onFrame, shownView } from '../live';
 import { client } from '../sim-client';
 import { appActions, selectInfo, selectInspectLine, useApp } from '../store';
+import { Term } from './Term';
 
 const SOURCE = LINE_SOURCES.code;
 /** Column headings: label, tooltip, class, and a short label for a narrow panel (the column widths are in styles.css, .lines-row). */
@@ -235,19 +236,19 @@ function Row({ info, line, refs, rovingStop }: { info: ScenarioInfo; line: numbe
       <div role="cell">
         <div className="badges">
           <span className="badge" ref={(el) => void (refs.enabled = el)} title="Interrupt enabled at the driver and the device">
-            <Label long="enabled" short="en" />
+            <Term k="enabled" focusable={false}><Label long="enabled" short="en" /></Term>
           </span>
           <span className="badge masked" ref={(el) => void (refs.masked = el)} title="The driver's irq_chip masked flag">
-            <Label long="masked" short="mask" />
+            <Term k="masked-flag" focusable={false}><Label long="masked" short="mask" /></Term>
           </span>
           <span className="badge armed" ref={(el) => void (refs.armed = el)} title="The device holds the line's eventq buffer">
-            <Label long="armed" short="arm" />
+            <Term k="armed" focusable={false}><Label long="armed" short="arm" /></Term>
           </span>
           <span className="badge latched" ref={(el) => void (refs.latched = el)} title="An edge is latched at the device">
-            <Label long="latched" short="latch" />
+            <Term k="latched" focusable={false}><Label long="latched" short="latch" /></Term>
           </span>
           <span className="badge handler" ref={(el) => void (refs.handler = el)} title="A handler (or its thread) is running">
-            <Label long="handler" short="hdlr" />
+            <Term k="handler" focusable={false}><Label long="handler" short="hdlr" /></Term>
           </span>
         </div>
       </div>
@@ -312,7 +313,7 @@ export function LinesBoard(): React.JSX.Element {
             <div role="row" className="lines-row">
               {HEADINGS.map(([label, title, cls, short]) => (
                 <div role="columnheader" key={label} title={title} className={cls}>
-                  {short ? <Label long={label} short={short} /> : label}
+                  <Term k={label}>{short ? <Label long={label} short={short} /> : label}</Term>
                 </div>
               ))}
             </div>

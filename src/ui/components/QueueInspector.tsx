@@ -18,6 +18,7 @@ import {
 import { moveFocus } from '../roving';
 import { client } from '../sim-client';
 import { appActions, selectInfo, selectInspectLine, useApp } from '../store';
+import { Term } from './Term';
 
 /** Most descriptors and ring entries shown per queue (queues may have up to 32768). */
 const MAX_ROWS = 256;
@@ -311,13 +312,13 @@ function QueueSection({
           <table className="qi-table" role="grid" aria-readonly="true" aria-label={`${name} descriptor table`}>
             <thead>
               <tr>
-                <th className="num">#</th>
-                <th>addr</th>
-                <th className="num">len</th>
-                <th>flags</th>
-                <th className="num">next</th>
-                <th>owner</th>
-                <th>line</th>
+                <th className="num"><Term k="#">#</Term></th>
+                <th><Term k="addr">addr</Term></th>
+                <th className="num"><Term k="len">len</Term></th>
+                <th><Term k="flags">flags</Term></th>
+                <th className="num"><Term k="next">next</Term></th>
+                <th><Term k="owner">owner</Term></th>
+                <th><Term k="line">line</Term></th>
               </tr>
             </thead>
             <tbody onKeyDown={(e) => moveFocus(Array.from(e.currentTarget.rows), e.target as HTMLElement, e.key) && e.preventDefault()}>

@@ -5,6 +5,7 @@ import { listen, observeResize } from '../dom';
 import { live, onHeavyFrame } from '../live';
 import { appActions, selectHiddenCategories, selectInfo, selectLineFilter, useApp } from '../store';
 import { countText, rowFlavor, ruleTitle } from '../tracelist-rows';
+import { Term } from './Term';
 import {
   listWindow,
   lowerBound,
@@ -578,16 +579,16 @@ export function TraceList(): React.JSX.Element {
         >
           <div className="tl-row tl-head" role="row" aria-rowindex={1}>
             <div role="columnheader" className="tl-time">
-              time
+              <Term k="time">time</Term>
             </div>
             <div role="columnheader" className="tl-cat">
-              category
+              <Term k="category">category</Term>
             </div>
             <div role="columnheader" className="tl-line">
-              line
+              <Term k="line">line</Term>
             </div>
             <div role="columnheader" className="tl-text">
-              event
+              <Term k="event">event</Term>
             </div>
           </div>
           <div ref={spacerRef} className="tl-spacer" role="rowgroup">

@@ -10,6 +10,7 @@ import type { LaneIndex } from '../trace-store';
 import { EV_STYLE, FLAG_NAMES, FLAG_STYLE, WaveformPainter, glyph, hatchPattern, type Style, type WaveScene } from '../waveform-draw';
 import { clampWindow, fitWindow, followT0, formatExact, lowerBound, panBy, revealTime, upperBound, zoomAt, type TimeWindow } from '../waveform-geometry';
 import { Flag, LaneMarks, countCodes } from '../waveform-lanes';
+import { Term } from './Term';
 
 /** Layout, in CSS pixels. */
 const AXIS_H = 20;
@@ -635,7 +636,7 @@ function Legend(): React.JSX.Element {
   const item = (s: Style): React.JSX.Element => (
     <li key={s.label} title={s.help}>
       <LegendGlyph style={s} />
-      {s.label}
+      <Term k={s.label}>{s.label}</Term>
     </li>
   );
   return (
@@ -643,11 +644,11 @@ function Legend(): React.JSX.Element {
       {Object.values(EV_STYLE).map(item)}
       <li title="A handler run (hard-irq part)">
         <span className="wf-swatch wf-swatch-handler" aria-hidden="true" />
-        handler
+        <Term k="handler">handler</Term>
       </li>
       <li title="The threaded part of a handler">
         <span className="wf-swatch wf-swatch-thread" aria-hidden="true" />
-        threaded
+        <Term k="threaded">threaded</Term>
       </li>
       {Object.values(FLAG_STYLE).map(item)}
     </ul>
