@@ -1,3 +1,4 @@
+import { MSG_GET_VALUE, MSG_SET_DIRECTION, MSG_SET_IRQ_TYPE, MSG_SET_VALUE } from './constants';
 import type { LatencyRange } from '../clock/time';
 
 /**
@@ -151,3 +152,27 @@ export interface DeviceConfig {
   initialDirection: number[];
   initialValue: number[];
 }
+
+/**
+ * Whether rust-vmm panics on a request for a gpio >= ngpio: the messages that index
+ * its per-line state do (GpioController::set_direction, PhysDevice::value and
+ * set_value, GpioController::set_irq_type once the type bits pass); GET_LINE_NAMES
+ * ignores gpio, GET_DIRECTION asks libgpiod (an error, answered ERR), SET_VALUE
+ * with a value above 1 and unknown message types are refused first.
+ */
+export function crashesOn(type: number, value: number): boolean {
+  switch (type) {
+    case MSG_SET_DIRECTION:
+    case MSG_GET_VALUE:
+      return true;
+    case MSG_SET_VALUE:
+      return value <= 1;
+    case MSG_SET_IRQ_TYPE:
+      return ((value & 0xffff) & ~IRQ_TYPE_ALL_BITS) === 0;
+    default:
+      return false;
+  }
+}
+
+/** Every trigger bit (rust-vmm VIRTIO_GPIO_IRQ_TYPE_ALL). */
+const IRQ_TYPE_ALL_BITS = 0x0f;
