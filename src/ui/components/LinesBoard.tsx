@@ -313,7 +313,7 @@ export function LinesBoard(): React.JSX.Element {
             <div role="row" className="lines-row">
               {HEADINGS.map(([label, title, cls, short]) => (
                 <div role="columnheader" key={label} title={title} className={cls}>
-                  <Term k={label}>{short ? <Label long={label} short={short} /> : label}</Term>
+                  <Term k={label} focusable={false}>{short ? <Label long={label} short={short} /> : label}</Term>
                 </div>
               ))}
             </div>

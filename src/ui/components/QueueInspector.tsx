@@ -312,13 +312,13 @@ function QueueSection({
           <table className="qi-table" role="grid" aria-readonly="true" aria-label={`${name} descriptor table`}>
             <thead>
               <tr>
-                <th className="num"><Term k="#">#</Term></th>
-                <th><Term k="addr">addr</Term></th>
-                <th className="num"><Term k="len">len</Term></th>
-                <th><Term k="flags">flags</Term></th>
-                <th className="num"><Term k="next">next</Term></th>
-                <th><Term k="owner">owner</Term></th>
-                <th><Term k="line">line</Term></th>
+                <th className="num"><Term k="#" focusable={false}>#</Term></th>
+                <th><Term k="addr" focusable={false}>addr</Term></th>
+                <th className="num"><Term k="len" focusable={false}>len</Term></th>
+                <th><Term k="flags" focusable={false}>flags</Term></th>
+                <th className="num"><Term k="next" focusable={false}>next</Term></th>
+                <th><Term k="owner" focusable={false}>owner</Term></th>
+                <th><Term k="line" focusable={false}>line</Term></th>
               </tr>
             </thead>
             <tbody onKeyDown={(e) => moveFocus(Array.from(e.currentTarget.rows), e.target as HTMLElement, e.key) && e.preventDefault()}>

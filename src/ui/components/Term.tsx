@@ -15,8 +15,9 @@ export function preloadTerms(): void {
  * Escape or leaving closes it. Used for [[term]] links in lesson text and on
  * the badges, legend items and column headers (glossary-coverage.test.ts
  * proves every such label has an entry). `focusable={false}` for words
- * repeated in every row (the row badges): the same terms are reachable from
- * the keyboard through the legend, the headers and the glossary view.
+ * repeated in every row (the row badges) and for column headers: they stay out
+ * of the Tab order (a table is one Tab stop), and the same terms are reachable
+ * from the keyboard through the waveform legend and the glossary view.
  */
 export function Term({ k, children, focusable = true }: { k: string; children?: ReactNode; focusable?: boolean }): React.JSX.Element {
   const id = useId();

@@ -579,16 +579,16 @@ export function TraceList(): React.JSX.Element {
         >
           <div className="tl-row tl-head" role="row" aria-rowindex={1}>
             <div role="columnheader" className="tl-time">
-              <Term k="time">time</Term>
+              <Term k="time" focusable={false}>time</Term>
             </div>
             <div role="columnheader" className="tl-cat">
-              <Term k="category">category</Term>
+              <Term k="category" focusable={false}>category</Term>
             </div>
             <div role="columnheader" className="tl-line">
-              <Term k="line">line</Term>
+              <Term k="line" focusable={false}>line</Term>
             </div>
             <div role="columnheader" className="tl-text">
-              <Term k="event">event</Term>
+              <Term k="event" focusable={false}>event</Term>
             </div>
           </div>
           <div ref={spacerRef} className="tl-spacer" role="rowgroup">
