@@ -112,9 +112,46 @@ const MAX_LINKS = 4096;
  */
 const MAX_EVENTS = 16_384;
 
+/**
+ * The most recent events by trace seq, in a ring indexed by seq: seqs only
+ * grow, so the slot of an old seq is simply taken by a newer one (O(1), no
+ * map to trim on every traced event).
+ */
+class SeqRing<V> {
+  private readonly _keys: Float64Array;
+  private readonly _vals: (V | undefined)[];
+  constructor(capacity: number) {
+    this._keys = new Float64Array(capacity).fill(-1);
+    this._vals = new Array<V | undefined>(capacity);
+  }
+  set(seq: number, v: V): void {
+    const i = seq % this._keys.length;
+    this._keys[i] = seq;
+    this._vals[i] = v;
+  }
+  get(seq: number): V | undefined {
+    const i = seq % this._keys.length;
+    return this._keys[i] === seq ? this._vals[i] : undefined;
+  }
+}
+
+/**
+ * One live iterator per bounded map, standing at its oldest entry. Asking a
+ * fresh `keys()` for the oldest key after many deletions walks past every
+ * deleted slot first (quadratic over a run); a live iterator never goes back.
+ */
+const oldest = new WeakMap<Map<unknown, unknown>, Iterator<unknown>>();
+
 function boundedSet<K, V>(m: Map<K, V>, k: K, v: V, cap = MAX_LINKS): void {
   m.set(k, v);
-  if (m.size > cap) m.delete(m.keys().next().value as K);
+  if (m.size <= cap) return;
+  let it = oldest.get(m as Map<unknown, unknown>) as Iterator<K> | undefined;
+  if (!it) {
+    it = m.keys();
+    oldest.set(m as Map<unknown, unknown>, it);
+  }
+  const first = it.next();
+  if (!first.done) m.delete(first.value);
 }
 
 export class CauseTracker implements TraceTap, LabelSink {
@@ -177,7 +214,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   /** Device event seq -> the device-side cause decided for it. */
   private readonly _devCause = new Map<number, CauseRecord>();
   /** Copies of recent events of the kinds chains name, by seq. */
-  private readonly _events = new Map<number, TraceEvent>();
+  private readonly _events = new SeqRing<TraceEvent>(MAX_EVENTS);
   /** Copies of the events the rarely-changing per-line slots name, by seq (kept however old). */
   private readonly _pinned = new Map<number, TraceEvent>();
   private readonly _pinnedSlots: Float64Array[];
@@ -236,7 +273,7 @@ export class CauseTracker implements TraceTap, LabelSink {
       this._failure = seq;
     }
     if (line < 0 || line >= this._dev.cfg.ngpio || !FOLLOWED.has(kind)) return;
-    if (named(kind, a, b)) boundedSet(this._events, seq, { seq, t: this._ctx.now, kind, line, a, b, c }, MAX_EVENTS);
+    if (named(kind, a, b)) this._events.set(seq, { seq, t: this._ctx.now, kind, line, a, b, c });
     switch (kind) {
       case TK.LineLevel:
         this._level[line] = seq;
