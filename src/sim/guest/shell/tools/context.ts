@@ -4,6 +4,7 @@
  * one chip they see, die() and the usage error, --version, the shared options
  * (-h -v -b -B -c -C -l -Q -s), and resolving line ids against the chip.
  */
+import type { OptItem } from '../getopt';
 import { parseBias, parseUint } from '../formats';
 import { printToolHelp } from '../help';
 import type { Job, JobHost } from '../jobs';
@@ -173,6 +174,30 @@ export function validate(ctx: ToolContext, prog: string, lines: { id: string; as
  * Returns an exit status to stop with, true when the option was one of them,
  * false when the tool parses it itself.
  */
+/**
+ * Walks a tool's parsed options: a parse error is a usage error, the options
+ * every line tool shares are handled here, the tool's own go to `own`. Returns
+ * the exit status when an option ends the tool (help, version, a bad value).
+ */
+export function eachOption(
+  ctx: ToolContext,
+  prog: string,
+  items: readonly OptItem[],
+  o: RequestCommon,
+  sel: LineSelection,
+  own?: (it: { key: string; arg: string }) => number | undefined,
+): number | undefined {
+  for (const it of items) {
+    if ('error' in it) return usageError(ctx, prog, it.error);
+    const r = sharedOption(ctx, prog, it, o, sel);
+    if (typeof r === 'number') return r;
+    if (r) continue;
+    const stop = own?.(it);
+    if (stop !== undefined) return stop;
+  }
+  return undefined;
+}
+
 export function sharedOption(ctx: ToolContext, prog: string, it: { key: string; arg: string }, o: RequestCommon, sel: LineSelection): number | boolean {
   switch (it.key) {
     case 'h':

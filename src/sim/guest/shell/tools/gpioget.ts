@@ -6,7 +6,7 @@ import { GpioOp } from '../../gpiolib';
 import { MAX_WAIT_NS, parsePeriodNs, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_GET, type Job, type JobHost } from '../jobs';
-import { die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
+import { die, resolve, eachOption, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 /** gpioget's options: the shared ones and its own. */
 export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
@@ -20,11 +20,7 @@ export function gpioget(ctx: ToolContext, prog: string, argv: string[]): number 
   const { items, optind } = getopt(prog, argv, OPTIONS);
   const o: GetOptions = { asIs: false, activeLow: false, numeric: false, unquoted: false, consumer: 'gpioget', bias: '', holdNs: 0 };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
-  for (const it of items) {
-    if ('error' in it) return usageError(ctx, prog, it.error);
-    const r = sharedOption(ctx, prog, it, o, sel);
-    if (typeof r === 'number') return r;
-    if (r) continue;
+  const stop = eachOption(ctx, prog, items, o, sel, (it) => {
     switch (it.key) {
       case 'a':
         o.asIs = true;
@@ -39,7 +35,9 @@ export function gpioget(ctx: ToolContext, prog: string, argv: string[]): number 
         break;
       }
     }
-  }
+    return undefined;
+  });
+  if (stop !== undefined) return stop;
   const ids = argv.slice(optind);
   if (ids.length < 1) return die(ctx, prog, 'at least one GPIO line must be specified');
   const offsets = resolve(ctx, prog, ids, sel.chipId, sel.strict, sel.byName);

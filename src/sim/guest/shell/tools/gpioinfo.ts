@@ -5,7 +5,7 @@
 import { EdgeFlags } from '../../gpiolib';
 import { parseUint } from '../formats';
 import { getopt, toolOptions } from '../getopt';
-import { CHIP_NAME, chipMatches, die, lineName, present, sharedOption, usageError, validate, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
+import { CHIP_NAME, chipMatches, die, lineName, present, eachOption, validate, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 /** gpioinfo's options. */
 export const OPTIONS = toolOptions(['byName', 'chip', 'help', 'strict', 'unquoted', 'version']);
@@ -16,11 +16,8 @@ export function gpioinfo(ctx: ToolContext, prog: string, argv: string[]): number
   // Only -c, -B, -s, -Q, -h and -v reach here: the table above has no request options.
   const o: RequestCommon = { activeLow: false, unquoted: false, consumer: '', bias: '' };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
-  for (const it of items) {
-    if ('error' in it) return usageError(ctx, prog, it.error);
-    const r = sharedOption(ctx, prog, it, o, sel);
-    if (typeof r === 'number') return r;
-  }
+  const stop = eachOption(ctx, prog, items, o, sel);
+  if (stop !== undefined) return stop;
   const { chipId, strict } = sel;
   const unquoted = o.unquoted;
   // Without a chip, lines can only be found by name.

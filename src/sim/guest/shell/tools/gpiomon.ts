@@ -7,7 +7,7 @@ import { EdgeFlags } from '../../gpiolib';
 import { eventTime, MAX_WAIT_NS, parsePeriodNs, parseUint, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { Job, type JobHost } from '../jobs';
-import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
+import { CHIP_NAME, CHIP_PATH, die, resolve, eachOption, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 const MAX_MON_LINES = 64;
 
@@ -45,11 +45,7 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
     debounceNs: 0,
   };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
-  for (const it of items) {
-    if ('error' in it) return usageError(ctx, prog, it.error);
-    const r = sharedOption(ctx, prog, it, o, sel);
-    if (typeof r === 'number') return r;
-    if (r) continue;
+  const stop = eachOption(ctx, prog, items, o, sel, (it) => {
     switch (it.key) {
       case '-':
         o.banner = true;
@@ -94,7 +90,9 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         o.quiet = true;
         break;
     }
-  }
+    return undefined;
+  });
+  if (stop !== undefined) return stop;
   // The default clock / format pairs: realtime when a date format is asked for, dates for realtime.
   if (o.clock === '') o.clock = o.timestampFormat ? 'realtime' : 'monotonic';
   else if (o.clock === 'realtime' && o.timestampFormat === 0) o.timestampFormat = 1;

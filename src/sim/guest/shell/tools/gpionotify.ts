@@ -9,7 +9,7 @@ import { InfoEvent, type InfoWatcher } from '../../gpiolib';
 import { eventTime, MAX_WAIT_NS, parsePeriodNs, parseUint } from '../formats';
 import { getopt, toolOptions } from '../getopt';
 import { Job } from '../jobs';
-import { CHIP_NAME, die, resolve, sharedOption, usageError, visible, type LineSelection, type RequestCommon, type ToolContext } from './context';
+import { CHIP_NAME, die, resolve, eachOption, visible, type LineSelection, type RequestCommon, type ToolContext } from './context';
 import { lineAttributes } from './gpioinfo';
 
 const MAX_LINES = 64;
@@ -50,11 +50,7 @@ export function gpionotify(ctx: ToolContext, prog: string, argv: string[]): numb
   const o: NotifyOptions = { banner: false, quiet: false, unquoted: false, eventType: 0, eventsWanted: 0, format: null, timestampFormat: 0, idleNs: -1, chipId: null };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
   const common: RequestCommon = { activeLow: false, unquoted: false, consumer: '', bias: '' };
-  for (const it of items) {
-    if ('error' in it) return usageError(ctx, prog, it.error);
-    const r = sharedOption(ctx, prog, it, common, sel);
-    if (typeof r === 'number') return r;
-    if (r) continue;
+  const stop = eachOption(ctx, prog, items, common, sel, (it) => {
     switch (it.key) {
       case '-':
         o.banner = true;
@@ -91,7 +87,9 @@ export function gpionotify(ctx: ToolContext, prog: string, argv: string[]): numb
         o.quiet = true;
         break;
     }
-  }
+    return undefined;
+  });
+  if (stop !== undefined) return stop;
   o.unquoted = common.unquoted;
   const ids = argv.slice(optind);
   if (ids.length < 1) return die(ctx, prog, 'at least one GPIO line must be specified');

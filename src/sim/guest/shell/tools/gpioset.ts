@@ -7,7 +7,7 @@ import { MAX_WAIT_NS, parseLineValue, parsePeriodNs, strerror } from '../formats
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_SET, type Job, type JobHost } from '../jobs';
 import { INTERACTIVE_PROMPT, interactiveCommand } from './gpioset-interactive';
-import { CHIP_NAME, CHIP_PATH, die, resolve, sharedOption, usageError, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
+import { CHIP_NAME, CHIP_PATH, die, resolve, eachOption, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
 
 /** gpioset's options: the shared ones and its own. */
 export const OPTIONS = toolOptions(REQUEST_OPTIONS, [
@@ -24,11 +24,7 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
   const { items, optind } = getopt(prog, argv, OPTIONS);
   const o: SetOptions = { activeLow: false, unquoted: false, banner: false, daemonize: false, consumer: 'gpioset', bias: '', holdNs: 0, toggles: [], drive: Drive.PushPull, interactive: false };
   const sel: LineSelection = { chipId: null, byName: false, strict: false };
-  for (const it of items) {
-    if ('error' in it) return usageError(ctx, prog, it.error);
-    const r = sharedOption(ctx, prog, it, o, sel);
-    if (typeof r === 'number') return r;
-    if (r) continue;
+  const stop = eachOption(ctx, prog, items, o, sel, (it) => {
     switch (it.key) {
       case '-':
         o.banner = true;
@@ -61,7 +57,9 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
         o.interactive = true;
         break;
     }
-  }
+    return undefined;
+  });
+  if (stop !== undefined) return stop;
   if (o.toggles.length > 0 && o.interactive) return die(ctx, prog, "can't combine interactive with toggle");
   const lvs = argv.slice(optind);
   if (lvs.length < 1) return die(ctx, prog, 'at least one GPIO line value must be specified');
