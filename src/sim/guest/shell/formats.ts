@@ -45,6 +45,12 @@ export function parseUint(s: string): number {
  * minutes; milliseconds without one), in nanoseconds here; -1 when invalid.
  * Like the original, text after a complete unit is ignored.
  */
+/** A period option's value as the tools accept it: parsed like parsePeriodNs, at most MAX_WAIT_NS; -1 otherwise. */
+export function periodArg(s: string): number {
+  const p = parsePeriodNs(s);
+  return p > MAX_WAIT_NS ? -1 : p;
+}
+
 export function parsePeriodNs(s: string): number {
   // strtoull: blanks, a sign, digits; with no digits nothing is consumed (the unit check sees the start).
   const m = /^([ \t\n\v\f\r]*([+-]?))(\d+)/.exec(s);

@@ -3,7 +3,7 @@
  * waits the hold period and reads them.
  */
 import { GpioOp } from '../../gpiolib';
-import { MAX_WAIT_NS, parsePeriodNs, strerror } from '../formats';
+import { periodArg, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_GET, type Job, type JobHost } from '../jobs';
 import { die, resolve, eachOption, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
@@ -29,8 +29,8 @@ export function gpioget(ctx: ToolContext, prog: string, argv: string[]): number 
         o.numeric = true;
         break;
       case 'p': {
-        const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
+        const p = periodArg(it.arg);
+        if (p < 0) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.holdNs = p;
         break;
       }

@@ -4,7 +4,7 @@
  */
 import type { GpiomonEvent, GpiomonListener, GpiomonReader } from '../../clients';
 import { EdgeFlags } from '../../gpiolib';
-import { eventTime, MAX_WAIT_NS, parsePeriodNs, parseUint, strerror } from '../formats';
+import { eventTime, parseUint, periodArg, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { Job, type JobHost } from '../jobs';
 import { CHIP_NAME, CHIP_PATH, die, resolve, eachOption, type LineSelection, type RequestCommon, type ToolContext, visible } from './context';
@@ -62,8 +62,8 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         o.format = it.arg;
         break;
       case 'i': {
-        const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
+        const p = periodArg(it.arg);
+        if (p < 0) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.idleNs = p;
         break;
       }
@@ -80,8 +80,8 @@ export function gpiomon(ctx: ToolContext, prog: string, argv: string[]): number 
         break;
       }
       case 'p': {
-        const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
+        const p = periodArg(it.arg);
+        if (p < 0) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         // gpio-virtio has no .set_config: gpiolib-cdev debounces in software (guest/sw-debounce.ts).
         o.debounceNs = p;
         break;

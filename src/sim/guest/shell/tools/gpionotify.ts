@@ -6,7 +6,7 @@
  * character device's info fifo.
  */
 import { InfoEvent, type InfoWatcher } from '../../gpiolib';
-import { eventTime, MAX_WAIT_NS, parsePeriodNs, parseUint } from '../formats';
+import { eventTime, parseUint, periodArg } from '../formats';
 import { getopt, toolOptions } from '../getopt';
 import { Job } from '../jobs';
 import { CHIP_NAME, die, resolve, eachOption, visible, type LineSelection, type RequestCommon, type ToolContext } from './context';
@@ -66,8 +66,8 @@ export function gpionotify(ctx: ToolContext, prog: string, argv: string[]): numb
         o.format = it.arg;
         break;
       case 'i': {
-        const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
+        const p = periodArg(it.arg);
+        if (p < 0) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.idleNs = p;
         break;
       }

@@ -3,7 +3,7 @@
  * lines as outputs and holds or toggles them.
  */
 import { Drive, GpioOp } from '../../gpiolib';
-import { MAX_WAIT_NS, parseLineValue, parsePeriodNs, strerror } from '../formats';
+import { parseLineValue, periodArg, strerror } from '../formats';
 import { getopt, REQUEST_OPTIONS, toolOptions } from '../getopt';
 import { LineHoldingJob, TAG_DIR, TAG_SET, type Job, type JobHost } from '../jobs';
 import { INTERACTIVE_PROMPT, interactiveCommand } from './gpioset-interactive';
@@ -35,16 +35,16 @@ export function gpioset(ctx: ToolContext, prog: string, argv: string[]): number 
         o.drive = it.arg === 'push-pull' ? Drive.PushPull : it.arg === 'open-drain' ? Drive.OpenDrain : Drive.OpenSource;
         break;
       case 'p': {
-        const p = parsePeriodNs(it.arg);
-        if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
+        const p = periodArg(it.arg);
+        if (p < 0) return die(ctx, prog, `invalid period: ${visible(it.arg)}`);
         o.holdNs = p;
         break;
       }
       case 't': {
         const periods: number[] = [];
         for (const part of it.arg.split(',')) {
-          const p = parsePeriodNs(part);
-          if (p < 0 || p > MAX_WAIT_NS) return die(ctx, prog, `invalid period: ${visible(part)}`);
+          const p = periodArg(part);
+          if (p < 0) return die(ctx, prog, `invalid period: ${visible(part)}`);
           periods.push(p);
         }
         o.toggles = periods;
