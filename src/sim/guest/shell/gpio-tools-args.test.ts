@@ -49,48 +49,49 @@ describe('gpio-tools-test.bash: the first and the strict name match', () => {
     expect(events(out)).toEqual(['requested\t"foobar"', 'released\t"foobar"']);
   });
 
-  for (const [tool, cmd] of [
-    ['gpioget', 'gpioget --strict foobar'],
-    ['gpioset', 'gpioset --strict foobar=active'],
-    ['gpiomon', 'gpiomon --strict foobar'],
-    ['gpionotify', 'gpionotify --strict foobar'],
-  ] as const) {
-    test(`${tool}_with_strict_named_line_check`, () => {
-      const r = sim(8, STRICT);
-      expect(run(r, cmd)).toEqual({ out: `${tool}: line 'foobar' is not unique\n`, status: 1 });
-    });
-  }
+  const strict = (tool: string, cmd: string): void => {
+    const r = sim(8, STRICT);
+    expect(run(r, cmd)).toEqual({ out: `${tool}: line 'foobar' is not unique\n`, status: 1 });
+  };
+  test('gpioget_with_strict_named_line_check', () => strict('gpioget', 'gpioget --strict foobar'));
+  test('gpioset_with_strict_named_line_check', () => strict('gpioset', 'gpioset --strict foobar=active'));
+  test('gpiomon_with_strict_named_line_check', () => strict('gpiomon', 'gpiomon --strict foobar'));
+  test('gpionotify_with_strict_named_line_check', () => strict('gpionotify', 'gpionotify --strict foobar'));
 });
 
 describe('gpio-tools-test.bash: missing, unknown, out-of-range and repeated lines', () => {
-  for (const tool of ['gpiomon', 'gpionotify'] as const) {
-    test(`${tool}_with_no_arguments`, () => {
-      const r = sim(8);
-      expect(run(r, tool)).toEqual({ out: `${tool}: at least one GPIO line must be specified\n`, status: 1 });
-    });
-
-    test(`${tool}_with_no_line_specified`, () => {
-      const r = sim(8);
-      expect(run(r, `${tool} --chip gpiochip0`)).toEqual({ out: `${tool}: at least one GPIO line must be specified\n`, status: 1 });
-    });
-
-    test(`${tool}_with_nonexistent_line`, () => {
-      const r = sim(8);
-      expect(run(r, `${tool} nonexistent-line`)).toEqual({ out: `${tool}: cannot find line 'nonexistent-line'\n`, status: 1 });
-    });
-
-    test(`${tool}_with_offset_out_of_range`, () => {
-      const r = sim(4);
-      expect(run(r, `${tool} --chip gpiochip0 5`)).toEqual({ out: `${tool}: offset 5 is out of range on chip 'gpiochip0'\n`, status: 1 });
-    });
-
-    test(`${tool}_with_same_line_twice`, () => {
-      const r = sim(8, { 1: 'foo' });
-      expect(run(r, `${tool} --chip gpiochip0 0 0`)).toEqual({ out: `${tool}: lines '0' and '0' are the same line\n`, status: 1 });
-      expect(run(r, `${tool} foo foo`)).toEqual({ out: `${tool}: lines 'foo' and 'foo' are the same line\n`, status: 1 });
-      expect(run(r, `${tool} --chip gpiochip0 1 foo`)).toEqual({ out: `${tool}: lines '1' and 'foo' are the same line\n`, status: 1 });
-    });
-  }
+  const noArguments = (tool: string): void => {
+    const r = sim(8);
+    expect(run(r, tool)).toEqual({ out: `${tool}: at least one GPIO line must be specified\n`, status: 1 });
+  };
+  const noLineSpecified = (tool: string): void => {
+    const r = sim(8);
+    expect(run(r, `${tool} --chip gpiochip0`)).toEqual({ out: `${tool}: at least one GPIO line must be specified\n`, status: 1 });
+  };
+  const nonexistentLine = (tool: string): void => {
+    const r = sim(8);
+    expect(run(r, `${tool} nonexistent-line`)).toEqual({ out: `${tool}: cannot find line 'nonexistent-line'\n`, status: 1 });
+  };
+  const offsetOutOfRange = (tool: string): void => {
+    const r = sim(4);
+    expect(run(r, `${tool} --chip gpiochip0 5`)).toEqual({ out: `${tool}: offset 5 is out of range on chip 'gpiochip0'\n`, status: 1 });
+  };
+  const sameLineTwice = (tool: string): void => {
+    const r = sim(8, { 1: 'foo' });
+    expect(run(r, `${tool} --chip gpiochip0 0 0`)).toEqual({ out: `${tool}: lines '0' and '0' are the same line\n`, status: 1 });
+    expect(run(r, `${tool} foo foo`)).toEqual({ out: `${tool}: lines 'foo' and 'foo' are the same line\n`, status: 1 });
+    expect(run(r, `${tool} --chip gpiochip0 1 foo`)).toEqual({ out: `${tool}: lines '1' and 'foo' are the same line\n`, status: 1 });
+  };
+  test('gpiomon_with_no_arguments', () => noArguments('gpiomon'));
+  test('gpionotify_with_no_arguments', () => noArguments('gpionotify'));
+  test('gpiomon_with_no_line_specified', () => noLineSpecified('gpiomon'));
+  test('gpionotify_with_no_line_specified', () => noLineSpecified('gpionotify'));
+  test('gpiomon_with_nonexistent_line', () => nonexistentLine('gpiomon'));
+  test('gpionotify_with_nonexistent_line', () => nonexistentLine('gpionotify'));
+  test('gpiomon_with_offset_out_of_range', () => offsetOutOfRange('gpiomon'));
+  test('gpionotify_with_offset_out_of_range', () => offsetOutOfRange('gpionotify'));
+  test('gpiomon_with_same_line_twice', () => sameLineTwice('gpiomon'));
+  test('gpionotify_with_same_line_twice', () => sameLineTwice('gpionotify'));
 
   test('gpioset_with_no_arguments', () => {
     const r = sim(8);
