@@ -211,3 +211,71 @@ describe('gpio-tools-test.bash: lines by offset and strictly by name (gpioset, g
   });
 });
 
+
+/**
+ * How a line id is read, checked against libgpiod v2.2.4's tools/tools-common.c:
+ * - resolve_lines(): without --chip every id is a name (`by_name = true`).
+ * - resolver_init(): with --chip (and no --by-name) an id's offset is
+ *   parse_uint(id) = strtoul(id, &end, 10), kept only when `*end == '\0'` and
+ *   it is at most INT_MAX. strtoul skips leading blanks and takes a sign, and
+ *   with no digits at all consumes nothing, so "" -> 0, " 3" -> 3, "+3" -> 3,
+ *   while "3 " (a trailing blank) is no number.
+ * - resolve_lines_by_offset() runs first: an id with an in-range offset is that
+ *   line, whatever line bears it as a name; resolve_line() then matches names
+ *   only for ids still unresolved, except that with --strict a name matching an
+ *   id already resolved dies with "line '<id>' is not unique".
+ * - gpiod_line_info_get_name() (lib/line-info.c) reports an empty name as none,
+ *   so "" never matches a name.
+ * - validate_resolution(): an id left unresolved is "offset <id> is out of
+ *   range" when it was a number and --chip was given, else "cannot find line".
+ * So `gpioget -c gpiochip0 ""` reads line 0 and `gpioset -c gpiochip0 =1` drives
+ * it, as the real tools do; the issue's wish that they not resolve is not what
+ * v2.2.4 does, and the shell follows v2.2.4.
+ */
+describe('a line id as parse_uint() and the resolver read it (tools-common.c, v2.2.4)', () => {
+  const NAMED = { 1: ' 3', 2: '3 ', 5: '+3' };
+
+  test('with --chip, "", " 3" and "+3" are offsets 0, 3 and 3, ahead of any line of that name', () => {
+    for (const names of [{}, NAMED]) {
+      const r = sim(8, names, [0, 3]);
+      expect(run(r, 'gpioget --unquoted -c gpiochip0 ""')).toEqual({ out: '=active\n', status: 0 });
+      expect(run(r, 'gpioget --unquoted -c gpiochip0 " 3"')).toEqual({ out: ' 3=active\n', status: 0 });
+      expect(run(r, 'gpioget --unquoted -c gpiochip0 +3')).toEqual({ out: '+3=active\n', status: 0 });
+      expect(run(r, 'gpioget -c gpiochip0 "" 0')).toEqual({ out: "gpioget: lines '' and '0' are the same line\n", status: 1 });
+      expect(run(r, 'gpioget -c gpiochip0 " 3" +3')).toEqual({ out: "gpioget: lines ' 3' and '+3' are the same line\n", status: 1 });
+    }
+  });
+
+  test('with --chip, "3 " is no number: it is found by name, else it is an unknown line (not an offset out of range)', () => {
+    expect(run(sim(8), 'gpioget -c gpiochip0 "3 "')).toEqual({ out: "gpioget: cannot find line '3 '\n", status: 1 });
+    const r = sim(8, NAMED, [2]);
+    expect(run(r, 'gpioget --unquoted -c gpiochip0 "3 "')).toEqual({ out: '3 =active\n', status: 0 });
+    expect(run(r, 'gpioinfo -c gpiochip0 "3 "').out).toMatch(/^gpiochip0 2\s+"3 "\s+input\n$/);
+  });
+
+  test('without --chip, or with --by-name, every id is a name: "" never matches, " 3" and "+3" only their lines', () => {
+    const bare = sim(8);
+    expect(run(bare, 'gpioget ""')).toEqual({ out: "gpioget: cannot find line ''\n", status: 1 });
+    expect(run(bare, 'gpioget " 3"')).toEqual({ out: "gpioget: cannot find line ' 3'\n", status: 1 });
+    expect(run(bare, 'gpioget +3')).toEqual({ out: "gpioget: cannot find line '+3'\n", status: 1 });
+    expect(run(bare, 'gpioset =1')).toEqual({ out: "gpioset: cannot find line ''\n", status: 1 });
+    const r = sim(8, NAMED, [1, 5]);
+    expect(run(r, 'gpioget --unquoted " 3" "3 " +3')).toEqual({ out: ' 3=active 3 =inactive +3=active\n', status: 0 });
+    expect(run(r, 'gpioget --unquoted --by-name -c gpiochip0 " 3" +3')).toEqual({ out: ' 3=active +3=active\n', status: 0 });
+    expect(run(r, 'gpioget --by-name -c gpiochip0 ""')).toEqual({ out: "gpioget: cannot find line ''\n", status: 1 });
+  });
+
+  test('with --strict, an id taken as an offset that is also a line name is "not unique"', () => {
+    const r = sim(8, NAMED);
+    expect(run(r, 'gpioget --strict -c gpiochip0 " 3"')).toEqual({ out: "gpioget: line ' 3' is not unique\n", status: 1 });
+    expect(run(r, 'gpioget --strict -c gpiochip0 +3')).toEqual({ out: "gpioget: line '+3' is not unique\n", status: 1 });
+    expect(run(sim(8), 'gpioget --strict --unquoted -c gpiochip0 " 3"')).toEqual({ out: ' 3=inactive\n', status: 0 });
+  });
+
+  test('gpioset -c gpiochip0 =1 drives line 0, as the real gpioset splits "=1" into the id "" and the value 1', () => {
+    const r = sim(8);
+    dut(r, 'gpioset -c gpiochip0 =1');
+    expect(level(r, 0)).toBe(1);
+    expect(r.m.gpiolib.consumer[0]).toBe('gpioset');
+  });
+});
