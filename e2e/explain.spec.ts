@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { onApp } from './handle';
 
@@ -116,4 +117,18 @@ test('from the keyboard: a flag row and Enter open the card (time travel on), Es
   await expect(grid).toBeFocused();
   // Escape in the card closed only the card: the cursor stays where the row put it.
   expect(await onApp(page, (h) => h.state().cursor)).toBe(1_550_000);
+});
+
+test('README screenshot: the explanation card beside the waveform with the chain drawn (docs/img/explanation-card.png)', async ({ page }) => {
+  await loadMaskByNone(page);
+  const [lost] = await lostFlags(page);
+  await clickWaveform(page, 0, lost!.t);
+  const card = page.getByRole('dialog', { name: 'Why: LOST on gpio 0 at 1.55 ms' });
+  await expect(card.getByTestId('explain-sentence')).toBeVisible();
+  await card.getByRole('button', { name: /^1\.05 ms owed to the client/ }).click();
+  await expect(page.getByTestId('waveform-cursor')).toHaveText('cursor 1.05 ms');
+  await expect(page.getByTestId('waveform')).toHaveAttribute('data-chain', '1050000-1550000');
+  await page.mouse.move(0, 0); // no hover tooltip in the picture
+  await page.screenshot({ path: 'docs/img/explanation-card.png' });
+  expect(statSync('docs/img/explanation-card.png').size).toBeLessThan(400_000);
 });

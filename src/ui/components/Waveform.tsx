@@ -339,13 +339,14 @@ class WaveEngine {
     ctx.clip();
     ctx.strokeStyle = colors.accent;
     ctx.fillStyle = colors.accent;
-    ctx.lineWidth = 2;
-    ctx.setLineDash([5, 3]);
+    ctx.lineWidth = 2.5;
+    ctx.setLineDash([6, 3]);
     // An arc over the lane from the edge to the flag, a dot at the cause and a head at the effect.
-    const lift = Math.min(40, Math.abs(x2 - x1) / 3 + 8);
+    // The arc stays below the axis (on the one-lane board the lane is short).
+    const cy = Math.max(AXIS_H + 2, Math.min(y1, y2) - 14);
     ctx.beginPath();
     ctx.moveTo(x1, y1);
-    ctx.bezierCurveTo(x1, Math.min(y1, y2) - lift, x2, Math.min(y1, y2) - lift, x2, y2);
+    ctx.bezierCurveTo(x1, cy, x2, cy, x2, y2);
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.beginPath();
