@@ -188,6 +188,6 @@ export const DEVICE_INFO: Readonly<Record<'spec' | 'preset' | 'transport', Setti
   transport: {
     label: 'transport',
     text: 'how the device interrupts the guest',
-    options: { msi: 'MSI-X: one vector per virtqueue', intx: 'legacy INTx with the ISR status register', 'intx-irqfd': 'INTx through KVM irqfd, with its assert and resample paths' },
+    options: { msi: 'MSI-X-like messages, a vector each for configuration, requestq and eventq', intx: 'legacy INTx with the ISR status register', 'intx-irqfd': 'INTx through KVM irqfd, with its assert and resample paths' },
   },
 };
