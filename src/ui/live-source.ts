@@ -65,6 +65,8 @@ export function notLive(cmd: Command): string | null {
     case 'lesson-anchors':
     case 'lesson-check':
       return 'Lessons run on a simulation: open the app without #live to take one.';
+    case 'compare':
+      return 'A live recording of a real guest cannot be run again under other settings: compare in the simulation (open the app without #live).';
     case 'terminal':
       return 'The terminal shows the real guest\u2019s console (read only): its commands are the ones given to `vgpio guest --run`.';
   }
@@ -132,7 +134,8 @@ export class LiveSource implements WorkerLike {
     }
     const why = notLive(cmd);
     if (why) {
-      this._deliver({ type: 'error', message: why });
+      // A comparison is a request: its answer carries the reason, so nothing waits for ever.
+      this._deliver(cmd.type === 'compare' ? { type: 'compare', req: cmd.req, result: null, error: why } : { type: 'error', message: why });
       // Time travel: back to the present (the cursor the click set would otherwise stay).
       if (cmd.type === 'seek') queueMicrotask(() => appActions().moveCursor(null));
       return;

@@ -1,10 +1,10 @@
 import { create } from 'zustand';
-import type { TraceCategory } from '../sim/index';
+import type { CompareView, TraceCategory } from '../sim/index';
 import type { LessonCheck, LessonPoint, RunStatus, ScenarioInfo, Speed } from '../worker/protocol';
 import { loadPrefs, savePrefs, type Theme } from './prefs';
 import { loadProgress, saveProgress, withLesson, type LessonProgress, type Progress } from './lesson-progress';
 
-export type Tab = 'trace' | 'queues' | 'terminal';
+export type Tab = 'trace' | 'queues' | 'terminal' | 'compare';
 export type { Theme } from './prefs';
 
 /**
@@ -39,6 +39,14 @@ export interface AppData {
   lessonCheck: { id: string; result: LessonCheck | null; checking: boolean } | null;
   /** Every lesson's progress, as kept in the browser. */
   progress: Progress;
+  /** The selected trace event (a flag's row, any row clicked), by trace number; null: none. */
+  selectedSeq: number | null;
+  /**
+   * "Compare with...": the second run's settings (dotted, as `vgpio diff --with`), the
+   * comparison the worker made (null while it works or when it could not), and why not.
+   * Null: no comparison.
+   */
+  compare: { settings: string[]; result: CompareView | null; error: string; busy: boolean } | null;
 }
 
 /**
@@ -80,6 +88,12 @@ export interface AppActions {
   lessonChecked(id: string, result: LessonCheck | null): void;
   /** Remembers a lesson's progress (kept in the browser). */
   saveLessonProgress(id: string, change: Partial<LessonProgress>): void;
+  /** Selects a trace event by its number (null: none). Call it after moveCursor, which clears the selection. */
+  selectEvent(seq: number | null): void;
+  /** Compares the session with a second run under these settings (compare-sync.ts asks the worker), or stops comparing (null). */
+  compareWith(settings: string[] | null): void;
+  /** The worker's answer to the request `asked` (the comparison state it was sent for; an answer to an older request is dropped). */
+  compared(asked: AppData['compare'], result: CompareView | null, error: string): void;
 }
 
 export type AppState = AppData & AppActions;
@@ -106,8 +120,11 @@ export const useApp = create<AppState>()((set, get) => ({
   lessonRun: null,
   lessonCheck: null,
   progress: loadProgress(),
+  selectedSeq: null,
+  compare: null,
 
-  moveCursor: (t) => set({ cursor: t }),
+  // A selected event belongs to the instant it was selected at: moving the cursor clears it (select after moving).
+  moveCursor: (t) => set({ cursor: t, selectedSeq: null }),
   inspect: (line) => set({ inspectLine: line }),
   setTab: (tab) => set({ tab }),
   setTheme: (theme) => {
@@ -124,7 +141,7 @@ export const useApp = create<AppState>()((set, get) => ({
   showToast: (message) => set({ toast: message }),
   showLoadError: (message) => set({ loadError: message }),
   loadStarted: () => set({ cursor: null, loadError: null }),
-  loaded: (info) => set({ info, cursor: null, inspectLine: null }),
+  loaded: (info) => set({ info, cursor: null, inspectLine: null, selectedSeq: null }),
   runState: (status, speed) => {
     const s = get();
     if (s.status !== status || s.speed !== speed) set({ status, speed });
@@ -158,6 +175,13 @@ export const useApp = create<AppState>()((set, get) => ({
     set({ progress });
     saveProgress(progress);
   },
+  selectEvent: (seq) => set({ selectedSeq: seq }),
+  compareWith: (settings) => set({ compare: settings === null ? null : { settings: [...settings], result: null, error: '', busy: true } }),
+  compared: (asked, result, error) => {
+    const c = get().compare;
+    if (!c || c !== asked) return;
+    set({ compare: { settings: c.settings, result, error, busy: false } });
+  },
 }));
 
 /** The actions, for event handlers and non-React code (they never change, so no subscription is needed). */
@@ -182,3 +206,5 @@ export const selectLesson = (s: AppState): AppData['lesson'] => s.lesson;
 export const selectLessonRun = (s: AppState): AppData['lessonRun'] => s.lessonRun;
 export const selectLessonCheck = (s: AppState): AppData['lessonCheck'] => s.lessonCheck;
 export const selectProgress = (s: AppState): Progress => s.progress;
+export const selectSelectedSeq = (s: AppState): number | null => s.selectedSeq;
+export const selectCompare = (s: AppState): AppData['compare'] => s.compare;

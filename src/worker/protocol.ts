@@ -4,9 +4,9 @@
  * High-rate data travels as typed arrays in at most one `batch` per animation
  * frame (the UI asks for the next one with `frame`), never one message per event.
  */
-import type { Action, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
+import type { Action, CompareView, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
 
-export type { LinesView, QueueView, TransportView, Totals, View, SettingsPatch } from '../sim/index';
+export type { LinesView, QueueView, TransportView, Totals, View, SettingsPatch, CompareView } from '../sim/index';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -52,7 +52,9 @@ export type Command =
   /** Resolve a lesson's anchors on a scratch run of its scenario (answered by `lesson-anchors` with the same req). */
   | { type: 'lesson-anchors'; req: number; lesson: unknown }
   /** Check a lesson's challenge on the session as it stands: the scenario, settings and live steps (answered by `lesson-check`). */
-  | { type: 'lesson-check'; req: number; lesson: unknown };
+  | { type: 'lesson-check'; req: number; lesson: unknown }
+  /** Run the session as it stands and again with these dotted settings (`device.preset=rust-vmm`), side by side (answered by `compare`). */
+  | { type: 'compare'; req: number; settings: string[] };
 
 /** Where a lesson step's anchor falls: the time to run to, and the trace event it names (null for a time anchor). */
 export interface LessonPoint {
@@ -125,6 +127,8 @@ export type Message =
   /** Each step's anchor (null for the challenge), or null with the reason the lesson cannot be played. */
   | { type: 'lesson-anchors'; req: number; points: (LessonPoint | null)[] | null; error: string }
   | { type: 'lesson-check'; req: number; result: LessonCheck }
+  /** Both runs of a comparison, or null with the reason (a setting named) it could not be made. */
+  | { type: 'compare'; req: number; result: CompareView | null; error: string }
   | { type: 'error'; message: string };
 
 /** Exhaustiveness helper for switches over the unions. */

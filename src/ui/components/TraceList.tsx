@@ -200,6 +200,19 @@ class TraceListController {
     this.setFollow(false);
     this.paint();
     appActions().moveCursor(t);
+    appActions().selectEvent(seq); // after the cursor: moving the cursor clears a selection
+  }
+
+  /** An event selected from elsewhere (a link, the Compare panel): its row becomes the active and cursor row. */
+  selectSeq(seq: number): void {
+    const F = live.trace.filtered;
+    const i = lowerBound(F.data, F.length, seq);
+    if (i >= F.length || F.data[i] !== seq) return;
+    this._setActive(i);
+    this._cursorSeq = seq;
+    this.setFollow(false);
+    this._show(i, 'center');
+    this.paint();
   }
 
   /** The cursor moved (from anywhere): mark the first event at or after it and scroll there. */
@@ -476,12 +489,14 @@ export function TraceList(): React.JSX.Element {
     });
     c.setLineNames(useApp.getState().info?.lines.map((l) => l.name) ?? []);
     c.frame();
-    const cursor = useApp.getState().cursor;
+    const { cursor, selectedSeq } = useApp.getState();
     if (cursor !== null) c.onCursor(cursor);
+    if (selectedSeq !== null) c.selectSeq(selectedSeq);
     store.add(onHeavyFrame(() => c.frame()));
     store.add(
       useApp.subscribe((s, prev) => {
         if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
+        if (s.selectedSeq !== prev.selectedSeq && s.selectedSeq !== null) c.selectSeq(s.selectedSeq);
       }),
     );
     store.add(listen(scroller, 'scroll', () => c.onScroll(), { passive: true }));
