@@ -83,18 +83,21 @@ let pending: LinkView | null = null;
  * lesson step is) and the page holds the selected event's trace row.
  */
 export function openAt(view: LinkView, errors: readonly string[]): void {
-  if (errors.length > 0) appActions().showToast(`This address was opened without some of its view: ${errors.join('; ')}.`);
-  pending = Object.keys(view).length > 0 ? view : null;
+  const v = { ...view };
+  const problems = [...errors];
+  if (v.tab !== undefined && !(LINK_TABS as readonly string[]).includes(v.tab)) {
+    problems.push(`link field "tab" ignored: no panel "${v.tab}" (${LINK_TABS.join(', ')})`);
+    delete v.tab;
+  }
+  if (problems.length > 0) appActions().showToast(`This address was opened without some of its view: ${problems.join('; ')}.`);
+  pending = Object.keys(v).length > 0 ? v : null;
 }
 
 function applyOnLoad(): void {
   const v = pending;
   if (!v) return;
   if (v.with) appActions().compareWith(v.with);
-  if (v.tab !== undefined) {
-    if ((LINK_TABS as readonly string[]).includes(v.tab)) appActions().setTab(v.tab as Tab);
-    else appActions().showToast(`link field "tab" ignored: no panel "${v.tab}" (${LINK_TABS.join(', ')})`);
-  }
+  if (v.tab !== undefined) appActions().setTab(v.tab as Tab);
   if (v.t === undefined && v.sel === undefined) {
     pending = null;
     return;
@@ -120,10 +123,10 @@ function applyWhenThere(): void {
   if (!(stopped && allHere)) return;
   pending = null;
   if (v.t !== undefined) appActions().moveCursor(v.t);
-  if (v.sel !== undefined) {
-    if (selHere) appActions().selectEvent(v.sel);
-    else appActions().showToast(`link field "sel" ignored: this run has no trace event ${v.sel} (it has ${live.trace.total}).`);
-  }
+  // The trace list marks the row when it has it: the sender may have selected an event past where
+  // its live run was (time travel reaches ahead), so the run goes on to the cursor to bring it.
+  if (v.sel !== undefined) appActions().selectEvent(v.sel);
+  if (!selHere && v.t !== undefined) client.send({ type: 'run-to', t: v.t });
 }
 
 /** Keeps the address bar true to the page (see above); applies a view from the address on load. Returns the unsubscribe. */

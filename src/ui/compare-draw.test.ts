@@ -22,7 +22,7 @@ function view(divergenceLine: number | null): CompareView {
 describe('the aligned lanes of a comparison', () => {
   test('one time axis for both runs: the whole of the longer run, or around the divergence', () => {
     expect(compareWindow(view(0), 'all')).toEqual([0, 2_000_000]);
-    expect(compareWindow(view(0), 'divergence')).toEqual([450_000, 550_000]);
+    expect(compareWindow(view(0), 'divergence')).toEqual([300_000, 700_000]);
     expect(compareWindow(view(null), 'divergence')).toEqual([0, 2_000_000]);
     expect(xOf(500_000, [0, 2_000_000], 170, 400)).toBe(270);
   });

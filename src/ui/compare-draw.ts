@@ -19,7 +19,8 @@ export type CompareZoom = 'all' | 'divergence';
 export function compareWindow(v: CompareView, zoom: CompareZoom): [number, number] {
   const end = Math.max(v.a.endNs, v.b.endNs, 1);
   if (zoom === 'all' || !v.divergence) return [0, end];
-  const half = Math.max(MIN_HALF_SPAN, end / 40);
+  // A tenth of the run each side: the divergence with the flags that follow from it, usually.
+  const half = Math.max(MIN_HALF_SPAN, end / 10);
   const t0 = Math.max(0, v.divergence.t - half);
   return [t0, t0 + 2 * half];
 }

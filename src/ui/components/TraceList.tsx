@@ -85,6 +85,8 @@ class TraceListController {
   /** The waveform cursor: its time and the seq of the row marked for it (-1: first at or after the time). */
   private _cursorT: number | null = null;
   private _cursorSeq = -1;
+  /** A selected event not yet in the list (-1: none waiting). */
+  private _selWanted = -1;
   /** The cursor time this list set itself (so it does not scroll to its own click). */
   private _ownCursor: number | null = null;
   private _follow = true;
@@ -111,6 +113,7 @@ class TraceListController {
 
   /** A new scenario: no active row, no cursor, follow the newest events. */
   resetForScenario(): void {
+    this._selWanted = -1;
     this._active = -1;
     this._activeSeq = -1;
     this._cursorT = null;
@@ -136,6 +139,7 @@ class TraceListController {
   frame(): void {
     const tr = live.trace;
     if (tr.filterVersion !== this._ver) this._filterRebuilt();
+    if (this._selWanted >= 0 && tr.total > this._selWanted) this.selectSeq(this._selWanted);
     if (this._follow) this._toBottom();
     this.paint();
   }
@@ -203,11 +207,17 @@ class TraceListController {
     appActions().selectEvent(seq); // after the cursor: moving the cursor clears a selection
   }
 
-  /** An event selected from elsewhere (a link, the Compare panel): its row becomes the active and cursor row. */
+  /** An event selected from elsewhere (a link, the Compare panel): its row becomes the active and cursor row (-1: none). */
   selectSeq(seq: number): void {
+    if (seq < 0) {
+      this._selWanted = -1; // the selection was cleared: stop waiting for a row
+      return;
+    }
     const F = live.trace.filtered;
     const i = lowerBound(F.data, F.length, seq);
-    if (i >= F.length || F.data[i] !== seq) return;
+    // Not here yet (a link's selection ahead of the run, which is brought there): marked when it arrives.
+    this._selWanted = i >= F.length || F.data[i] !== seq ? seq : -1;
+    if (this._selWanted >= 0) return;
     this._setActive(i);
     this._cursorSeq = seq;
     this.setFollow(false);
@@ -496,7 +506,7 @@ export function TraceList(): React.JSX.Element {
     store.add(
       useApp.subscribe((s, prev) => {
         if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
-        if (s.selectedSeq !== prev.selectedSeq && s.selectedSeq !== null) c.selectSeq(s.selectedSeq);
+        if (s.selectedSeq !== prev.selectedSeq) c.selectSeq(s.selectedSeq ?? -1);
       }),
     );
     store.add(listen(scroller, 'scroll', () => c.onScroll(), { passive: true }));
