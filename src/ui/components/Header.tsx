@@ -154,13 +154,14 @@ export function Header(): React.JSX.Element {
       </button>
       <button
         className="btn"
-        title="Run this session again under other settings, side by side"
+        title="Compare with…: run this session again under other settings, side by side"
         onClick={() => {
           appActions().setTab('compare');
           requestAnimationFrame(() => document.querySelector<HTMLElement>('.cmp-form select')?.focus());
         }}
       >
-        Compare with…
+        <span aria-hidden="true">⇆ </span>
+        <span className="compare-label">Compare with…</span>
       </button>
       <ExportMenu />
       <button
