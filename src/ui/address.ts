@@ -59,11 +59,28 @@ export function addressHash(src: string | null, view: LinkView): string {
   return src === null ? '' : `#${src}${viewFields(view)}`;
 }
 
-function write(): void {
+let timer = 0;
+
+/**
+ * Writes the address now, or (`soon`) once the view has settled: a cursor dragged or stepped
+ * with the arrow keys changes many times a second, and browsers throttle (Firefox: refuse)
+ * more than about a hundred history calls in a few seconds.
+ */
+function write(soon = false): void {
+  if (soon) {
+    if (timer === 0) timer = window.setTimeout(() => write(), 150);
+    return;
+  }
+  if (timer !== 0) window.clearTimeout(timer);
+  timer = 0;
   if (client.liveUrl !== null || useApp.getState().lesson !== null) return;
   const h = addressHash(source, currentView());
   if (location.hash === h || (h === '' && location.hash === '')) return;
-  history.replaceState(null, '', h === '' ? location.pathname + location.search : h);
+  try {
+    history.replaceState(null, '', h === '' ? location.pathname + location.search : h);
+  } catch {
+    // Refused (too many calls): the next change writes it.
+  }
 }
 
 /** Copy link made `link` (the payload, no fields): the address shows it until the session changes. */
@@ -139,7 +156,7 @@ export function syncAddress(): () => void {
       write();
       return;
     }
-    if (s.cursor !== prev.cursor || s.selectedSeq !== prev.selectedSeq || s.tab !== prev.tab || s.compare?.settings !== prev.compare?.settings || s.lesson !== prev.lesson) write();
+    if (s.cursor !== prev.cursor || s.selectedSeq !== prev.selectedSeq || s.tab !== prev.tab || s.compare?.settings !== prev.compare?.settings || s.lesson !== prev.lesson) write(true);
   });
   const offFrame = onFrame(() => {
     applyWhenThere();
