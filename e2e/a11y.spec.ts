@@ -7,8 +7,8 @@ import { expect, test, type Page } from '@playwright/test';
 
 test.describe.configure({ timeout: 120_000 });
 
-type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explanation';
-const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explanation'];
+type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explanation' | 'Compare';
+const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explanation', 'Compare'];
 
 async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.emulateMedia({ colorScheme: theme });
@@ -40,6 +40,12 @@ async function show(page: Page, panel: Panel): Promise<void> {
   await page.getByRole('tab', { name: panel, exact: true }).click();
   if (panel === 'Terminal') await expect(page.getByRole('heading', { name: 'Guest shell' })).toBeVisible();
   if (panel === 'Virtqueues') await expect(page.locator('.qi-table').first()).toBeVisible();
+  if (panel === 'Compare') {
+    // With a comparison shown: the form, the aligned lanes, the table and the divergence.
+    await page.getByRole('form', { name: 'Compare with' }).getByLabel('preset').selectOption('rust-vmm');
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await expect(page.getByTestId('compare-divergence')).toBeVisible();
+  }
 }
 
 async function audit(page: Page): Promise<{ id: string; impact: string; nodes: number; targets: string[] }[]> {

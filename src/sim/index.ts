@@ -72,6 +72,10 @@ export { changedSettings } from './scenario/settings-changed';
 // Two runs side by side.
 export { compareScenarios, applySetting, withSettings as scenarioWithSettings, COMPARED_COUNTS, COMPARE_TRACE_CAPACITY } from './scenario/compare';
 export type { Comparison, CountDiff, LineDiff, CauseDiff, Divergence } from './scenario/compare';
+export { compareView, settingsPatch, COMPARE_MAX_EVENTS, MAX_COMPARE_SETTINGS } from './scenario/compare-view';
+export type { CompareView, CompareSide, CompareLane, CompareDivergence } from './scenario/compare-view';
+export { parseHash, viewFields, scenarioHash } from './scenario/link-view';
+export type { LinkView, ParsedHash, HashSource } from './scenario/link-view';
 
 // Exports.
 export { toVcd, vcdChunks, vcdShortStatesAt1us } from './export/vcd';

@@ -1,5 +1,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
+import { ComparePanel } from './components/ComparePanel';
 import { Header } from './components/Header';
 import { LiveBanner } from './components/LiveBanner';
 import { LearnBar, LearnSlot } from './components/LearnBar';
@@ -13,10 +14,11 @@ import { appActions, selectTab, selectTheme, useApp, type Tab } from './store';
 // xterm.js is large: it loads only when the terminal tab is first opened.
 const TerminalPanel = lazy(() => import('./components/TerminalPanel'));
 
-const TABS: { id: Tab; label: string }[] = [
+export const TABS: { id: Tab; label: string }[] = [
   { id: 'trace', label: 'Trace' },
   { id: 'queues', label: 'Virtqueues' },
   { id: 'terminal', label: 'Terminal' },
+  { id: 'compare', label: 'Compare' },
 ];
 
 function Tabs(): React.JSX.Element {
@@ -49,6 +51,7 @@ function Tabs(): React.JSX.Element {
       <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'trace' && <TraceList />}
         {tab === 'queues' && <QueueInspector />}
+        {tab === 'compare' && <ComparePanel />}
         {tab === 'terminal' && (
           <Suspense fallback={<p className="readout">Loading the terminal…</p>}>
             <TerminalPanel />

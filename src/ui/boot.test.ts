@@ -12,4 +12,10 @@ describe('initialSource: what the page opens from its address', () => {
     expect(initialSource('#s1.abc')).toEqual({ kind: 'link', link: 's1.abc' });
     expect(initialSource('')).toEqual({ kind: 'library', id: 'calm-board' });
   });
+
+  test('view fields after the source do not change what loads', () => {
+    expect(initialSource('#s1.abc&t=1550000&sel=12&tab=compare')).toEqual({ kind: 'link', link: 's1.abc' });
+    expect(initialSource('#scenario=two-edges-while-away&with=device.preset%3Drust-vmm')).toEqual({ kind: 'library', id: 'two-edges-while-away' });
+    expect(initialSource('#t=5')).toEqual({ kind: 'library', id: 'calm-board' });
+  });
 });

@@ -1,4 +1,6 @@
-import { DEFAULT_SCENARIO_ID, LINK_PREFIX } from '../sim/index';
+import { DEFAULT_SCENARIO_ID, parseHash } from '../sim/index';
+import { openAt, syncAddress } from './address';
+import { syncCompare } from './compare-sync';
 import type { LoadSource } from '../worker/protocol';
 import { lessonHash, parseLessonHash } from './lesson-link';
 import { live, perf } from './live';
@@ -9,30 +11,20 @@ import { appActions, useApp } from './store';
 import { syncStoreToWorker } from './store-sync';
 import type { TestHandle } from './test-handle';
 
-/** What the page was opened with: a share link in the hash, or the default scenario. */
+/** What the page was opened with: a share link or a built-in scenario in the hash (view fields aside), or the default scenario. */
 export function initialSource(hash: string): LoadSource {
-  const h = hash.replace(/^#/, '');
-  if (h.startsWith(LINK_PREFIX) || /^s\d+\./.test(h)) return { kind: 'link', link: h };
-  if (h.startsWith('scenario=')) return { kind: 'library', id: decodeOrRaw(h.slice(9)) };
-  return { kind: 'library', id: DEFAULT_SCENARIO_ID };
-}
-
-/**
- * Percent-decoding that never throws: malformed escapes (`%`, `%zz`, a lone
- * surrogate) leave the text as it was, so the worker refuses the id with a
- * message instead of the page failing before it mounts.
- */
-function decodeOrRaw(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  // parseHash never throws: malformed percent-encoding in an id passes as written, and the worker refuses the id.
+  return parseHash(hash).source ?? { kind: 'library', id: DEFAULT_SCENARIO_ID };
 }
 
 export function startApp(): void {
   client.liveUrl = liveUrlFromHash(location.hash, location.hostname);
   const source = initialSource(location.hash);
+  // The view the address carries (cursor, selected event, tab, comparison) opens once the run is there.
+  syncAddress();
+  syncCompare();
+  const first = parseHash(location.hash);
+  if (client.liveUrl === null) openAt(first.view, first.errors);
   client.start(source);
   // The speed the viewer picked before (a link replays at full speed first, so not for links).
   const speed = loadPrefs().speed;
@@ -47,10 +39,14 @@ export function startApp(): void {
   };
   openLesson(location.hash);
   syncLessonHash();
-  // Opening another link in the same tab (editing the hash) loads it.
+  // Opening another link or scenario address in the same tab (editing the hash) loads it, at its view.
+  // (The page writes its own address with replaceState, which fires no hashchange.)
   window.addEventListener('hashchange', () => {
-    const src = initialSource(location.hash);
-    if (src.kind === 'link') client.load(src);
+    const p = parseHash(location.hash);
+    if (p.source && client.liveUrl === null) {
+      openAt(p.view, p.errors);
+      client.load(p.source);
+    }
     openLesson(location.hash);
   });
 }

@@ -67,6 +67,8 @@ export function notLive(cmd: Command): string | null {
       return 'Lessons run on a simulation: open the app without #live to take one.';
     case 'explain':
       return 'A live recording has no recorded causes: open the flag\u2019s scenario in the simulation to see why it happened.';
+    case 'compare':
+      return 'A live recording of a real guest cannot be run again under other settings: compare in the simulation (open the app without #live).';
     case 'terminal':
       return 'The terminal shows the real guest\u2019s console (read only): its commands are the ones given to `vgpio guest --run`.';
   }
@@ -134,7 +136,10 @@ export class LiveSource implements WorkerLike {
     }
     const why = notLive(cmd);
     if (why) {
-      this._deliver({ type: 'error', message: why });
+      // A comparison or an explanation is a request: its answer carries the reason, so nothing waits for ever.
+      if (cmd.type === 'compare') this._deliver({ type: 'compare', req: cmd.req, result: null, error: why });
+      else if (cmd.type === 'explain') this._deliver({ type: 'explanation', req: cmd.req, seq: cmd.seq, card: null, error: why });
+      else this._deliver({ type: 'error', message: why });
       // Time travel: back to the present (the cursor the click set would otherwise stay).
       if (cmd.type === 'seek') queueMicrotask(() => appActions().moveCursor(null));
       return;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decodeLink, libraryEntry, MAX_LINK_CHARS } from '../sim/index';
+import { decodeLink, libraryEntry, MAX_LINK_CHARS, parseHash } from '../sim/index';
 import { shareUrl } from './share-link';
 
 const BASE = 'https://example.org/vgpio/';
@@ -12,6 +12,17 @@ describe('Copy link', () => {
     expect(r.value.url.startsWith(`${BASE}#s1.`)).toBe(true);
     expect(r.value.url.length).toBeLessThanOrEqual(MAX_LINK_CHARS);
     expect(await decodeLink(r.value.hash.slice(1))).toEqual({ ok: true, value: json });
+  });
+
+  test('the link carries the view it was copied at: cursor, selected event, tab and comparison settings', async () => {
+    const json = libraryEntry('two-edges-while-away')!.scenario;
+    const view = { t: 1_100_000, sel: 81, tab: 'compare', with: ['device.preset=rust-vmm'] };
+    const r = await shareUrl(json, BASE, view);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.hash).toBe(`#${r.value.link}&t=1100000&sel=81&tab=compare&with=device.preset%3Drust-vmm`);
+    const back = parseHash(new URL(r.value.url).hash);
+    expect(back).toEqual({ source: { kind: 'link', link: r.value.link }, view, errors: [] });
+    expect(await decodeLink(r.value.url)).toEqual({ ok: true, value: json });
   });
 
   test('a link over 8,192 characters is refused with its length, never reported as copied', async () => {

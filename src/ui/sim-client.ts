@@ -1,4 +1,4 @@
-import type { Command, LessonCheck, LessonPoint, LoadSource, Message } from '../worker/protocol';
+import type { Command, CompareView, LessonCheck, LessonPoint, LoadSource, Message } from '../worker/protocol';
 import { DEFAULT_SCENARIO_ID } from '../sim/index';
 import { unreachable } from '../worker/protocol';
 import { emitTerminal, live, notifyFrame, perf } from './live';
@@ -30,6 +30,8 @@ export class SimClient {
   /** The source asked for, until the worker says it loaded (or refused it). */
   private _wanted: LoadSource | null = null;
   private _watchdog = 0;
+  /** What the last `loaded` was: the source, and whether it was asked for (false: settings changed, restarted). */
+  lastLoad: { source: LoadSource | null; requested: boolean } = { source: null, requested: false };
 
   start(source: LoadSource): void {
     this._afterPaint.port1.onmessage = () => {
@@ -108,6 +110,14 @@ export class SimClient {
       this.send({ type: 'lesson-check', req, lesson });
     });
   }
+  /** Asks the worker to run the session again under `settings` and compare the two runs. */
+  compare(settings: string[]): Promise<{ result: CompareView | null; error: string }> {
+    const req = ++this._req;
+    return new Promise((resolve) => {
+      this._lessonWaiters.set(req, resolve as (m: unknown) => void);
+      this.send({ type: 'compare', req, settings });
+    });
+  }
   private _req = 0;
   private readonly _lessonWaiters = new Map<number, (m: unknown) => void>();
   private _answer(req: number, value: unknown): void {
@@ -148,6 +158,8 @@ export class SimClient {
       case 'ready':
         return;
       case 'loaded': {
+        // Asked for (a library pick, a file, a link), or a rebuild of the session (settings, restart): the address bar tells them apart.
+        this.lastLoad = { source: this._wanted ?? this._source, requested: this._wanted !== null };
         if (this._wanted) this._source = this._wanted;
         this._wanted = null;
         live.trace.reset(msg.info.initialLevels);
@@ -192,6 +204,9 @@ export class SimClient {
         return;
       case 'explanation':
         appActions().cardAnswered(msg.req, msg.card, msg.error);
+        return;
+      case 'compare':
+        this._answer(msg.req, { result: msg.result, error: msg.error });
         return;
       case 'error':
         appActions().showToast(msg.message);

@@ -46,8 +46,8 @@ describe('the store tells the worker what it must know', () => {
 
   it('a card step moves the cursor to its event and selects its trace row', () => {
     appActions().setTab('terminal');
-    appActions().selectEvent(88, 1_050_000);
-    expect(useApp.getState()).toMatchObject({ cursor: 1_050_000, selectSeq: { seq: 88, n: 1 }, tab: 'trace' });
+    appActions().goToEvent(88, 1_050_000);
+    expect(useApp.getState()).toMatchObject({ cursor: 1_050_000, selectedSeq: 88, tab: 'trace' });
     expect(sent).toEqual([{ type: 'seek', t: 1_050_000 }]);
   });
 

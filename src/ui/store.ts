@@ -1,10 +1,10 @@
 import { create } from 'zustand';
-import type { TraceCategory } from '../sim/index';
+import type { CompareView, TraceCategory } from '../sim/index';
 import type { ExplanationCard, LessonCheck, LessonPoint, RunStatus, ScenarioInfo, Speed } from '../worker/protocol';
 import { loadPrefs, savePrefs, type Theme } from './prefs';
 import { loadProgress, saveProgress, withLesson, type LessonProgress, type Progress } from './lesson-progress';
 
-export type Tab = 'trace' | 'queues' | 'terminal';
+export type Tab = 'trace' | 'queues' | 'terminal' | 'compare';
 export type { Theme } from './prefs';
 
 /**
@@ -41,10 +41,16 @@ export interface AppData {
   progress: Progress;
   /** The explanation card: the flag asked about (trace seq), the request, and the worker's answer (null while it comes). */
   card: { seq: number; req: number; data: ExplanationCard | null; error: string; loading: boolean } | null;
-  /** A trace event to select in the trace list (a card's step); `n` tells a repeated request apart. */
-  selectSeq: { seq: number; n: number } | null;
   /** The setting the settings panel opens at and focuses (a card's policy link), by path (`driver.mask`). */
   settingFocus: { path: string; n: number } | null;
+  /** The selected trace event (a flag's row, any row clicked), by trace number; null: none. */
+  selectedSeq: number | null;
+  /**
+   * "Compare with...": the second run's settings (dotted, as `vgpio diff --with`), the
+   * comparison the worker made (null while it works or when it could not), and why not.
+   * Null: no comparison.
+   */
+  compare: { settings: string[]; result: CompareView | null; error: string; busy: boolean } | null;
 }
 
 /**
@@ -91,10 +97,16 @@ export interface AppActions {
   /** The worker's answer to an `explain` request (a stale one is dropped). */
   cardAnswered(req: number, card: ExplanationCard | null, error: string): void;
   closeCard(): void;
-  /** Moves the cursor to an event and selects its row in the trace list. */
-  selectEvent(seq: number, t: number): void;
+  /** Moves the cursor to an event, selects it and shows its row in the trace list (a card's step). */
+  goToEvent(seq: number, t: number): void;
   /** Opens the settings panel at one setting. */
   focusSetting(path: string): void;
+  /** Selects a trace event by its number (null: none). Call it after moveCursor, which clears the selection. */
+  selectEvent(seq: number | null): void;
+  /** Compares the session with a second run under these settings (compare-sync.ts asks the worker), or stops comparing (null). */
+  compareWith(settings: string[] | null): void;
+  /** The worker's answer to the request `asked` (the comparison state it was sent for; an answer to an older request is dropped). */
+  compared(asked: AppData['compare'], result: CompareView | null, error: string): void;
 }
 
 export type AppState = AppData & AppActions;
@@ -122,10 +134,12 @@ export const useApp = create<AppState>()((set, get) => ({
   lessonCheck: null,
   progress: loadProgress(),
   card: null,
-  selectSeq: null,
   settingFocus: null,
+  selectedSeq: null,
+  compare: null,
 
-  moveCursor: (t) => set({ cursor: t }),
+  // A selected event belongs to the instant it was selected at: moving the cursor clears it (select after moving).
+  moveCursor: (t) => set({ cursor: t, selectedSeq: null }),
   inspect: (line) => set({ inspectLine: line }),
   setTab: (tab) => set({ tab }),
   setTheme: (theme) => {
@@ -142,7 +156,7 @@ export const useApp = create<AppState>()((set, get) => ({
   showToast: (message) => set({ toast: message }),
   showLoadError: (message) => set({ loadError: message }),
   loadStarted: () => set({ cursor: null, loadError: null }),
-  loaded: (info) => set({ info, cursor: null, inspectLine: null, card: null }),
+  loaded: (info) => set({ info, cursor: null, inspectLine: null, card: null, selectedSeq: null }),
   runState: (status, speed) => {
     const s = get();
     if (s.status !== status || s.speed !== speed) set({ status, speed });
@@ -182,8 +196,15 @@ export const useApp = create<AppState>()((set, get) => ({
     if (c && c.req === req) set({ card: { ...c, data, error, loading: false } });
   },
   closeCard: () => set({ card: null }),
-  selectEvent: (seq, t) => set({ cursor: t, selectSeq: { seq, n: (get().selectSeq?.n ?? 0) + 1 }, tab: 'trace' }),
+  goToEvent: (seq, t) => set({ cursor: t, selectedSeq: seq, tab: 'trace' }),
   focusSetting: (path) => set({ settingFocus: { path, n: (get().settingFocus?.n ?? 0) + 1 } }),
+  selectEvent: (seq) => set({ selectedSeq: seq }),
+  compareWith: (settings) => set({ compare: settings === null ? null : { settings: [...settings], result: null, error: '', busy: true } }),
+  compared: (asked, result, error) => {
+    const c = get().compare;
+    if (!c || c !== asked) return;
+    set({ compare: { settings: c.settings, result, error, busy: false } });
+  },
 }));
 
 /** The actions, for event handlers and non-React code (they never change, so no subscription is needed). */
@@ -209,3 +230,5 @@ export const selectLessonRun = (s: AppState): AppData['lessonRun'] => s.lessonRu
 export const selectLessonCheck = (s: AppState): AppData['lessonCheck'] => s.lessonCheck;
 export const selectProgress = (s: AppState): Progress => s.progress;
 export const selectCard = (s: AppState): AppData['card'] => s.card;
+export const selectSelectedSeq = (s: AppState): number | null => s.selectedSeq;
+export const selectCompare = (s: AppState): AppData['compare'] => s.compare;

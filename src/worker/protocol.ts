@@ -4,9 +4,10 @@
  * High-rate data travels as typed arrays in at most one `batch` per animation
  * frame (the UI asks for the next one with `frame`), never one message per event.
  */
-import type { Action, ExplanationCard, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
 
-export type { LinesView, QueueView, TransportView, Totals, View, SettingsPatch, ExplanationCard } from '../sim/index';
+import type { Action, CompareView, ExplanationCard, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
+
+export type { LinesView, QueueView, TransportView, Totals, View, SettingsPatch, CompareView, ExplanationCard } from '../sim/index';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -54,7 +55,9 @@ export type Command =
   /** Check a lesson's challenge on the session as it stands: the scenario, settings and live steps (answered by `lesson-check`). */
   | { type: 'lesson-check'; req: number; lesson: unknown }
   /** Why the flag with trace seq `seq` happened (a label, a device result, or its Cause event): answered by `explanation`. */
-  | { type: 'explain'; req: number; seq: number };
+  | { type: 'explain'; req: number; seq: number }
+  /** Run the session as it stands and again with these dotted settings (`device.preset=rust-vmm`), side by side (answered by `compare`). */
+  | { type: 'compare'; req: number; settings: string[] };
 
 /** Where a lesson step's anchor falls: the time to run to, and the trace event it names (null for a time anchor). */
 export interface LessonPoint {
@@ -129,6 +132,8 @@ export type Message =
   | { type: 'lesson-check'; req: number; result: LessonCheck }
   /** The card for an `explain` request, or null with the reason there is none. */
   | { type: 'explanation'; req: number; seq: number; card: ExplanationCard | null; error: string }
+  /** Both runs of a comparison, or null with the reason (a setting named) it could not be made. */
+  | { type: 'compare'; req: number; result: CompareView | null; error: string }
   | { type: 'error'; message: string };
 
 /** Exhaustiveness helper for switches over the unions. */

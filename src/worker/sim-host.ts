@@ -6,15 +6,18 @@ import {
   Machine,
   TK,
   Workspace,
+  compareView,
   decodeLink,
   libraryEntry,
   makeView,
   resolveScenario,
   sanitizeForTerminal,
+  settingsPatch,
   exportRun,
   explainByReplay,
   explainFlag,
   type Action,
+  type CompareView,
   type EditorAction,
   type ExportFormat,
   type Scenario,
@@ -221,6 +224,9 @@ export class SimHost {
         return;
       case 'explain':
         return this._explain(cmd.req, cmd.seq);
+      case 'compare':
+        this._io.post({ type: 'compare', req: cmd.req, ...this._compare(cmd.settings) });
+        return;
       default:
         return unreachable(cmd);
     }
@@ -703,6 +709,30 @@ export class SimHost {
     }
     const error = card ? '' : seq >= 0 && seq < m.trace.total ? 'No cause is recorded for this event: it is not a lost, spurious or coalesced flag, nor a masked or coalesced device result.' : 'This event is not part of the run.';
     this._io.post({ type: 'explanation', req, seq, card, error });
+  }
+
+  // ---- comparing ------------------------------------------------------------------
+
+  /**
+   * "Compare with...": the session as it stands (scenario, settings, live steps
+   * at their exact events) and the same session under `settings` (steps by
+   * time, as a settings change keeps them), each run to its end in a scratch
+   * machine in this worker. Synchronous: both runs are capped at
+   * COMPARE_MAX_EVENTS, and a library scenario takes milliseconds.
+   */
+  private _compare(settings: unknown): { result: CompareView | null; error: string } {
+    const ws = this._ws;
+    if (!ws) return { result: null, error: 'Nothing loaded to compare.' };
+    const patch = settingsPatch(settings as unknown[]); // checks it is a list of text, bounded
+    if (!patch.ok) return { result: null, error: `Not compared: ${patch.error}` };
+    const a = ws.scenario();
+    const wb = ws.withSettings(patch.value);
+    const b = wb.ok ? wb.value.scenario() : wb;
+    if (!a.ok) return { result: null, error: `Not compared: ${a.error}` };
+    if (!b.ok) return { result: null, error: `Not compared: ${b.error}` };
+    const list = settings as string[];
+    const r = compareView({ label: 'this run', scenario: a.value }, { label: `with ${list.join(', ')}`, scenario: b.value, settings: list });
+    return r.ok ? { result: r.value, error: '' } : { result: null, error: `Not compared: ${r.error}` };
   }
 
   // ---- exports --------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { parseDuration } from '../clock/time';
 import { EXPLAINED, type Explained } from '../check/causes';
 import { describeEvent } from '../explain/describe';
 import { LINE_COUNT_KEYS } from '../observe';
+import type { Machine } from '../machine';
 import type { TraceEvent } from '../trace/trace';
 import type { Result } from './load';
 import { runScenario, type Report } from './runner';
@@ -12,7 +13,7 @@ import { Workspace, type SettingsPatch } from './workspace';
  * Two runs side by side: the same scenario under two settings (or two
  * scenarios), their counts, where the counts differ, which causes each shows,
  * and the first event at which their traces part. Used by `vgpio diff`, and
- * meant for the app later.
+ * by the app's Compare panel (through compare-view.ts).
  */
 
 /** The counts compared, in table order (oracle labels, INVALID returns, handler calls, device results). */
@@ -127,6 +128,16 @@ function sameEvent(x: TraceEvent, y: TraceEvent): boolean {
 
 /** Runs both scenarios (whole traces kept) and compares them. */
 export function compareScenarios(a: { label: string; scenario: Scenario }, b: { label: string; scenario: Scenario }, maxEvents?: number): Result<Comparison> {
+  const r = compareRuns(a, b, maxEvents);
+  return r.ok ? { ok: true, value: r.value.comparison } : r;
+}
+
+/** The comparison and both machines as they ended (their traces too): what the app draws its aligned lanes from. */
+export function compareRuns(
+  a: { label: string; scenario: Scenario },
+  b: { label: string; scenario: Scenario },
+  maxEvents?: number,
+): Result<{ comparison: Comparison; a: Machine; b: Machine }> {
   const opts = { traceEnabled: true, traceCapacity: COMPARE_TRACE_CAPACITY, ...(maxEvents !== undefined ? { maxEvents } : {}) };
   const ra = runScenario(a.scenario, opts);
   if (!ra.ok) return { ok: false, error: `${a.label}: ${ra.error}` };
@@ -169,8 +180,6 @@ export function compareScenarios(a: { label: string; scenario: Scenario }, b: { 
     const pick = (c: Record<string, number>): Record<string, number> => Object.fromEntries(kinds.filter((k) => c[k]).map((k) => [k, c[k] as number]));
     causes.push({ label, a: pick(ca), b: pick(cb) });
   }
-  return {
-    ok: true,
-    value: { a: { label: a.label, report: repA }, b: { label: b.label, report: repB }, sameTrace, lines, total: countDiffs(repA.total, repB.total), causes, divergence, truncated },
-  };
+  const comparison: Comparison = { a: { label: a.label, report: repA }, b: { label: b.label, report: repB }, sameTrace, lines, total: countDiffs(repA.total, repB.total), causes, divergence, truncated };
+  return { ok: true, value: { comparison, a: ra.value.machine, b: rb.value.machine } };
 }

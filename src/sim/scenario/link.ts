@@ -143,7 +143,10 @@ export async function encodeLink(scenarioJson: unknown): Promise<string> {
 function payloadOf(text: string): string {
   const t = text.trim();
   const hash = t.indexOf('#');
-  return hash >= 0 ? t.slice(hash + 1) : t;
+  const fragment = hash >= 0 ? t.slice(hash + 1) : t;
+  // View fields (`&t=…`, see link-view.ts) may follow the payload; the scenario is the payload alone.
+  const amp = fragment.indexOf('&');
+  return amp >= 0 ? fragment.slice(0, amp) : fragment;
 }
 
 /**

@@ -72,7 +72,7 @@ export function ExplainCard(): React.JSX.Element | null {
                 <button
                   className="xcard-step"
                   title="Move the cursor to this event and select it in the trace"
-                  onClick={() => appActions().selectEvent(s.seq, s.t)}
+                  onClick={() => appActions().goToEvent(s.seq, s.t)}
                 >
                   <span className="xcard-time">{s.time}</span> <span className="xcard-role">{s.roleText}:</span> {s.text}
                 </button>

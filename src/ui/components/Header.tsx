@@ -5,6 +5,7 @@ import { live, onFrame } from '../live';
 import { useMenu } from '../menu';
 import { savePrefs } from '../prefs';
 import { client } from '../sim-client';
+import { addressShared, currentView } from '../address';
 import { shareUrl } from '../share-link';
 import { appActions, selectInfo, selectSpeed, selectStatus, selectTheme, useApp } from '../store';
 
@@ -76,14 +77,14 @@ function ExportMenu(): React.JSX.Element {
 /** Copy link: the scenario plus every live step, in the URL hash, replayable anywhere. */
 async function share(): Promise<void> {
   const json = await client.shareJson();
-  const made = await shareUrl(json, `${location.origin}${location.pathname}`);
+  const made = await shareUrl(json, `${location.origin}${location.pathname}`, currentView());
   if (!made.ok) {
     // Too long to open: say so rather than copy a link that will not work.
     appActions().showToast(made.error);
     return;
   }
-  const { url, hash } = made.value;
-  history.replaceState(null, '', hash);
+  const { url, link } = made.value;
+  addressShared(link); // the address bar shows the link (and the view) until the session changes
   let copied = false;
   try {
     await navigator.clipboard.writeText(url);
@@ -91,7 +92,7 @@ async function share(): Promise<void> {
   } catch {
     // Clipboard access can be refused; the link is in the address bar either way.
   }
-  appActions().showToast(`${copied ? 'Link copied' : 'Link is in the address bar'} (${url.length} characters). It replays this run to this point.`);
+  appActions().showToast(`${copied ? 'Link copied' : 'Link is in the address bar'} (${url.length} characters). It replays this run to this point, and opens at this view.`);
 }
 
 export function Header(): React.JSX.Element {
@@ -150,6 +151,17 @@ export function Header(): React.JSX.Element {
       <Readouts />
       <button className="btn" onClick={() => void share()}>
         Copy link
+      </button>
+      <button
+        className="btn"
+        title="Compare with…: run this session again under other settings, side by side"
+        onClick={() => {
+          appActions().setTab('compare');
+          requestAnimationFrame(() => document.querySelector<HTMLElement>('.cmp-form select')?.focus());
+        }}
+      >
+        <span aria-hidden="true">⇆ </span>
+        <span className="compare-label">Compare with…</span>
       </button>
       <ExportMenu />
       <button

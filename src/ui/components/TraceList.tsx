@@ -85,6 +85,8 @@ class TraceListController {
   /** The waveform cursor: its time and the seq of the row marked for it (-1: first at or after the time). */
   private _cursorT: number | null = null;
   private _cursorSeq = -1;
+  /** A selected event not yet in the list (-1: none waiting). */
+  private _selWanted = -1;
   /** The cursor time this list set itself (so it does not scroll to its own click). */
   private _ownCursor: number | null = null;
   private _follow = true;
@@ -111,6 +113,7 @@ class TraceListController {
 
   /** A new scenario: no active row, no cursor, follow the newest events. */
   resetForScenario(): void {
+    this._selWanted = -1;
     this._active = -1;
     this._activeSeq = -1;
     this._cursorT = null;
@@ -136,6 +139,7 @@ class TraceListController {
   frame(): void {
     const tr = live.trace;
     if (tr.filterVersion !== this._ver) this._filterRebuilt();
+    if (this._selWanted >= 0 && tr.total > this._selWanted) this.selectSeq(this._selWanted);
     if (this._follow) this._toBottom();
     this.paint();
   }
@@ -200,16 +204,23 @@ class TraceListController {
     this.setFollow(false);
     this.paint();
     appActions().moveCursor(t);
+    appActions().selectEvent(seq); // after the cursor: moving the cursor clears a selection
     // A flag (lost, spurious, coalesced, a masked or coalesced device result): its explanation card.
     const e = live.trace.get(seq);
     if (e && isExplainable(e.kind, e.a)) appActions().openCard(seq);
   }
 
-  /** Selects the row of event `seq` (a card's step), when the filter shows it. */
+  /** An event selected from elsewhere (a link, the Compare panel, a card's step): its row becomes the active and cursor row (-1: none). */
   selectSeq(seq: number): void {
+    if (seq < 0) {
+      this._selWanted = -1; // the selection was cleared: stop waiting for a row
+      return;
+    }
     const F = live.trace.filtered;
     const i = lowerBound(F.data, F.length, seq);
-    if (i >= F.length || F.data[i] !== seq) return;
+    // Not here yet (a link's selection ahead of the run, which is brought there): marked when it arrives.
+    this._selWanted = i >= F.length || F.data[i] !== seq ? seq : -1;
+    if (this._selWanted >= 0) return;
     this._setActive(i);
     this._cursorSeq = seq;
     this._cursorT = live.trace.timeOf(seq);
@@ -493,16 +504,14 @@ export function TraceList(): React.JSX.Element {
     });
     c.setLineNames(useApp.getState().info?.lines.map((l) => l.name) ?? []);
     c.frame();
-    const cursor = useApp.getState().cursor;
+    const { cursor, selectedSeq } = useApp.getState();
     if (cursor !== null) c.onCursor(cursor);
-    // A card's step chosen while another tab showed: select its row now.
-    const picked = useApp.getState().selectSeq;
-    if (picked && cursor === live.trace.timeOf(picked.seq)) c.selectSeq(picked.seq);
+    if (selectedSeq !== null) c.selectSeq(selectedSeq);
     store.add(onHeavyFrame(() => c.frame()));
     store.add(
       useApp.subscribe((s, prev) => {
         if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
-        if (s.selectSeq && s.selectSeq !== prev.selectSeq) c.selectSeq(s.selectSeq.seq);
+        if (s.selectedSeq !== prev.selectedSeq) c.selectSeq(s.selectedSeq ?? -1);
       }),
     );
     store.add(listen(scroller, 'scroll', () => c.onScroll(), { passive: true }));
