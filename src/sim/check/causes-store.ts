@@ -1,0 +1,232 @@
+import type { TraceEvent } from '../trace/trace';
+
+/**
+ * The cause tracker's memory, built for its hot path: it follows every traced
+ * event, so nothing here allocates per event or churns a Map. Three shapes:
+ *
+ * - SeqTable: a bounded map from trace seq to one or two numbers (and, where a
+ *   value is an object, a slot for it) that keeps the `capacity` keys most
+ *   recently added, dropping the oldest first: exactly what a Map trimmed from
+ *   its oldest entry keeps (re-setting a key updates it in place, as Map.set
+ *   does), in typed arrays with a chained hash.
+ * - EventRing: copies of recent trace events by seq in parallel typed arrays,
+ *   read back as TraceEvent objects only when a cause is decided.
+ * - LineFifos: a small FIFO of seqs per line, in one typed array.
+ */
+
+/** No key, no value: seqs and the values kept are never negative. */
+const NONE = -1;
+
+export class SeqTable<O = never> {
+  readonly capacity: number;
+  /** Entry index -> key, in insertion order around a ring starting at `_head`. */
+  private readonly _keys: Float64Array;
+  /** Hash bucket -> first entry index in its chain, or NONE. */
+  private readonly _buckets: Int32Array;
+  /** Entry index -> next entry index in the same bucket, or NONE. */
+  private readonly _next: Int32Array;
+  /** 32 - log2(bucket count): the hash takes the top bits of the product. */
+  private readonly _shift: number;
+  private readonly _v0: Float64Array;
+  private readonly _v1: Float64Array;
+  private readonly _obj: (O | undefined)[];
+  private _head = 0;
+  private _size = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    let bits = 1;
+    while (1 << bits < capacity * 2) bits++;
+    this._shift = 32 - bits;
+    this._buckets = new Int32Array(1 << bits).fill(NONE);
+    this._keys = new Float64Array(capacity);
+    this._next = new Int32Array(capacity).fill(NONE);
+    this._v0 = new Float64Array(capacity);
+    this._v1 = new Float64Array(capacity);
+    this._obj = new Array<O | undefined>(capacity);
+  }
+
+  get size(): number {
+    return this._size;
+  }
+
+  private _bucket(key: number): number {
+    // Fibonacci hashing of the low 32 bits: the top bits of the product spread evenly even when the
+    // keys come at a fixed stride (seqs of one kind often do; the low bits of the product would not).
+    return Math.imul(key | 0, 0x9e3779b1) >>> this._shift;
+  }
+
+  /** The entry index holding `key`, or NONE. */
+  private _find(key: number): number {
+    for (let e = this._buckets[this._bucket(key)] as number; e !== NONE; e = this._next[e] as number) {
+      if (this._keys[e] === key) return e;
+    }
+    return NONE;
+  }
+
+  has(key: number): boolean {
+    return key >= 0 && this._find(key) !== NONE;
+  }
+
+  /** The first number kept with `key`, or `dflt` when the key is not held. */
+  get(key: number, dflt: number): number {
+    const e = key >= 0 ? this._find(key) : NONE;
+    return e === NONE ? dflt : (this._v0[e] as number);
+  }
+
+  /** The second number kept with `key`, or `dflt`. */
+  get1(key: number, dflt: number): number {
+    const e = key >= 0 ? this._find(key) : NONE;
+    return e === NONE ? dflt : (this._v1[e] as number);
+  }
+
+  getObj(key: number): O | undefined {
+    const e = key >= 0 ? this._find(key) : NONE;
+    return e === NONE ? undefined : this._obj[e];
+  }
+
+  set(key: number, v0: number, v1 = 0): void {
+    const e = this._entry(key);
+    this._v0[e] = v0;
+    this._v1[e] = v1;
+  }
+
+  setObj(key: number, o: O): void {
+    this._obj[this._entry(key)] = o;
+  }
+
+  /** The entry for `key`: the one holding it, or a new one (the oldest dropped when full). */
+  private _entry(key: number): number {
+    const found = this._find(key);
+    if (found !== NONE) return found;
+    if (this._size === this.capacity) this._dropOldest();
+    let e = this._head + this._size;
+    if (e >= this.capacity) e -= this.capacity;
+    this._size++;
+    const b = this._bucket(key);
+    this._keys[e] = key;
+    this._next[e] = this._buckets[b] as number;
+    this._buckets[b] = e;
+    return e;
+  }
+
+  private _dropOldest(): void {
+    const e = this._head;
+    const next = this._next[e] as number;
+    const b = this._bucket(this._keys[e] as number);
+    let p = this._buckets[b] as number;
+    if (p === e) this._buckets[b] = next;
+    else {
+      while (this._next[p] !== e) p = this._next[p] as number;
+      this._next[p] = next;
+    }
+    this._obj[e] = undefined;
+    this._head = e + 1 === this.capacity ? 0 : e + 1;
+    this._size--;
+  }
+}
+
+/**
+ * Copies of recent trace events by seq, oldest dropped first: seqs only grow,
+ * so the slot of an old seq is simply taken by a newer one. One record is one
+ * cache line (eight doubles: seq, t, kind, line, a, b, c), so copying an event
+ * touches one line rather than one per field.
+ */
+export class EventRing {
+  private readonly _cap: number;
+  private readonly _f: Float64Array;
+
+  constructor(capacity: number) {
+    this._cap = capacity;
+    this._f = new Float64Array(capacity * RECORD);
+    for (let i = 0; i < capacity; i++) this._f[i * RECORD] = NONE;
+  }
+
+  set(seq: number, t: number, kind: number, line: number, a: number, b: number, c: number): void {
+    const f = this._f;
+    const o = (seq % this._cap) * RECORD;
+    f[o] = seq;
+    f[o + 1] = t;
+    f[o + 2] = kind;
+    f[o + 3] = line;
+    f[o + 4] = a;
+    f[o + 5] = b;
+    f[o + 6] = c;
+  }
+
+  has(seq: number): boolean {
+    return seq >= 0 && this._f[(seq % this._cap) * RECORD] === seq;
+  }
+
+  /** Whether the copy at `seq` is held and is an event of `kind` on `line` (no allocation). */
+  is(seq: number, kind: number, line: number): boolean {
+    if (!this.has(seq)) return false;
+    const o = (seq % this._cap) * RECORD;
+    return this._f[o + 2] === kind && this._f[o + 3] === line;
+  }
+
+  /** A fresh copy of the event at `seq`, or undefined when it is no longer held. */
+  get(seq: number): TraceEvent | undefined {
+    if (!this.has(seq)) return undefined;
+    const f = this._f;
+    const o = (seq % this._cap) * RECORD;
+    return { seq, t: f[o + 1] as number, kind: f[o + 2] as number, line: f[o + 3] as number, a: f[o + 4] as number, b: f[o + 5] as number, c: f[o + 6] as number };
+  }
+}
+
+/** Doubles per EventRing record (seven fields, padded to a 64-byte line). */
+const RECORD = 8;
+
+/** Per line, the newest `depth` seqs pushed, oldest first. */
+export class LineFifos {
+  private readonly _depth: number;
+  private readonly _seqs: Float64Array;
+  private readonly _head: Int32Array;
+  private readonly _len: Int32Array;
+
+  constructor(lines: number, depth: number) {
+    this._depth = depth;
+    this._seqs = new Float64Array(lines * depth);
+    this._head = new Int32Array(lines);
+    this._len = new Int32Array(lines);
+  }
+
+  length(line: number): number {
+    return this._len[line] as number;
+  }
+
+  /** Appends `seq`; when the line already holds `depth` seqs, the oldest goes. */
+  push(line: number, seq: number): void {
+    const d = this._depth;
+    const len = this._len[line] as number;
+    if (len === d) this.shift(line);
+    const n = this._len[line] as number;
+    this._seqs[line * d + (((this._head[line] as number) + n) % d)] = seq;
+    this._len[line] = n + 1;
+  }
+
+  /** Removes and returns the oldest seq, or -1 when empty. */
+  shift(line: number): number {
+    const len = this._len[line] as number;
+    if (len === 0) return NONE;
+    const d = this._depth;
+    const h = this._head[line] as number;
+    const seq = this._seqs[line * d + h] as number;
+    this._head[line] = (h + 1) % d;
+    this._len[line] = len - 1;
+    return seq;
+  }
+
+  /** The newest seq, or -1 when empty. */
+  last(line: number): number {
+    const len = this._len[line] as number;
+    if (len === 0) return NONE;
+    const d = this._depth;
+    return this._seqs[line * d + (((this._head[line] as number) + len - 1) % d)] as number;
+  }
+
+  /** Drops the oldest seqs until at most `n` remain. */
+  trim(line: number, n: number): void {
+    while ((this._len[line] as number) > n) this.shift(line);
+  }
+}
