@@ -72,6 +72,8 @@ function boundedSet<K, V>(m: Map<K, V>, k: K, v: V, cap = MAX_LINKS): void {
 }
 
 export class ReferenceCauseTracker implements TraceTap, LabelSink {
+  /** Every kind: the reference sees every traced event, as the tracker once did. */
+  readonly kinds = new Uint8Array(256).fill(1);
   private readonly _ctx: SimContext;
   private readonly _dev: GpioDevice;
   private readonly _set: CauseSettings;

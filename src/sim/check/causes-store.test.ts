@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { EventRing, LineFifos, SeqTable } from './causes-store';
+import { EventRing, LineFifos, SeqLog, SeqTable } from './causes-store';
 
 /** The reference: a Map trimmed from its oldest key after each set, as the tracker used to keep its links. */
 function boundedSet<V>(m: Map<number, V>, k: number, v: V, cap: number): void {
@@ -8,33 +8,67 @@ function boundedSet<V>(m: Map<number, V>, k: number, v: V, cap: number): void {
   if (m.size > cap) m.delete(m.keys().next().value as number);
 }
 
-describe('SeqTable keeps what a Map trimmed from its oldest entry keeps', () => {
-  test('for any sequence of sets (new keys, repeated keys, keys far apart) and lookups', () => {
-    const key = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 2 ** 32 - 50, max: 2 ** 32 + 50 }), fc.constant(2 ** 53 - 1));
-    const op = fc.oneof(
-      fc.record({ set: key, v0: fc.integer({ min: -1, max: 1e9 }), v1: fc.integer({ min: -1, max: 99 }) }),
-      fc.record({ get: fc.oneof(key, fc.constant(-1)) }),
-    );
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(op, { maxLength: 300 }), (cap, ops) => {
-        const t = new SeqTable<string>(cap);
-        const ref = new Map<number, [number, number]>();
-        for (const o of ops) {
-          if ('set' in o) {
-            t.set(o.set, o.v0, o.v1);
-            boundedSet(ref, o.set, [o.v0, o.v1], cap);
-          } else {
-            const r = ref.get(o.get);
-            expect(t.has(o.get)).toBe(r !== undefined);
-            expect(t.get(o.get, -7)).toBe(r ? r[0] : -7);
-            expect(t.get1(o.get, -7)).toBe(r ? r[1] : -7);
-          }
-          expect(t.size).toBe(ref.size);
-        }
-        for (const [k, [v0, v1]] of ref) expect([t.get(k, -7), t.get1(k, -7)]).toEqual([v0, v1]);
-      }),
-      { numRuns: 300 },
-    );
+type Op = { set: number; v0: number; v1: number } | { get: number };
+
+/** Runs `ops` on a table and on the trimmed Map, comparing every answer. */
+function sameAsMap(t: SeqTable | SeqLog, cap: number, ops: readonly Op[]): void {
+  const ref = new Map<number, [number, number]>();
+  for (const o of ops) {
+    if ('set' in o) {
+      t.set(o.set, o.v0, o.v1);
+      boundedSet(ref, o.set, [o.v0, o.v1], cap);
+    } else {
+      const r = ref.get(o.get);
+      expect(t.has(o.get)).toBe(r !== undefined);
+      expect(t.get(o.get, -7)).toBe(r ? r[0] : -7);
+      expect(t.get1(o.get, -7)).toBe(r ? r[1] : -7);
+    }
+    expect(t.size).toBe(ref.size);
+  }
+  for (const [k, [v0, v1]] of ref) expect([t.get(k, -7), t.get1(k, -7)]).toEqual([v0, v1]);
+}
+
+const key = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 2 ** 32 - 50, max: 2 ** 32 + 50 }), fc.constant(2 ** 53 - 1));
+const ops = (k: fc.Arbitrary<number>): fc.Arbitrary<Op[]> =>
+  fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.record({ set: k, v0: fc.integer({ min: -1, max: 1e9 }), v1: fc.integer({ min: -1, max: 99 }) }) },
+      { weight: 3, arbitrary: fc.record({ get: fc.oneof(k, fc.constant(-1)) }) },
+    ),
+    { maxLength: 300 },
+  );
+/** Keys as the tracker makes them: mostly the newest seq, sometimes an older one again. */
+const risingOps = fc
+  .array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 2 })), { maxLength: 300 })
+  .map((xs) => {
+    let seq = 0;
+    return xs.map(([r, step, back, what]): Op => {
+      seq += step;
+      const k = r < 7 ? seq : Math.max(0, seq - back);
+      return what === 0 ? { get: k } : { set: k, v0: seq, v1: r };
+    });
+  });
+
+describe('SeqTable and SeqLog keep what a Map trimmed from its oldest entry keeps', () => {
+  test('SeqTable, for any sequence of sets (new keys, repeated keys, keys far apart) and lookups', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), ops(key), (cap, o) => sameAsMap(new SeqTable(cap), cap, o)), { numRuns: 300 });
+  });
+
+  test('SeqLog, for keys in any order', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), ops(key), (cap, o) => sameAsMap(new SeqLog(cap), cap, o)), { numRuns: 300 });
+  });
+
+  test('SeqLog, for keys mostly rising with older ones coming back (the tracker\'s pattern)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), risingOps, (cap, o) => sameAsMap(new SeqLog(cap), cap, o)), { numRuns: 300 });
+  });
+
+  test('SeqLog object values: the 4 most recent of 10 keys are held, re-setting a key does not make it newer', () => {
+    const t = new SeqLog<string>(4);
+    for (let k = 0; k < 10; k++) t.setObj(k * 1000, `v${k}`);
+    expect([...Array(10).keys()].map((k) => t.getObj(k * 1000) ?? null)).toEqual([null, null, null, null, null, null, 'v6', 'v7', 'v8', 'v9']);
+    t.setObj(6000, 'again');
+    t.setObj(500, 'old key, new entry');
+    expect([t.getObj(6000), t.getObj(7000), t.getObj(500)]).toEqual([undefined, 'v7', 'old key, new entry']);
   });
 
   test('object values: the 4 most recent of 10 keys are held, re-setting a key does not make it newer', () => {

@@ -29,8 +29,13 @@ export class SeqTable<O = never> {
   private readonly _shift: number;
   private readonly _v0: Float64Array;
   private readonly _v1: Float64Array;
+  private readonly _v2: Float64Array;
+  /** 1 where an entry was deleted: its ring slot stays until it is the oldest. */
+  private readonly _dead: Uint8Array;
   private readonly _obj: (O | undefined)[];
   private _head = 0;
+  /** Ring slots in use, dead ones included. */
+  private _slots = 0;
   private _size = 0;
 
   constructor(capacity: number) {
@@ -43,6 +48,8 @@ export class SeqTable<O = never> {
     this._next = new Int32Array(capacity).fill(NONE);
     this._v0 = new Float64Array(capacity);
     this._v1 = new Float64Array(capacity);
+    this._v2 = new Float64Array(capacity);
+    this._dead = new Uint8Array(capacity);
     this._obj = new Array<O | undefined>(capacity);
   }
 
@@ -80,15 +87,36 @@ export class SeqTable<O = never> {
     return e === NONE ? dflt : (this._v1[e] as number);
   }
 
+  /** The third number kept with `key`, or `dflt`. */
+  get2(key: number, dflt: number): number {
+    const e = key >= 0 ? this._find(key) : NONE;
+    return e === NONE ? dflt : (this._v2[e] as number);
+  }
+
   getObj(key: number): O | undefined {
     const e = key >= 0 ? this._find(key) : NONE;
     return e === NONE ? undefined : this._obj[e];
   }
 
-  set(key: number, v0: number, v1 = 0): void {
+  set(key: number, v0: number, v1 = 0, v2 = 0): void {
     const e = this._entry(key);
     this._v0[e] = v0;
     this._v1[e] = v1;
+    this._v2[e] = v2;
+  }
+
+  /**
+   * Forgets `key`; a later set adds it as the newest. Its slot counts toward the capacity until it is
+   * the oldest, so deleting only keeps the Map's semantics when the key is set again at once (SeqLog
+   * deletes a stale copy of a key just before adding it anew).
+   */
+  delete(key: number): void {
+    const e = key >= 0 ? this._find(key) : NONE;
+    if (e === NONE) return;
+    this._unlink(e);
+    this._dead[e] = 1;
+    this._obj[e] = undefined;
+    this._size--;
   }
 
   setObj(key: number, o: O): void {
@@ -99,10 +127,12 @@ export class SeqTable<O = never> {
   private _entry(key: number): number {
     const found = this._find(key);
     if (found !== NONE) return found;
-    if (this._size === this.capacity) this._dropOldest();
-    let e = this._head + this._size;
+    if (this._slots === this.capacity) this._dropOldest();
+    let e = this._head + this._slots;
     if (e >= this.capacity) e -= this.capacity;
+    this._slots++;
     this._size++;
+    this._dead[e] = 0;
     const b = this._bucket(key);
     this._keys[e] = key;
     this._next[e] = this._buckets[b] as number;
@@ -112,6 +142,17 @@ export class SeqTable<O = never> {
 
   private _dropOldest(): void {
     const e = this._head;
+    if (this._dead[e] === 0) {
+      this._unlink(e);
+      this._obj[e] = undefined;
+      this._size--;
+    }
+    this._head = e + 1 === this.capacity ? 0 : e + 1;
+    this._slots--;
+  }
+
+  /** Takes entry `e` out of its bucket's chain. */
+  private _unlink(e: number): void {
     const next = this._next[e] as number;
     const b = this._bucket(this._keys[e] as number);
     let p = this._buckets[b] as number;
@@ -120,9 +161,146 @@ export class SeqTable<O = never> {
       while (this._next[p] !== e) p = this._next[p] as number;
       this._next[p] = next;
     }
-    this._obj[e] = undefined;
-    this._head = e + 1 === this.capacity ? 0 : e + 1;
-    this._size--;
+  }
+}
+
+/**
+ * The same keep-the-`capacity`-newest-keys map as SeqTable, built for keys
+ * that mostly come in rising order (the tracker's keys are trace seqs, most of
+ * them the seq being traced right now): a key above every key so far is
+ * appended to a sorted ring (sequential writes, no hashing), a key below goes
+ * to a SeqTable on the side, and lookups binary-search the ring. Each key
+ * gets the ordinal of its first insertion; a key is held while it is among the
+ * `capacity` newest ordinals (exactly the keys the trimmed Map keeps), so
+ * nothing has to be removed when a key falls out: it just stops counting.
+ */
+export class SeqLog<O = never> {
+  readonly capacity: number;
+  /** Keys added so far: the next key's ordinal. */
+  private _count = 0;
+  private readonly _key: Float64Array;
+  private readonly _ord: Float64Array;
+  private readonly _v0: Float64Array;
+  private readonly _v1: Float64Array;
+  private readonly _obj: (O | undefined)[];
+  private _head = 0;
+  private _len = 0;
+  private _last = -Infinity;
+  /** Keys that came below the ring's last key: values and ordinal (v2). */
+  private readonly _side: SeqTable<O>;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this._key = new Float64Array(capacity);
+    this._ord = new Float64Array(capacity);
+    this._v0 = new Float64Array(capacity);
+    this._v1 = new Float64Array(capacity);
+    this._obj = new Array<O | undefined>(capacity);
+    this._side = new SeqTable<O>(capacity);
+  }
+
+  /** Keys held (the trimmed Map's size). */
+  get size(): number {
+    return Math.min(this._count, this.capacity);
+  }
+
+  private _live(ord: number): boolean {
+    return ord >= this._count - this.capacity;
+  }
+
+  /** The ring slot holding `key` while it is held, or NONE. */
+  private _ring(key: number): number {
+    if (this._len === 0 || key > this._last) return NONE;
+    let lo = 0;
+    let hi = this._len - 1;
+    const cap = this.capacity;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const i = (this._head + mid) % cap;
+      const k = this._key[i] as number;
+      if (k === key) return this._live(this._ord[i] as number) ? i : NONE;
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return NONE;
+  }
+
+  /** Whether `key` is held on the side. */
+  private _onSide(key: number): boolean {
+    const ord = this._side.get2(key, NONE);
+    return ord !== NONE && this._live(ord);
+  }
+
+  has(key: number): boolean {
+    return key >= 0 && (this._ring(key) !== NONE || this._onSide(key));
+  }
+
+  get(key: number, dflt: number): number {
+    if (key < 0) return dflt;
+    const i = this._ring(key);
+    if (i !== NONE) return this._v0[i] as number;
+    return this._onSide(key) ? this._side.get(key, dflt) : dflt;
+  }
+
+  get1(key: number, dflt: number): number {
+    if (key < 0) return dflt;
+    const i = this._ring(key);
+    if (i !== NONE) return this._v1[i] as number;
+    return this._onSide(key) ? this._side.get1(key, dflt) : dflt;
+  }
+
+  getObj(key: number): O | undefined {
+    if (key < 0) return undefined;
+    const i = this._ring(key);
+    if (i !== NONE) return this._obj[i];
+    return this._onSide(key) ? this._side.getObj(key) : undefined;
+  }
+
+  set(key: number, v0: number, v1 = 0): void {
+    this._put(key, v0, v1, undefined, false);
+  }
+
+  setObj(key: number, o: O): void {
+    this._put(key, 0, 0, o, true);
+  }
+
+  private _put(key: number, v0: number, v1: number, o: O | undefined, isObj: boolean): void {
+    if (key > this._last) {
+      // The common case: a new highest key (it cannot be on the side: those are all below the last).
+      const cap = this.capacity;
+      // The ring's oldest entry, if the ring is full, is at least `capacity` ordinals old: no longer held.
+      if (this._len === cap) this._head = (this._head + 1) % cap;
+      else this._len++;
+      const i = (this._head + this._len - 1) % cap;
+      this._key[i] = key;
+      this._ord[i] = this._count++;
+      this._v0[i] = v0;
+      this._v1[i] = v1;
+      this._obj[i] = o;
+      this._last = key;
+      return;
+    }
+    const i = this._ring(key);
+    if (i !== NONE) {
+      // Held: updated in place, keeping its age (Map.set on a present key).
+      if (isObj) this._obj[i] = o;
+      else {
+        this._v0[i] = v0;
+        this._v1[i] = v1;
+      }
+      return;
+    }
+    const side = this._side;
+    if (this._onSide(key)) {
+      if (isObj) side.setObj(key, o as O);
+      else side.set(key, v0, v1, side.get2(key, NONE));
+      return;
+    }
+    // New (or no longer held): the newest key, on the side. A stale copy there is dropped first so it
+    // takes the side's newest slot (the side's oldest slots are then always older than `capacity` keys).
+    side.delete(key);
+    side.set(key, v0, v1, this._count++);
+    if (isObj) side.setObj(key, o as O);
   }
 }
 

@@ -5,7 +5,7 @@ import { DriverWarning } from '../guest/warnings';
 import type { SimContext, TraceTap } from '../sim-context';
 import { CauseKind, DeliveryResult, EventCause, OracleLabel, TK } from '../trace/kinds';
 import { KIND_CODES, type TraceEvent } from '../trace/trace';
-import { EventRing, LineFifos, SeqTable } from './causes-store';
+import { EventRing, LineFifos, SeqLog } from './causes-store';
 import type { LabelSink } from './oracle';
 
 /**
@@ -114,6 +114,8 @@ const MAX_LINKS = 4096;
 const MAX_EVENTS = 16_384;
 
 export class CauseTracker implements TraceTap, LabelSink {
+  /** The kinds traced() is called for (SimCore.emit reads it before calling). */
+  readonly kinds = TAPPED;
   private readonly _ctx: SimContext;
   private readonly _dev: GpioDevice;
   private readonly _set: CauseSettings;
@@ -153,7 +155,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   /** The primary handler running on each line: its HandlerStart seq, or -1. */
   private readonly _running: Float64Array;
   /** Device event behind a VALID the driver consumed while the line's handler ran -> EvqDone seq, HandlerStart seq. */
-  private readonly _doneWhileRunning = new SeqTable(MAX_LINKS);
+  private readonly _doneWhileRunning = new SeqLog(MAX_LINKS);
   /** The last such drop per line (EvqDone seq and HandlerStart seq, -1 for none), until the line's buffer is taken again. */
   private readonly _lastDroppedDone: Float64Array;
   private readonly _lastDroppedStart: Float64Array;
@@ -162,22 +164,22 @@ export class CauseTracker implements TraceTap, LabelSink {
   /** The client's trigger for the label being explained. */
   private _trigger = 0;
   /** Device events latched while the type was NONE (lazy NONE). */
-  private readonly _latchedWhileNone = new SeqTable(MAX_LINKS);
+  private readonly _latchedWhileNone = new SeqLog(MAX_LINKS);
   /** Device event seq -> the trigger type the device had when it saw it. */
-  private readonly _typeAt = new SeqTable(MAX_LINKS);
+  private readonly _typeAt = new SeqLog(MAX_LINKS);
   /**
    * Owing event seq -> the device event it caused (always the very next seq). Its inverse, device event ->
    * owing event, is `dev - 1` while `dev - 1` is held here (the two were kept in step, so one table says both).
    */
-  private readonly _devOf = new SeqTable(MAX_LINKS);
+  private readonly _devOf = new SeqLog(MAX_LINKS);
   /** A refused SET_IRQ_TYPE's answer seq -> copies of [the answer, its request]. */
-  private readonly _refusals = new SeqTable<[TraceEvent | null, TraceEvent | null]>(MAX_LINKS);
+  private readonly _refusals = new SeqLog<[TraceEvent | null, TraceEvent | null]>(MAX_LINKS);
   /** Owing event seq -> the device's trigger type and the pending refusal (seq or -1) when it became owed. */
-  private readonly _owedState = new SeqTable(MAX_LINKS);
+  private readonly _owedState = new SeqLog(MAX_LINKS);
   /** Owing event seq -> the label that served it. */
-  private readonly _servedBy = new SeqTable(MAX_LINKS);
+  private readonly _servedBy = new SeqLog(MAX_LINKS);
   /** Device event seq -> the device-side cause decided for it. */
-  private readonly _devCause = new SeqTable<CauseRecord>(MAX_LINKS);
+  private readonly _devCause = new SeqLog<CauseRecord>(MAX_LINKS);
   /** Copies of recent events of the kinds chains name, by seq (objects made only when a chain names one). */
   private readonly _events = new EventRing(MAX_EVENTS);
   /** Copies of the events the rarely-changing per-line slots name, by seq (kept however old). */
@@ -244,7 +246,7 @@ export class CauseTracker implements TraceTap, LabelSink {
       this._failureEvent = { seq, t: this._ctx.now, kind, line, a, b, c };
       this._failure = seq;
     }
-    if (FOLLOWED[kind] !== 1 || line < 0 || line >= this._n) return;
+    if (FOLLOWED[kind] !== 1 || line < 0 || line >= this._n) return; // (DevFailure is tapped, not followed.)
     if (named(kind, a, b)) this._events.set(seq, this._ctx.now, kind, line, a, b, c);
     switch (kind) {
       case TK.LineLevel:
@@ -613,7 +615,7 @@ export class CauseTracker implements TraceTap, LabelSink {
 }
 
 /** The kinds of event the tracker follows: 1 at a followed kind's code (one byte read per traced event). */
-const FOLLOWED = kindTable([
+const KINDS_FOLLOWED: readonly number[] = [
   TK.LineLevel,
   TK.SourceEpisode,
   TK.DevIrqType,
@@ -631,7 +633,11 @@ const FOLLOWED = kindTable([
   TK.OracleLabel,
   TK.HandlerStart,
   TK.HandlerEnd,
-]);
+];
+const FOLLOWED = kindTable(KINDS_FOLLOWED);
+
+/** FOLLOWED plus the device failure (remembered whatever its line). */
+const TAPPED = kindTable([...KINDS_FOLLOWED, TK.DevFailure]);
 
 function kindTable(kinds: readonly number[]): Uint8Array {
   const t = new Uint8Array(KIND_CODES);
