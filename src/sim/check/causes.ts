@@ -242,26 +242,34 @@ export class CauseTracker implements TraceTap, LabelSink {
   // ---- the trace as it is written -------------------------------------------------
 
   traced(seq: number, kind: number, line: number, a: number, b: number, c: number): void {
-    if (kind === TK.DevFailure && c !== 1) {
-      this._failureEvent = { seq, t: this._ctx.now, kind, line, a, b, c };
-      this._failure = seq;
+    if (kind === TK.DevFailure) {
+      if (c !== 1) {
+        this._failureEvent = { seq, t: this._ctx.now, kind, line, a, b, c };
+        this._failure = seq;
+      }
+      return;
     }
-    if (FOLLOWED[kind] !== 1 || line < 0 || line >= this._n) return; // (DevFailure is tapped, not followed.)
-    if (named(kind, a, b)) this._events.set(seq, this._ctx.now, kind, line, a, b, c);
+    if (line < 0 || line >= this._n) return;
+    // One dispatch per event; the events a chain can name are copied in their case.
     switch (kind) {
       case TK.LineLevel:
+        this._copy(seq, kind, line, a, b, c);
         this._level[line] = seq;
         return;
       case TK.SourceEpisode:
+        this._copy(seq, kind, line, a, b, c);
         this._episode[line] = seq;
         return;
       case TK.DevIrqType:
+        this._copy(seq, kind, line, a, b, c);
         this._pin(b === IRQ_TYPE_NONE ? this._typeNone : this._typeSet, line, seq);
         return;
       case TK.DevDirection:
+        this._copy(seq, kind, line, a, b, c);
         this._pin(this._dirSet, line, seq);
         return;
       case TK.DrvIrqTypeSent:
+        this._copy(seq, kind, line, a, b, c);
         this._pin(this._sentAny, line, seq);
         if (a === IRQ_TYPE_NONE) {
           this._pin(this._sentNone, line, seq);
@@ -269,14 +277,22 @@ export class CauseTracker implements TraceTap, LabelSink {
         }
         return;
       case TK.DrvFlags:
-        if (b === Callback.Unmask) this._unmask[line] = seq;
+        // Of the irq_chip callbacks, chains name the unmask only.
+        if (b === Callback.Unmask) {
+          this._copy(seq, kind, line, a, b, c);
+          this._unmask[line] = seq;
+        }
         return;
       case TK.MsgRequest:
-        if (a === MSG_SET_IRQ_TYPE) this._pin(this._typeReq, line, seq);
+        if (a === MSG_SET_IRQ_TYPE) {
+          this._copy(seq, kind, line, a, b, c);
+          this._pin(this._typeReq, line, seq);
+        }
         return;
       case TK.MsgResponse:
         // The device kept its old type: remembered until a SET_IRQ_TYPE succeeds.
         if (a === MSG_SET_IRQ_TYPE) {
+          this._copy(seq, kind, line, a, b, c);
           const refused = (b & 0xff) !== STATUS_OK;
           // Each refusal keeps its own copies: a later request or success must not take them from a chain.
           if (refused) this._refusals.setObj(seq, [this._events.get(seq) ?? null, this._get(this._typeReq[line] as number)]);
@@ -284,8 +300,10 @@ export class CauseTracker implements TraceTap, LabelSink {
         }
         return;
       case TK.EvqArm:
+        this._copy(seq, kind, line, a, b, c);
         return this._armed(seq, line);
       case TK.EvqReturn:
+        this._copy(seq, kind, line, a, b, c);
         if (c !== IRQ_RESPONSE_SIZE) this._pin(this._badLenReturn, line, seq);
         if (a === IRQ_STATUS_VALID) {
           this._validReturn[line] = seq;
@@ -294,6 +312,7 @@ export class CauseTracker implements TraceTap, LabelSink {
         } else this._invalidReturn[line] = seq;
         return;
       case TK.EvqDone:
+        this._copy(seq, kind, line, a, b, c);
         this._doneSrc[line] = a === IRQ_STATUS_VALID ? (this._returnedSrc[line] as number) : -1;
         if (this._doneSrc[line]! >= 0 && this._running[line]! >= 0) {
           this._doneWhileRunning.set(this._doneSrc[line] as number, seq, this._running[line] as number);
@@ -302,20 +321,34 @@ export class CauseTracker implements TraceTap, LabelSink {
         }
         return;
       case TK.HandlerStart:
+        this._copy(seq, kind, line, a, b, c);
         if (c === 0) this._running[line] = seq;
         return;
       case TK.HandlerEnd:
+        // Never named in a chain: not copied.
         if (c === 0) this._running[line] = -1;
         return;
       case TK.SourceAck:
+        this._copy(seq, kind, line, a, b, c);
         this._ack[line] = seq;
         return;
       case TK.DrvWarn:
-        if (a === DriverWarning.IrqIncorrectLen) this._pin(this._badLenWarn, line, seq);
+        if (a === DriverWarning.IrqIncorrectLen) {
+          this._copy(seq, kind, line, a, b, c);
+          this._pin(this._badLenWarn, line, seq);
+        }
+        return;
+      case TK.OracleLabel:
+        this._copy(seq, kind, line, a, b, c);
         return;
       case TK.DevIrqEvent:
+        this._copy(seq, kind, line, a, b, c);
         return this._deviceEvent(seq, line, a, c);
     }
+  }
+
+  private _copy(seq: number, kind: number, line: number, a: number, b: number, c: number): void {
+    this._events.set(seq, this._ctx.now, kind, line, a, b, c);
   }
 
   /** The device took the line's buffer: if it holds latched edges it returns one at once (GpioDevice._armed). */
@@ -614,7 +647,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   }
 }
 
-/** The kinds of event the tracker follows: 1 at a followed kind's code (one byte read per traced event). */
+/** The kinds of event the tracker follows (traced() has a case for each). */
 const KINDS_FOLLOWED: readonly number[] = [
   TK.LineLevel,
   TK.SourceEpisode,
@@ -634,32 +667,13 @@ const KINDS_FOLLOWED: readonly number[] = [
   TK.HandlerStart,
   TK.HandlerEnd,
 ];
-const FOLLOWED = kindTable(KINDS_FOLLOWED);
-
-/** FOLLOWED plus the device failure (remembered whatever its line). */
+/** The kinds SimCore.emit hands the tracker: those followed, and the device failure (remembered whatever its line). */
 const TAPPED = kindTable([...KINDS_FOLLOWED, TK.DevFailure]);
 
 function kindTable(kinds: readonly number[]): Uint8Array {
   const t = new Uint8Array(KIND_CODES);
   for (const k of kinds) t[k] = 1;
   return t;
-}
-
-/** Whether a chain can name this event (the tracker keeps copies of these only). */
-function named(kind: number, a: number, b: number): boolean {
-  switch (kind) {
-    case TK.DrvFlags:
-      return b === Callback.Unmask;
-    case TK.MsgRequest:
-    case TK.MsgResponse:
-      return a === MSG_SET_IRQ_TYPE;
-    case TK.DrvWarn:
-      return a === DriverWarning.IrqIncorrectLen;
-    case TK.HandlerEnd:
-      return false;
-    default:
-      return true;
-  }
 }
 
 function link(role: LinkRole, event: TraceEvent | null): CauseLink | null {
