@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { EventRing, LineFifos, SeqLog, SeqTable } from './causes-store';
+import { EventRing, LineFifos, PinnedCopies, SeqLog, SeqTable } from './causes-store';
 
 /** The reference: a Map trimmed from its oldest key after each set, as the tracker used to keep its links. */
 function boundedSet<V>(m: Map<number, V>, k: number, v: V, cap: number): void {
@@ -92,6 +92,24 @@ describe('EventRing', () => {
     expect(e).toEqual({ seq: 8, t: 80, kind: 7, line: 2, a: -8, b: 0x7fffffff, c: 8 });
     expect(r.get(8)).not.toBe(e);
     expect([r.is(8, 7, 2), r.is(8, 7, 1), r.is(8, 6, 2), r.is(4, 7, 1)]).toEqual([true, false, false, false]);
+  });
+});
+
+describe('PinnedCopies', () => {
+  test('keeps the copy each (slot, line) was given for as long as it names it, long after the ring dropped it', () => {
+    const ring = new EventRing(4);
+    const pinned = new PinnedCopies(2, 3);
+    ring.set(10, 100, 5, 2, 1, 2, 3);
+    pinned.pin(1, 2, 10, ring);
+    pinned.pin(0, 2, 10, ring);
+    for (let s = 11; s < 30; s++) ring.set(s, s, 9, 0, 0, 0, 0);
+    expect(ring.get(10)).toBeUndefined();
+    expect(pinned.get(1, 2, 10)).toEqual({ seq: 10, t: 100, kind: 5, line: 2, a: 1, b: 2, c: 3 });
+    expect(pinned.get(1, 2, 11)).toBeUndefined(); // Another seq: not this slot's copy.
+    pinned.pin(1, 2, 29, ring); // The slot moves on: its copy is now of 29; the other slot still keeps 10.
+    expect([pinned.get(1, 2, 10), pinned.get(1, 2, 29)?.kind, pinned.get(0, 2, 10)?.t]).toEqual([undefined, 9, 100]);
+    pinned.pin(0, 2, -1, ring); // Named nothing: no copy.
+    expect(pinned.get(0, 2, 10)).toBeUndefined();
   });
 });
 

@@ -345,10 +345,47 @@ export class EventRing {
 
   /** A fresh copy of the event at `seq`, or undefined when it is no longer held. */
   get(seq: number): TraceEvent | undefined {
-    if (!this.has(seq)) return undefined;
-    const f = this._f;
-    const o = (seq % this._cap) * RECORD;
-    return { seq, t: f[o + 1] as number, kind: f[o + 2] as number, line: f[o + 3] as number, a: f[o + 4] as number, b: f[o + 5] as number, c: f[o + 6] as number };
+    return this.has(seq) ? decode(this._f, (seq % this._cap) * RECORD) : undefined;
+  }
+
+  /** Copies the record of `seq` into `dst` at `o`; false (and nothing copied) when it is not held. */
+  copyInto(seq: number, dst: Float64Array, o: number): boolean {
+    if (!this.has(seq)) return false;
+    const from = (seq % this._cap) * RECORD;
+    dst.set(this._f.subarray(from, from + RECORD), o);
+    return true;
+  }
+}
+
+function decode(f: Float64Array, o: number): TraceEvent {
+  return { seq: f[o] as number, t: f[o + 1] as number, kind: f[o + 2] as number, line: f[o + 3] as number, a: f[o + 4] as number, b: f[o + 5] as number, c: f[o + 6] as number };
+}
+
+/**
+ * Copies kept however old, one per (slot, line): the event each of the
+ * tracker's per-line "last SET_IRQ_TYPE, type change, refusal..." slots names,
+ * taken from the ring when the slot is set (so pinning allocates nothing).
+ */
+export class PinnedCopies {
+  private readonly _lines: number;
+  private readonly _f: Float64Array;
+
+  constructor(slots: number, lines: number) {
+    this._lines = lines;
+    this._f = new Float64Array(slots * lines * RECORD);
+    for (let i = 0; i < slots * lines; i++) this._f[i * RECORD] = NONE;
+  }
+
+  /** (slot, line) now names `seq`: keeps the ring's copy of it, or nothing when the ring does not hold it. */
+  pin(slot: number, line: number, seq: number, ring: EventRing): void {
+    const o = (slot * this._lines + line) * RECORD;
+    if (!ring.copyInto(seq, this._f, o)) this._f[o] = NONE;
+  }
+
+  /** A fresh copy of the event (slot, line) keeps, if it is the one at `seq`. */
+  get(slot: number, line: number, seq: number): TraceEvent | undefined {
+    const o = (slot * this._lines + line) * RECORD;
+    return seq >= 0 && this._f[o] === seq ? decode(this._f, o) : undefined;
   }
 }
 

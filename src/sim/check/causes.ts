@@ -5,7 +5,7 @@ import { DriverWarning } from '../guest/warnings';
 import type { SimContext, TraceTap } from '../sim-context';
 import { CauseKind, DeliveryResult, EventCause, OracleLabel, TK } from '../trace/kinds';
 import { KIND_CODES, type TraceEvent } from '../trace/trace';
-import { EventRing, LineFifos, SeqLog } from './causes-store';
+import { EventRing, LineFifos, PinnedCopies, SeqLog } from './causes-store';
 import type { LabelSink } from './oracle';
 
 /**
@@ -183,7 +183,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   /** Copies of recent events of the kinds chains name, by seq (objects made only when a chain names one). */
   private readonly _events = new EventRing(MAX_EVENTS);
   /** Copies of the events the rarely-changing per-line slots name, by seq (kept however old). */
-  private readonly _pinned = new Map<number, TraceEvent>();
+  private readonly _pinned: PinnedCopies;
   private readonly _pinnedSlots: Float64Array[];
 
   constructor(ctx: SimContext, device: GpioDevice, settings: CauseSettings) {
@@ -218,20 +218,13 @@ export class CauseTracker implements TraceTap, LabelSink {
     this._lastDroppedDone = seqs();
     this._lastDroppedStart = seqs();
     this._pinnedSlots = [this._typeNone, this._typeSet, this._sentNone, this._sentAny, this._rejected, this._typeReq, this._badLenReturn, this._badLenWarn, this._dirSet];
+    this._pinned = new PinnedCopies(this._pinnedSlots.length, n);
   }
 
-  /** Sets a rarely-changing slot and keeps its event however old; the event it named goes unless another slot names it. */
+  /** Sets a rarely-changing slot and keeps a copy of its event however old (the slot's previous copy goes). */
   private _pin(slot: Float64Array, line: number, seq: number): void {
-    const old = slot[line] as number;
     slot[line] = seq;
-    const e = this._events.get(seq);
-    if (e) this._pinned.set(seq, e);
-    if (old >= 0 && old !== seq && !this._pinnedElsewhere(line, old)) this._pinned.delete(old);
-  }
-
-  private _pinnedElsewhere(line: number, seq: number): boolean {
-    for (const s of this._pinnedSlots) if (s[line] === seq) return true;
-    return false;
+    this._pinned.pin(this._pinnedSlots.indexOf(slot), line, seq, this._events);
   }
 
   /** How many causes of this kind explain this sort of flag (exact, beyond the kept records). */
@@ -615,7 +608,18 @@ export class CauseTracker implements TraceTap, LabelSink {
   // ---- records --------------------------------------------------------------------
 
   private _get(seq: number): TraceEvent | null {
-    return seq >= 0 ? (this._pinned.get(seq) ?? this._events.get(seq) ?? null) : null;
+    return seq >= 0 ? (this._events.get(seq) ?? this._pinnedCopy(seq) ?? null) : null;
+  }
+
+  /** The pinned copy of `seq`, if a slot names it (only asked once the ring no longer holds it). */
+  private _pinnedCopy(seq: number): TraceEvent | undefined {
+    const slots = this._pinnedSlots;
+    for (let s = 0; s < slots.length; s++) {
+      const line = slots[s]!.indexOf(seq);
+      const e = line >= 0 ? this._pinned.get(s, line, seq) : undefined;
+      if (e) return e;
+    }
+    return undefined;
   }
 
   /** The event at `seq` if it happened before `before` (or `before` is unknown). */

@@ -106,6 +106,17 @@ describe('the fast cause tracker decides what the reference tracker decides', ()
     expect(out.total).toBeGreaterThan(4096);
   });
 
+  test('a chain naming events far older than the copies kept of recent ones (the line killed by a bad used length long before)', () => {
+    // A fast clock on a second line fills the trace between the bad return at 1 ms and the later lost presses.
+    const raw = entryOf('eventq-bad-length');
+    delete raw.expect;
+    (raw.device as { lines: unknown[] }).lines.push({ name: 'busy' });
+    (raw.world as Record<string, unknown>).busy = { kind: 'clock', period: '100ns', start: '1100us' };
+    const out = expectSame(raw, 5_000_000);
+    expect(out.events).toBeGreaterThan(50_000);
+    expect(out.total).toBe(3);
+  });
+
   test('the level and rust-vmm scenarios under their own settings', () => {
     for (const id of ['level-requeue-before-ack', 'invalid-livelock', 'edges-while-none-lazy', 'type-change-without-none', 'mock-storm']) {
       const raw = entryOf(id);
