@@ -35,11 +35,11 @@ const ops = (k: fc.Arbitrary<number>): fc.Arbitrary<Op[]> =>
       { weight: 4, arbitrary: fc.record({ set: k, v0: fc.integer({ min: -1, max: 1e9 }), v1: fc.integer({ min: -1, max: 99 }) }) },
       { weight: 3, arbitrary: fc.record({ get: fc.oneof(k, fc.constant(-1)) }) },
     ),
-    { maxLength: 300 },
+    { maxLength: 700 },
   );
 /** Keys as the tracker makes them: mostly the newest seq, sometimes an older one again. */
 const risingOps = fc
-  .array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 2 })), { maxLength: 300 })
+  .array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 2 })), { maxLength: 700 })
   .map((xs) => {
     let seq = 0;
     return xs.map(([r, step, back, what]): Op => {
@@ -49,17 +49,20 @@ const risingOps = fc
     });
   });
 
+/** Small capacities (eviction all the time) and ones above the 64 entries the tables start with (growth). */
+const CAP = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 60, max: 300 }));
+
 describe('SeqTable and SeqLog keep what a Map trimmed from its oldest entry keeps', () => {
   test('SeqTable, for any sequence of sets (new keys, repeated keys, keys far apart) and lookups', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), ops(key), (cap, o) => sameAsMap(new SeqTable(cap), cap, o)), { numRuns: 300 });
+    fc.assert(fc.property(CAP, ops(key), (cap, o) => sameAsMap(new SeqTable(cap), cap, o)), { numRuns: 200 });
   });
 
   test('SeqLog, for keys in any order', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), ops(key), (cap, o) => sameAsMap(new SeqLog(cap), cap, o)), { numRuns: 300 });
+    fc.assert(fc.property(CAP, ops(key), (cap, o) => sameAsMap(new SeqLog(cap), cap, o)), { numRuns: 200 });
   });
 
   test('SeqLog, for keys mostly rising with older ones coming back (the tracker\'s pattern)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), risingOps, (cap, o) => sameAsMap(new SeqLog(cap), cap, o)), { numRuns: 300 });
+    fc.assert(fc.property(CAP, risingOps, (cap, o) => sameAsMap(new SeqLog(cap), cap, o)), { numRuns: 200 });
   });
 
   test('SeqLog object values: the 4 most recent of 10 keys are held, re-setting a key does not make it newer', () => {
@@ -92,6 +95,29 @@ describe('EventRing', () => {
     expect(e).toEqual({ seq: 8, t: 80, kind: 7, line: 2, a: -8, b: 0x7fffffff, c: 8 });
     expect(r.get(8)).not.toBe(e);
     expect([r.is(8, 7, 2), r.is(8, 7, 1), r.is(8, 6, 2), r.is(4, 7, 1)]).toEqual([true, false, false, false]);
+  });
+});
+
+describe('EventRing growing to its capacity', () => {
+  test('holds exactly what a ring allocated at full size holds, for any rising seqs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 700 }), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 400 }), (cap, steps) => {
+        const r = new EventRing(cap);
+        const full = new Map<number, number>(); // slot -> the last seq put there
+        let seq = 0;
+        for (const step of steps) {
+          seq += step;
+          r.set(seq, seq * 2, 1, 0, seq, 0, 0);
+          full.set(seq % cap, seq);
+        }
+        for (let q = 0; q <= seq; q++) {
+          const held = full.get(q % cap) === q;
+          expect(r.has(q)).toBe(held);
+          if (held) expect(r.get(q)!.a).toBe(q);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -19,20 +19,22 @@ const NONE = -1;
 
 export class SeqTable<O = never> {
   readonly capacity: number;
+  /** Entries allocated so far: the arrays start small and double up to `capacity` (a short run stays cheap to build). */
+  private _room = 0;
   /** Entry index -> key, in insertion order around a ring starting at `_head`. */
-  private readonly _keys: Float64Array;
+  private _keys!: Float64Array;
   /** Hash bucket -> first entry index in its chain, or NONE. */
-  private readonly _buckets: Int32Array;
+  private _buckets!: Int32Array;
   /** Entry index -> next entry index in the same bucket, or NONE. */
-  private readonly _next: Int32Array;
+  private _next!: Int32Array;
   /** 32 - log2(bucket count): the hash takes the top bits of the product. */
-  private readonly _shift: number;
-  private readonly _v0: Float64Array;
-  private readonly _v1: Float64Array;
-  private readonly _v2: Float64Array;
+  private _shift = 0;
+  private _v0!: Float64Array;
+  private _v1!: Float64Array;
+  private _v2!: Float64Array;
   /** 1 where an entry was deleted: its ring slot stays until it is the oldest. */
-  private readonly _dead: Uint8Array;
-  private readonly _obj: (O | undefined)[];
+  private _dead!: Uint8Array;
+  private _obj!: (O | undefined)[];
   private _head = 0;
   /** Ring slots in use, dead ones included. */
   private _slots = 0;
@@ -40,17 +42,40 @@ export class SeqTable<O = never> {
 
   constructor(capacity: number) {
     this.capacity = capacity;
+    this._alloc(Math.min(capacity, INITIAL_ROOM));
+  }
+
+  private _alloc(room: number): void {
+    this._room = room;
     let bits = 1;
-    while (1 << bits < capacity * 2) bits++;
+    while (1 << bits < room * 2) bits++;
     this._shift = 32 - bits;
     this._buckets = new Int32Array(1 << bits).fill(NONE);
-    this._keys = new Float64Array(capacity);
-    this._next = new Int32Array(capacity).fill(NONE);
-    this._v0 = new Float64Array(capacity);
-    this._v1 = new Float64Array(capacity);
-    this._v2 = new Float64Array(capacity);
-    this._dead = new Uint8Array(capacity);
-    this._obj = new Array<O | undefined>(capacity);
+    this._keys = new Float64Array(room);
+    this._next = new Int32Array(room).fill(NONE);
+    this._v0 = new Float64Array(room);
+    this._v1 = new Float64Array(room);
+    this._v2 = new Float64Array(room);
+    this._dead = new Uint8Array(room);
+    this._obj = new Array<O | undefined>(room);
+  }
+
+  /** Doubles the room, keeping the live entries in their order (deleted ones are dropped). */
+  private _grow(): void {
+    const { _keys: keys, _v0: v0, _v1: v1, _v2: v2, _dead: dead, _obj: obj, _room: room, _head: head, _slots: slots } = this;
+    this._alloc(Math.min(this.capacity, room * 2));
+    this._head = 0;
+    this._slots = 0;
+    this._size = 0;
+    for (let k = 0; k < slots; k++) {
+      const e = (head + k) % room;
+      if (dead[e] === 1) continue;
+      const n = this._entry(keys[e] as number);
+      this._v0[n] = v0[e] as number;
+      this._v1[n] = v1[e] as number;
+      this._v2[n] = v2[e] as number;
+      this._obj[n] = obj[e];
+    }
   }
 
   get size(): number {
@@ -127,9 +152,12 @@ export class SeqTable<O = never> {
   private _entry(key: number): number {
     const found = this._find(key);
     if (found !== NONE) return found;
-    if (this._slots === this.capacity) this._dropOldest();
+    if (this._slots === this._room) {
+      if (this._room < this.capacity) this._grow();
+      else this._dropOldest();
+    }
     let e = this._head + this._slots;
-    if (e >= this.capacity) e -= this.capacity;
+    if (e >= this._room) e -= this._room;
     this._slots++;
     this._size++;
     this._dead[e] = 0;
@@ -147,7 +175,7 @@ export class SeqTable<O = never> {
       this._obj[e] = undefined;
       this._size--;
     }
-    this._head = e + 1 === this.capacity ? 0 : e + 1;
+    this._head = e + 1 === this._room ? 0 : e + 1;
     this._slots--;
   }
 
@@ -178,11 +206,13 @@ export class SeqLog<O = never> {
   readonly capacity: number;
   /** Keys added so far: the next key's ordinal. */
   private _count = 0;
-  private readonly _key: Float64Array;
-  private readonly _ord: Float64Array;
-  private readonly _v0: Float64Array;
-  private readonly _v1: Float64Array;
-  private readonly _obj: (O | undefined)[];
+  /** Ring entries allocated so far (doubling up to `capacity`). */
+  private _room = 0;
+  private _key!: Float64Array;
+  private _ord!: Float64Array;
+  private _v0!: Float64Array;
+  private _v1!: Float64Array;
+  private _obj!: (O | undefined)[];
   private _head = 0;
   private _len = 0;
   private _last = -Infinity;
@@ -191,12 +221,32 @@ export class SeqLog<O = never> {
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this._key = new Float64Array(capacity);
-    this._ord = new Float64Array(capacity);
-    this._v0 = new Float64Array(capacity);
-    this._v1 = new Float64Array(capacity);
-    this._obj = new Array<O | undefined>(capacity);
+    this._alloc(Math.min(capacity, INITIAL_ROOM));
     this._side = new SeqTable<O>(capacity);
+  }
+
+  private _alloc(room: number): void {
+    this._room = room;
+    this._key = new Float64Array(room);
+    this._ord = new Float64Array(room);
+    this._v0 = new Float64Array(room);
+    this._v1 = new Float64Array(room);
+    this._obj = new Array<O | undefined>(room);
+  }
+
+  /** Doubles the ring's room (it is full), its entries in order from slot 0. */
+  private _grow(): void {
+    const { _key: key, _ord: ord, _v0: v0, _v1: v1, _obj: obj, _room: room, _head: head } = this;
+    this._alloc(Math.min(this.capacity, room * 2));
+    for (let k = 0; k < room; k++) {
+      const e = (head + k) % room;
+      this._key[k] = key[e] as number;
+      this._ord[k] = ord[e] as number;
+      this._v0[k] = v0[e] as number;
+      this._v1[k] = v1[e] as number;
+      this._obj[k] = obj[e];
+    }
+    this._head = 0;
   }
 
   /** Keys held (the trimmed Map's size). */
@@ -213,7 +263,7 @@ export class SeqLog<O = never> {
     if (this._len === 0 || key > this._last) return NONE;
     let lo = 0;
     let hi = this._len - 1;
-    const cap = this.capacity;
+    const cap = this._room;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const i = (this._head + mid) % cap;
@@ -267,7 +317,8 @@ export class SeqLog<O = never> {
   private _put(key: number, v0: number, v1: number, o: O | undefined, isObj: boolean): void {
     if (key > this._last) {
       // The common case: a new highest key (it cannot be on the side: those are all below the last).
-      const cap = this.capacity;
+      if (this._len === this._room && this._room < this.capacity) this._grow();
+      const cap = this._room;
       // The ring's oldest entry, if the ring is full, is at least `capacity` ordinals old: no longer held.
       if (this._len === cap) this._head = (this._head + 1) % cap;
       else this._len++;
@@ -311,16 +362,37 @@ export class SeqLog<O = never> {
  * touches one line rather than one per field.
  */
 export class EventRing {
-  private readonly _cap: number;
-  private readonly _f: Float64Array;
+  private readonly _max: number;
+  /**
+   * Records allocated so far: the ring starts small and doubles before a seq
+   * reaches its end, up to `capacity`, so until then nothing is overwritten
+   * (as in the full ring, which would not have wrapped yet either).
+   */
+  private _cap: number;
+  private _f: Float64Array;
 
   constructor(capacity: number) {
-    this._cap = capacity;
-    this._f = new Float64Array(capacity * RECORD);
-    for (let i = 0; i < capacity; i++) this._f[i * RECORD] = NONE;
+    this._max = capacity;
+    this._cap = Math.min(capacity, INITIAL_ROOM);
+    this._f = EventRing._records(this._cap);
+  }
+
+  private static _records(n: number): Float64Array {
+    const f = new Float64Array(n * RECORD);
+    for (let i = 0; i < n; i++) f[i * RECORD] = NONE;
+    return f;
   }
 
   set(seq: number, t: number, kind: number, line: number, a: number, b: number, c: number): void {
+    if (seq >= this._cap && this._cap < this._max) {
+      // Every seq held is below the old room, so each keeps its slot in the larger ring.
+      let cap = this._cap;
+      while (cap <= seq && cap < this._max) cap *= 2;
+      const f = EventRing._records(Math.min(cap, this._max));
+      f.set(this._f);
+      this._f = f;
+      this._cap = Math.min(cap, this._max);
+    }
     const f = this._f;
     const o = (seq % this._cap) * RECORD;
     f[o] = seq;
@@ -391,6 +463,8 @@ export class PinnedCopies {
 
 /** Doubles per EventRing record (seven fields, padded to a 64-byte line). */
 const RECORD = 8;
+/** Entries the growing tables and rings start with. */
+const INITIAL_ROOM = 64;
 
 /** Per line, the newest `depth` seqs pushed, oldest first. */
 export class LineFifos {
