@@ -65,6 +65,8 @@ export class ScheduleChooser implements Chooser {
 
 /** Something that follows the trace as it is written (it may emit events of its own from here). */
 export interface TraceTap {
+  /** 1 at the code of each kind it follows: emit calls traced() for those only (one byte read per event). */
+  readonly kinds: Uint8Array;
   traced(seq: number, kind: number, line: number, a: number, b: number, c: number): void;
 }
 
@@ -87,7 +89,8 @@ export class SimCore implements SimContext {
 
   emit(kind: number, line: number, a: number, b: number, c: number): number {
     const seq = this.trace.emit(this.now, kind, line, a, b, c);
-    if (this.tap !== null && seq >= 0) this.tap.traced(seq, kind, line, a, b, c);
+    const tap = this.tap;
+    if (tap !== null && seq >= 0 && tap.kinds[kind] === 1) tap.traced(seq, kind, line, a, b, c);
     return seq;
   }
 

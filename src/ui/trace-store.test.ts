@@ -109,14 +109,11 @@ describe('TraceStore', () => {
     expect(s.lanes[0]!.levelAt(123)).toBe(1);
   });
 
-  test('marks the irq_disable callback of a line (where a thread freed under it is drawn to end)', () => {
+  test('irq_disable and irq_mask callbacks put no marker on a lane (the core traces the end of every handler run, even one freed under it)', () => {
     const s = new TraceStore(100);
     s.reset([0, 0]);
-    // DrvFlags b = the callback: Disable marks the lane; Mask does not.
     s.append({ ...cols(0, 2, TK.DrvFlags, 1), b: Int32Array.of(Callback.Disable, Callback.Mask) });
-    const lane = s.lanes[1]!;
-    expect([...lane.markKind.data.slice(0, lane.markKind.length)]).toEqual([Marker.IrqDisabled]);
-    expect([...lane.markT.data.slice(0, lane.markT.length)]).toEqual([0]);
+    expect(s.lanes[1]!.markKind.length).toBe(0);
   });
 });
 

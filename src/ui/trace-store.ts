@@ -1,4 +1,4 @@
-import { Callback, EVENTQ, TK, categoryOf, type TraceCategory, type TraceColumns, type TraceEvent } from '../sim/index';
+import { EVENTQ, TK, categoryOf, type TraceCategory, type TraceColumns, type TraceEvent } from '../sim/index';
 import { Grow } from './grow';
 
 /** Things the waveform marks on a line's lane. */
@@ -15,8 +15,6 @@ export const Marker = {
   Oracle: 6,
   /** A spec rule was broken on this line. */
   Violation: 7,
-  /** The driver's irq_disable callback ran for this line (disable_irq, or free_irq). */
-  IrqDisabled: 8,
 } as const;
 
 /** One lane: level changes and markers, in time order. */
@@ -302,7 +300,7 @@ export class TraceStore {
 
   // ---- waveform lanes -------------------------------------------------------------
 
-  private _index(seq: number, t: number, kind: number, line: number, a: number, b: number, c: number): void {
+  private _index(seq: number, t: number, kind: number, line: number, a: number, _b: number, c: number): void {
     const lane = this.lanes[line];
     if (!lane) return;
     switch (kind) {
@@ -326,9 +324,6 @@ export class TraceStore {
         return this._mark(lane, seq, t, Marker.Oracle, a);
       case TK.Violation:
         return this._mark(lane, seq, t, Marker.Violation, a);
-      case TK.DrvFlags:
-        if (b === Callback.Disable) this._mark(lane, seq, t, Marker.IrqDisabled, 0);
-        return;
     }
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LaneIndex, Marker } from './trace-store';
+import { Callback, TK, runScenario, validateScenario } from '../sim/index';
+import { LaneIndex, Marker, TraceStore } from './trace-store';
 import { Ev, Flag, LaneMarks, countCodes } from './waveform-lanes';
 
 function lane(marks: [t: number, kind: number, arg: number][]): LaneIndex {
@@ -95,37 +96,48 @@ describe('LaneMarks', () => {
     expect(m.hard.length).toBe(2);
   });
 
-  it('ends a thread whose irq was freed under it at the disable, not at the present (gpiomon -n 2)', () => {
-    // The trace of `gpiomon -n 2`: the second thread starts, gpiomon exits from inside it and
-    // free_irq disables the line; the trace has no end for that thread.
-    const m = new LaneMarks();
-    m.sync(
-      lane([
-        [6_313_000, Marker.HandlerStart, 1],
-        [6_328_000, Marker.HandlerEnd, 1],
-        [6_513_000, Marker.HandlerStart, 1],
-        [6_528_000, Marker.IrqDisabled, 0],
-      ]),
-    );
-    expect(Array.from(m.threaded.start.data.slice(0, m.threaded.length))).toEqual([6_313_000, 6_513_000]);
-    expect(Array.from(m.threaded.end.data.slice(0, m.threaded.length))).toEqual([6_328_000, 6_528_000]);
+  it('closes the thread that gpiomon -n 2 exits from: the core traces its end at free_irq', () => {
+    // The real core: gpiomon -n 2 on a clocked line, run to the end, its trace through the store into the lanes.
+    const s = validateScenario({
+      version: 1,
+      title: 'gpiomon -n 2',
+      duration: '3ms',
+      device: { lines: [{ name: 'clk' }] },
+      world: { clk: { kind: 'clock', period: '200us', start: '1ms' } },
+      timeline: [{ at: '500us', do: 'shell', command: 'gpiomon -n 2 -c gpiochip0 0 &' }],
+    });
+    if (!s.ok) throw new Error(s.error);
+    const r = runScenario(s.value);
+    if (!r.ok) throw new Error(r.error);
+    const m = r.value.machine;
+    const store = new TraceStore(100_000);
+    store.reset([...m.wire.level]);
+    store.append(m.trace.columns(0));
+    const marks = new LaneMarks();
+    marks.sync(store.lanes[0]!);
+    const starts = Array.from(marks.threaded.start.data.slice(0, marks.threaded.length));
+    const ends = Array.from(marks.threaded.end.data.slice(0, marks.threaded.length));
+    // Two threaded runs (one per reported edge), both closed, the second where the irq was freed.
+    expect(starts).toHaveLength(2);
+    expect(ends.every((e) => Number.isFinite(e))).toBe(true);
+    let freedAt = -1;
+    m.trace.forEach((e) => {
+      if (e.kind === TK.DrvFlags && e.b === Callback.Disable && freedAt < 0 && e.t > starts[1]!) freedAt = e.t;
+    });
+    expect(ends[1]).toBe(freedAt);
   });
 
-  it('lets a thread that outlives a disable_irq end where the trace ends it', () => {
+  it('draws a thread still running (no end traced yet) on to the present', () => {
     const m = new LaneMarks();
     m.sync(
       lane([
-        [5, Marker.IrqDisabled, 0], // No thread running: nothing to end.
         [10, Marker.HandlerStart, 1],
-        [20, Marker.IrqDisabled, 0],
         [35, Marker.HandlerEnd, 1],
         [50, Marker.HandlerStart, 1],
-        [60, Marker.IrqDisabled, 0],
-        [70, Marker.HandlerStart, 1],
       ]),
     );
-    expect(Array.from(m.threaded.start.data.slice(0, m.threaded.length))).toEqual([10, 50, 70]);
-    expect(Array.from(m.threaded.end.data.slice(0, m.threaded.length))).toEqual([35, 60, Infinity]);
+    expect(Array.from(m.threaded.start.data.slice(0, m.threaded.length))).toEqual([10, 50]);
+    expect(Array.from(m.threaded.end.data.slice(0, m.threaded.length))).toEqual([35, Infinity]);
   });
 
   it('indexes incrementally, growing past its initial capacity', () => {

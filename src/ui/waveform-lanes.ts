@@ -48,36 +48,21 @@ export class Intervals {
   readonly start = new Grow((n) => new Float64Array(n));
   readonly end = new Grow((n) => new Float64Array(n));
   private _open = false;
-  /** The last run was cut at an irq_disable: a later end of the same run still moves its end. */
-  private _cut = false;
   get length(): number {
     return this.start.length;
   }
   begin(t: number): void {
-    // A run that never ended ends where the next begins (unless a disable already ended it).
+    // A run that never ended ends where the next begins. (The core traces the end of every run,
+    // also of one whose irq is freed under it, so this is only a guard.)
     if (this._open) this.end.data[this.end.length - 1] = t;
     this.start.push(t);
     this.end.push(Infinity);
     this._open = true;
-    this._cut = false;
   }
   finish(t: number): void {
-    if (!this._open && !this._cut) return;
-    this.end.data[this.end.length - 1] = t;
-    this._open = false;
-    this._cut = false;
-  }
-  /**
-   * The line's irq was disabled while the run was open. A thread running when its irq is freed
-   * has no end in the trace (free_irq forgets it: gpiomon -n 2 exits from inside its thread), so
-   * it is drawn to the disable, not on to the present; if the trace does end it later (a
-   * disable_irq that the thread outlives), that end wins.
-   */
-  cut(t: number): void {
     if (!this._open) return;
     this.end.data[this.end.length - 1] = t;
     this._open = false;
-    this._cut = true;
   }
 }
 
@@ -142,9 +127,6 @@ export class LaneMarks {
           break;
         case Marker.Violation:
           this.badFlags.push(t, Flag.Violation);
-          break;
-        case Marker.IrqDisabled:
-          this.threaded.cut(t);
           break;
       }
     }

@@ -4,7 +4,8 @@ import { Callback } from '../guest/gpio-driver';
 import { DriverWarning } from '../guest/warnings';
 import type { SimContext, TraceTap } from '../sim-context';
 import { CauseKind, DeliveryResult, EventCause, OracleLabel, TK } from '../trace/kinds';
-import type { TraceEvent } from '../trace/trace';
+import { KIND_CODES, type TraceEvent } from '../trace/trace';
+import { EventRing, LineFifos, PinnedCopies, SeqLog } from './causes-store';
 import type { LabelSink } from './oracle';
 
 /**
@@ -112,52 +113,14 @@ const MAX_LINKS = 4096;
  */
 const MAX_EVENTS = 16_384;
 
-/**
- * The most recent events by trace seq, in a ring indexed by seq: seqs only
- * grow, so the slot of an old seq is simply taken by a newer one (O(1), no
- * map to trim on every traced event).
- */
-class SeqRing<V> {
-  private readonly _keys: Float64Array;
-  private readonly _vals: (V | undefined)[];
-  constructor(capacity: number) {
-    this._keys = new Float64Array(capacity).fill(-1);
-    this._vals = new Array<V | undefined>(capacity);
-  }
-  set(seq: number, v: V): void {
-    const i = seq % this._keys.length;
-    this._keys[i] = seq;
-    this._vals[i] = v;
-  }
-  get(seq: number): V | undefined {
-    const i = seq % this._keys.length;
-    return this._keys[i] === seq ? this._vals[i] : undefined;
-  }
-}
-
-/**
- * One live iterator per bounded map, standing at its oldest entry. Asking a
- * fresh `keys()` for the oldest key after many deletions walks past every
- * deleted slot first (quadratic over a run); a live iterator never goes back.
- */
-const oldest = new WeakMap<Map<unknown, unknown>, Iterator<unknown>>();
-
-function boundedSet<K, V>(m: Map<K, V>, k: K, v: V, cap = MAX_LINKS): void {
-  m.set(k, v);
-  if (m.size <= cap) return;
-  let it = oldest.get(m as Map<unknown, unknown>) as Iterator<K> | undefined;
-  if (!it) {
-    it = m.keys();
-    oldest.set(m as Map<unknown, unknown>, it);
-  }
-  const first = it.next();
-  if (!first.done) m.delete(first.value);
-}
-
 export class CauseTracker implements TraceTap, LabelSink {
+  /** The kinds traced() is called for (SimCore.emit reads it before calling). */
+  readonly kinds = TAPPED;
   private readonly _ctx: SimContext;
   private readonly _dev: GpioDevice;
   private readonly _set: CauseSettings;
+  /** Lines of the device (events of other lines are not followed). */
+  private readonly _n: number;
   /** The most recent causes with their chains. */
   readonly records: CauseRecord[] = [];
   /** Exact number of causes per `${explains}:${kind name code}` key, including those no longer kept. */
@@ -187,36 +150,40 @@ export class CauseTracker implements TraceTap, LabelSink {
   private readonly _decidedSrc: Float64Array;
   private readonly _returnedSrc: Float64Array;
   private readonly _doneSrc: Float64Array;
-  private readonly _latched: number[][];
+  /** Per line, the device events latched in the device, oldest first (a mirror of its latch count). */
+  private readonly _latched: LineFifos;
   /** The primary handler running on each line: its HandlerStart seq, or -1. */
   private readonly _running: Float64Array;
-  /** Device event behind a VALID the driver consumed while the line's handler ran -> [EvqDone seq, HandlerStart seq]. */
-  private readonly _doneWhileRunning = new Map<number, [number, number]>();
-  /** The last such drop per line, until the line's buffer is taken again. */
-  private readonly _lastDropped: ([number, number] | null)[];
+  /** Device event behind a VALID the driver consumed while the line's handler ran -> EvqDone seq, HandlerStart seq. */
+  private readonly _doneWhileRunning = new SeqLog(MAX_LINKS);
+  /** The last such drop per line (EvqDone seq and HandlerStart seq, -1 for none), until the line's buffer is taken again. */
+  private readonly _lastDroppedDone: Float64Array;
+  private readonly _lastDroppedStart: Float64Array;
   private _failure = -1;
   private _failureEvent: TraceEvent | null = null;
   /** The client's trigger for the label being explained. */
   private _trigger = 0;
   /** Device events latched while the type was NONE (lazy NONE). */
-  private readonly _latchedWhileNone = new Map<number, true>();
+  private readonly _latchedWhileNone = new SeqLog(MAX_LINKS);
   /** Device event seq -> the trigger type the device had when it saw it. */
-  private readonly _typeAt = new Map<number, number>();
-  /** Owing event seq -> the device event it caused; device event -> owing event. */
-  private readonly _devOf = new Map<number, number>();
-  private readonly _owingOf = new Map<number, number>();
+  private readonly _typeAt = new SeqLog(MAX_LINKS);
+  /**
+   * Owing event seq -> the device event it caused (always the very next seq). Its inverse, device event ->
+   * owing event, is `dev - 1` while `dev - 1` is held here (the two were kept in step, so one table says both).
+   */
+  private readonly _devOf = new SeqLog(MAX_LINKS);
   /** A refused SET_IRQ_TYPE's answer seq -> copies of [the answer, its request]. */
-  private readonly _refusals = new Map<number, [TraceEvent | null, TraceEvent | null]>();
+  private readonly _refusals = new SeqLog<[TraceEvent | null, TraceEvent | null]>(MAX_LINKS);
   /** Owing event seq -> the device's trigger type and the pending refusal (seq or -1) when it became owed. */
-  private readonly _owedState = new Map<number, [number, number]>();
+  private readonly _owedState = new SeqLog(MAX_LINKS);
   /** Owing event seq -> the label that served it. */
-  private readonly _servedBy = new Map<number, number>();
+  private readonly _servedBy = new SeqLog(MAX_LINKS);
   /** Device event seq -> the device-side cause decided for it. */
-  private readonly _devCause = new Map<number, CauseRecord>();
-  /** Copies of recent events of the kinds chains name, by seq. */
-  private readonly _events = new SeqRing<TraceEvent>(MAX_EVENTS);
+  private readonly _devCause = new SeqLog<CauseRecord>(MAX_LINKS);
+  /** Copies of recent events of the kinds chains name, by seq (objects made only when a chain names one). */
+  private readonly _events = new EventRing(MAX_EVENTS);
   /** Copies of the events the rarely-changing per-line slots name, by seq (kept however old). */
-  private readonly _pinned = new Map<number, TraceEvent>();
+  private readonly _pinned: PinnedCopies;
   private readonly _pinnedSlots: Float64Array[];
 
   constructor(ctx: SimContext, device: GpioDevice, settings: CauseSettings) {
@@ -224,6 +191,7 @@ export class CauseTracker implements TraceTap, LabelSink {
     this._dev = device;
     this._set = settings;
     const n = device.cfg.ngpio;
+    this._n = n;
     const seqs = (): Float64Array => new Float64Array(n).fill(-1);
     this._level = seqs();
     this._episode = seqs();
@@ -245,19 +213,18 @@ export class CauseTracker implements TraceTap, LabelSink {
     this._decidedSrc = seqs();
     this._returnedSrc = seqs();
     this._doneSrc = seqs();
-    this._latched = Array.from({ length: n }, () => []);
+    this._latched = new LineFifos(n, MAX_LATCHED);
     this._running = seqs();
-    this._lastDropped = Array.from({ length: n }, () => null);
+    this._lastDroppedDone = seqs();
+    this._lastDroppedStart = seqs();
     this._pinnedSlots = [this._typeNone, this._typeSet, this._sentNone, this._sentAny, this._rejected, this._typeReq, this._badLenReturn, this._badLenWarn, this._dirSet];
+    this._pinned = new PinnedCopies(this._pinnedSlots.length, n);
   }
 
-  /** Sets a rarely-changing slot and keeps its event however old; the event it named goes unless another slot names it. */
+  /** Sets a rarely-changing slot and keeps a copy of its event however old (the slot's previous copy goes). */
   private _pin(slot: Float64Array, line: number, seq: number): void {
-    const old = slot[line] as number;
     slot[line] = seq;
-    const e = this._events.get(seq);
-    if (e) this._pinned.set(seq, e);
-    if (old >= 0 && old !== seq && !this._pinnedSlots.some((s) => s[line] === old)) this._pinned.delete(old);
+    this._pinned.pin(this._pinnedSlots.indexOf(slot), line, seq, this._events);
   }
 
   /** How many causes of this kind explain this sort of flag (exact, beyond the kept records). */
@@ -268,26 +235,34 @@ export class CauseTracker implements TraceTap, LabelSink {
   // ---- the trace as it is written -------------------------------------------------
 
   traced(seq: number, kind: number, line: number, a: number, b: number, c: number): void {
-    if (kind === TK.DevFailure && c !== 1) {
-      this._failureEvent = { seq, t: this._ctx.now, kind, line, a, b, c };
-      this._failure = seq;
+    if (kind === TK.DevFailure) {
+      if (c !== 1) {
+        this._failureEvent = { seq, t: this._ctx.now, kind, line, a, b, c };
+        this._failure = seq;
+      }
+      return;
     }
-    if (line < 0 || line >= this._dev.cfg.ngpio || !FOLLOWED.has(kind)) return;
-    if (named(kind, a, b)) this._events.set(seq, { seq, t: this._ctx.now, kind, line, a, b, c });
+    if (line < 0 || line >= this._n) return;
+    // One dispatch per event; the events a chain can name are copied in their case.
     switch (kind) {
       case TK.LineLevel:
+        this._copy(seq, kind, line, a, b, c);
         this._level[line] = seq;
         return;
       case TK.SourceEpisode:
+        this._copy(seq, kind, line, a, b, c);
         this._episode[line] = seq;
         return;
       case TK.DevIrqType:
+        this._copy(seq, kind, line, a, b, c);
         this._pin(b === IRQ_TYPE_NONE ? this._typeNone : this._typeSet, line, seq);
         return;
       case TK.DevDirection:
+        this._copy(seq, kind, line, a, b, c);
         this._pin(this._dirSet, line, seq);
         return;
       case TK.DrvIrqTypeSent:
+        this._copy(seq, kind, line, a, b, c);
         this._pin(this._sentAny, line, seq);
         if (a === IRQ_TYPE_NONE) {
           this._pin(this._sentNone, line, seq);
@@ -295,23 +270,33 @@ export class CauseTracker implements TraceTap, LabelSink {
         }
         return;
       case TK.DrvFlags:
-        if (b === Callback.Unmask) this._unmask[line] = seq;
+        // Of the irq_chip callbacks, chains name the unmask only.
+        if (b === Callback.Unmask) {
+          this._copy(seq, kind, line, a, b, c);
+          this._unmask[line] = seq;
+        }
         return;
       case TK.MsgRequest:
-        if (a === MSG_SET_IRQ_TYPE) this._pin(this._typeReq, line, seq);
+        if (a === MSG_SET_IRQ_TYPE) {
+          this._copy(seq, kind, line, a, b, c);
+          this._pin(this._typeReq, line, seq);
+        }
         return;
       case TK.MsgResponse:
         // The device kept its old type: remembered until a SET_IRQ_TYPE succeeds.
         if (a === MSG_SET_IRQ_TYPE) {
+          this._copy(seq, kind, line, a, b, c);
           const refused = (b & 0xff) !== STATUS_OK;
           // Each refusal keeps its own copies: a later request or success must not take them from a chain.
-          if (refused) boundedSet(this._refusals, seq, [this._events.get(seq) ?? null, this._get(this._typeReq[line] as number)]);
+          if (refused) this._refusals.setObj(seq, [this._events.get(seq) ?? null, this._get(this._typeReq[line] as number)]);
           this._pin(this._rejected, line, refused ? seq : -1);
         }
         return;
       case TK.EvqArm:
+        this._copy(seq, kind, line, a, b, c);
         return this._armed(seq, line);
       case TK.EvqReturn:
+        this._copy(seq, kind, line, a, b, c);
         if (c !== IRQ_RESPONSE_SIZE) this._pin(this._badLenReturn, line, seq);
         if (a === IRQ_STATUS_VALID) {
           this._validReturn[line] = seq;
@@ -320,72 +305,83 @@ export class CauseTracker implements TraceTap, LabelSink {
         } else this._invalidReturn[line] = seq;
         return;
       case TK.EvqDone:
+        this._copy(seq, kind, line, a, b, c);
         this._doneSrc[line] = a === IRQ_STATUS_VALID ? (this._returnedSrc[line] as number) : -1;
         if (this._doneSrc[line]! >= 0 && this._running[line]! >= 0) {
-          const dropped: [number, number] = [seq, this._running[line] as number];
-          boundedSet(this._doneWhileRunning, this._doneSrc[line] as number, dropped);
-          this._lastDropped[line] = dropped;
+          this._doneWhileRunning.set(this._doneSrc[line] as number, seq, this._running[line] as number);
+          this._lastDroppedDone[line] = seq;
+          this._lastDroppedStart[line] = this._running[line] as number;
         }
         return;
       case TK.HandlerStart:
+        this._copy(seq, kind, line, a, b, c);
         if (c === 0) this._running[line] = seq;
         return;
       case TK.HandlerEnd:
+        // Never named in a chain: not copied.
         if (c === 0) this._running[line] = -1;
         return;
       case TK.SourceAck:
+        this._copy(seq, kind, line, a, b, c);
         this._ack[line] = seq;
         return;
       case TK.DrvWarn:
-        if (a === DriverWarning.IrqIncorrectLen) this._pin(this._badLenWarn, line, seq);
+        if (a === DriverWarning.IrqIncorrectLen) {
+          this._copy(seq, kind, line, a, b, c);
+          this._pin(this._badLenWarn, line, seq);
+        }
+        return;
+      case TK.OracleLabel:
+        this._copy(seq, kind, line, a, b, c);
         return;
       case TK.DevIrqEvent:
+        this._copy(seq, kind, line, a, b, c);
         return this._deviceEvent(seq, line, a, c);
     }
+  }
+
+  private _copy(seq: number, kind: number, line: number, a: number, b: number, c: number): void {
+    this._events.set(seq, this._ctx.now, kind, line, a, b, c);
   }
 
   /** The device took the line's buffer: if it holds latched edges it returns one at once (GpioDevice._armed). */
   private _armed(seq: number, line: number): void {
     this._arm[line] = seq;
-    this._lastDropped[line] = null;
+    this._lastDroppedDone[line] = -1;
+    this._lastDroppedStart[line] = -1;
     const d = this._dev;
-    const fifo = this._syncLatched(line);
+    this._syncLatched(line);
     const pops =
       d.held[line] === -1 &&
       d.irqType[line] !== IRQ_TYPE_NONE &&
       !d.cfg.policy.mockStorm &&
       (d.latch[line] as number) > 0;
-    if (pops) this._decidedSrc[line] = fifo.shift() ?? -1;
+    if (pops) this._decidedSrc[line] = this._latched.shift(line);
   }
 
   /** The latched edges still pending in the device: the newest `latch` ones (clearing drops the older). */
-  private _syncLatched(line: number): number[] {
-    const fifo = this._latched[line]!;
-    const pending = this._dev.latch[line] as number;
-    while (fifo.length > pending) fifo.shift();
-    return fifo;
+  private _syncLatched(line: number): void {
+    this._latched.trim(line, this._dev.latch[line] as number);
   }
 
   private _deviceEvent(seq: number, line: number, result: number, cause: number): void {
     const d = this._dev;
     const noneNow = d.irqType[line] === IRQ_TYPE_NONE;
     if (result === DeliveryResult.Delivered) {
-      boundedSet(this._typeAt, seq, d.irqType[line] as number);
+      this._typeAt.set(seq, d.irqType[line] as number);
       if (d.held[line] !== -1 && !noneNow) {
         this._decidedSrc[line] = seq; // Straight back with the buffer the device holds.
       } else {
-        const fifo = this._latched[line]!;
-        fifo.push(seq);
-        if (fifo.length > MAX_LATCHED) fifo.shift();
-        if (noneNow) boundedSet(this._latchedWhileNone, seq, true);
+        this._latched.push(line, seq);
+        if (noneNow) this._latchedWhileNone.set(seq, 1);
       }
       return;
     }
     const ev = this._get(seq);
     const edge = this._get(this._level[line] as number);
     if (result === DeliveryResult.Coalesced) {
-      const fifo = this._syncLatched(line);
-      const holder = this._get(fifo[fifo.length - 1] ?? -1);
+      this._syncLatched(line);
+      const holder = this._get(this._latched.last(line));
       const depth = d.cfg.policy.edgeLatch.kind === 'single' ? 'single' : `queue:${d.cfg.policy.edgeLatch.depth}`;
       this._devRecord(seq, line, CauseKind.CoalescedInLatch, 'device-coalesced', [link('latch', holder), link('owed', edge), link('device', ev)], `device.policy.edgeLatch = ${depth}`);
       return;
@@ -417,7 +413,7 @@ export class CauseTracker implements TraceTap, LabelSink {
 
   private _devRecord(seq: number, line: number, kind: CauseKind, explains: Explained, chain: (CauseLink | null)[], policy?: string): void {
     const r = this._record(line, kind, explains, seq, chain, policy);
-    if (r) boundedSet(this._devCause, seq, r);
+    if (r) this._devCause.setObj(seq, r);
   }
 
   // ---- the oracle -----------------------------------------------------------------
@@ -425,11 +421,10 @@ export class CauseTracker implements TraceTap, LabelSink {
   owed(line: number, episode: boolean): number {
     const owing = (episode ? this._episode[line] : this._level[line]) as number;
     // The device senses the wire first: its event for this level change, if any, is the very next one traced.
-    if (owing >= 0) boundedSet(this._owedState, owing, [this._dev.irqType[line] as number, this._rejected[line] as number]);
-    const x = episode || owing < 0 ? null : this._get(owing + 1);
-    if (x && x.kind === TK.DevIrqEvent && x.line === line) {
-      boundedSet(this._devOf, owing, x.seq);
-      boundedSet(this._owingOf, x.seq, owing);
+    if (owing >= 0) this._owedState.set(owing, this._dev.irqType[line] as number, this._rejected[line] as number);
+    // (Chains never pin a device event, so the ring alone says whether the next one is it.)
+    if (!episode && owing >= 0 && this._events.is(owing + 1, TK.DevIrqEvent, line)) {
+      this._devOf.set(owing, owing + 1);
     }
     return owing;
   }
@@ -437,12 +432,16 @@ export class CauseTracker implements TraceTap, LabelSink {
   labelled(line: number, label: number, seq: number, refs: readonly number[], trigger: number): void {
     if (seq < 0) return;
     this._trigger = trigger;
-    const lbl = this._get(seq);
     if (label === OracleLabel.Delivered || label === OracleLabel.Coalesced) {
-      for (const r of refs) if (r >= 0) boundedSet(this._servedBy, r, seq);
-      if (label === OracleLabel.Coalesced) this._coalesced(line, seq, lbl, refs);
+      for (let i = 0; i < refs.length; i++) {
+        const r = refs[i] as number;
+        if (r >= 0) this._servedBy.set(r, seq);
+      }
+      if (label === OracleLabel.Coalesced) this._coalesced(line, seq, this._get(seq), refs);
       return;
     }
+    // A copy of the label only when a cause will name it.
+    const lbl = this._get(seq);
     if (label === OracleLabel.Spurious) return this._spurious(line, seq, lbl, trigger);
     if (label === OracleLabel.Lost) return this._lost(line, seq, lbl, refs, trigger);
   }
@@ -451,7 +450,7 @@ export class CauseTracker implements TraceTap, LabelSink {
     const chain: (CauseLink | null)[] = [];
     let inLatch = false;
     for (const r of refs.slice(0, 4)) {
-      const dev = this._get(this._devOf.get(r) ?? -1);
+      const dev = this._get(this._devOf.get(r, -1));
       if (dev?.a === DeliveryResult.Coalesced) inLatch = true;
       chain.push(link('owed', this._get(r)), link('device', dev));
     }
@@ -480,8 +479,8 @@ export class CauseTracker implements TraceTap, LabelSink {
       this._record(line, CauseKind.TypeChangeRejected, 'spurious', seq, this._rejectChain(line, [link('device', src), link('return', ret), link('label', lbl)]), this._typeChangePolicy());
       return;
     }
-    const typeAt = this._typeAt.get(srcSeq);
-    if (src && typeAt !== undefined && typeAt !== IRQ_TYPE_NONE && typeAt !== trigger) {
+    const typeAt = this._typeAt.get(srcSeq, -1);
+    if (src && typeAt !== -1 && typeAt !== IRQ_TYPE_NONE && typeAt !== trigger) {
       // Seen under the trigger the line had before the client's change reached the device.
       const chain = [link('device', src), link('sent', this._get(this._sentAny[line] as number)), link('type', this._get(this._typeSet[line] as number)), link('return', ret), link('label', lbl)];
       this._record(line, CauseKind.TypeChangeInFlight, 'spurious', seq, chain);
@@ -499,8 +498,8 @@ export class CauseTracker implements TraceTap, LabelSink {
       this._record(line, CauseKind.LatchedWhileDisabled, 'spurious', seq, chain, 'device.policy.onNone = lazy');
       return;
     }
-    const owing = this._owingOf.get(srcSeq) ?? -1;
-    const served = this._get(this._servedBy.get(owing) ?? -1);
+    const owing = srcSeq >= 1 && this._devOf.has(srcSeq - 1) ? srcSeq - 1 : -1;
+    const served = this._get(this._servedBy.get(owing, -1));
     if (src && served && src.c !== EventCause.LevelActive) {
       const p = d.cfg.policy.edgeLatch;
       const chain = [link('owed', this._get(owing)), link('device', src), link('served', served), link('arm', this._get(this._arm[line] as number)), link('return', ret), link('label', lbl)];
@@ -511,7 +510,7 @@ export class CauseTracker implements TraceTap, LabelSink {
       // Re-sampled at re-queue while the same assertion is still up: the client had not cleared its source yet.
       // The assertion that was served: the later of the last episode and the last level change that a call covered.
       const owing = [this._level[line] as number, this._episode[line] as number].sort((x, y) => y - x).find((o) => this._servedBy.has(o)) ?? -1;
-      const servedLevel = this._get(this._servedBy.get(owing) ?? -1);
+      const servedLevel = this._get(this._servedBy.get(owing, -1));
       const unmask = this._lastBefore(this._unmask[line] as number, src);
       const ack = this._get(this._ack[line] as number);
       const acked = ack !== null && servedLevel !== null && ack.seq > servedLevel.seq && (!unmask || ack.seq < unmask.seq);
@@ -530,7 +529,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   private _lost(line: number, seq: number, lbl: TraceEvent | null, refs: readonly number[], trigger: number): void {
     const d = this._dev;
     const owing = this._get(refs[0] ?? -1);
-    const dev = this._get(this._devOf.get(refs[0] ?? -1) ?? -1);
+    const dev = this._get(this._devOf.get(refs[0] ?? -1, -1));
     const owed = [link('owed', owing), link('device', dev)];
     if (!d.negotiated(VIRTIO_GPIO_F_IRQ)) {
       this._record(line, CauseKind.NoIrqFeature, 'lost', seq, [...owed, link('label', lbl)], d.cfg.offerIrq ? undefined : 'device.irqFeature = false');
@@ -538,17 +537,25 @@ export class CauseTracker implements TraceTap, LabelSink {
     }
     if (dev && dev.a === DeliveryResult.Masked) {
       // The device dropped it: the device-side cause says why.
-      const dc = this._devCause.get(dev.seq);
+      const dc = this._devCause.getObj(dev.seq);
       const kind = dc?.kind ?? CauseKind.Unexplained;
       const chain = dc ? [...dc.chain, link('label', lbl)] : [...owed, link('label', lbl)];
       this._record(line, kind, 'lost', seq, chain, dc?.policy);
       return;
     }
     // Dropped itself, or latched behind a dropped VALID that left the line masked with its buffer never re-queued.
-    const busy = dev ? (this._doneWhileRunning.get(dev.seq) ?? (dev.a === DeliveryResult.Delivered ? this._lastDropped[line] : null)) : undefined;
-    if (busy) {
+    let busyDone = -1;
+    let busyStart = -1;
+    if (dev && this._doneWhileRunning.has(dev.seq)) {
+      busyDone = this._doneWhileRunning.get(dev.seq, -1);
+      busyStart = this._doneWhileRunning.get1(dev.seq, -1);
+    } else if (dev && dev.a === DeliveryResult.Delivered) {
+      busyDone = this._lastDroppedDone[line] as number;
+      busyStart = this._lastDroppedStart[line] as number;
+    }
+    if (busyDone >= 0) {
       // The VALID reached the driver while the line's handler still ran: the flow handler masked the line and dropped it.
-      const chain = [...owed, link('handler', this._get(busy[1])), link('done', this._get(busy[0])), link('label', lbl)];
+      const chain = [...owed, link('handler', this._get(busyStart)), link('done', this._get(busyDone)), link('label', lbl)];
       this._record(line, CauseKind.ValidWhileRunning, 'lost', seq, chain, `driver.flow = ${this._set.flow}; driver.requeue = ${this._set.requeue}`);
       return;
     }
@@ -567,7 +574,10 @@ export class CauseTracker implements TraceTap, LabelSink {
       return;
     }
     // What the device was watching for when the edge came.
-    const [typeThen, rejThen] = this._owedState.get(refs[0] ?? -1) ?? [d.irqType[line] as number, this._rejected[line] as number];
+    const owed0 = refs[0] ?? -1;
+    const known = this._owedState.has(owed0);
+    const typeThen = known ? this._owedState.get(owed0, -1) : (d.irqType[line] as number);
+    const rejThen = known ? this._owedState.get1(owed0, -1) : (this._rejected[line] as number);
     if (!dev && typeThen !== IRQ_TYPE_NONE && typeThen !== trigger) {
       if (rejThen >= 0) {
         this._record(line, CauseKind.TypeChangeRejected, 'lost', seq, this._rejectChain(line, [...owed, link('label', lbl)], rejThen), this._typeChangePolicy());
@@ -586,7 +596,7 @@ export class CauseTracker implements TraceTap, LabelSink {
   }
 
   private _rejectChain(line: number, rest: (CauseLink | null)[], rejected = this._rejected[line] as number): (CauseLink | null)[] {
-    const [rej, req] = this._refusals.get(rejected) ?? [null, null];
+    const [rej, req] = this._refusals.getObj(rejected) ?? [null, null];
     return [link('sent', req), link('rejected', rej), ...rest];
   }
 
@@ -598,7 +608,18 @@ export class CauseTracker implements TraceTap, LabelSink {
   // ---- records --------------------------------------------------------------------
 
   private _get(seq: number): TraceEvent | null {
-    return seq >= 0 ? (this._pinned.get(seq) ?? this._events.get(seq) ?? null) : null;
+    return seq >= 0 ? (this._events.get(seq) ?? this._pinnedCopy(seq) ?? null) : null;
+  }
+
+  /** The pinned copy of `seq`, if a slot names it (only asked once the ring no longer holds it). */
+  private _pinnedCopy(seq: number): TraceEvent | undefined {
+    const slots = this._pinnedSlots;
+    for (let s = 0; s < slots.length; s++) {
+      const line = slots[s]!.indexOf(seq);
+      const e = line >= 0 ? this._pinned.get(s, line, seq) : undefined;
+      if (e) return e;
+    }
+    return undefined;
   }
 
   /** The event at `seq` if it happened before `before` (or `before` is unknown). */
@@ -630,8 +651,8 @@ export class CauseTracker implements TraceTap, LabelSink {
   }
 }
 
-/** The kinds of event the tracker follows. */
-const FOLLOWED = new Set<number>([
+/** The kinds of event the tracker follows (traced() has a case for each). */
+const KINDS_FOLLOWED: readonly number[] = [
   TK.LineLevel,
   TK.SourceEpisode,
   TK.DevIrqType,
@@ -649,23 +670,14 @@ const FOLLOWED = new Set<number>([
   TK.OracleLabel,
   TK.HandlerStart,
   TK.HandlerEnd,
-]);
+];
+/** The kinds SimCore.emit hands the tracker: those followed, and the device failure (remembered whatever its line). */
+const TAPPED = kindTable([...KINDS_FOLLOWED, TK.DevFailure]);
 
-/** Whether a chain can name this event (the tracker keeps copies of these only). */
-function named(kind: number, a: number, b: number): boolean {
-  switch (kind) {
-    case TK.DrvFlags:
-      return b === Callback.Unmask;
-    case TK.MsgRequest:
-    case TK.MsgResponse:
-      return a === MSG_SET_IRQ_TYPE;
-    case TK.DrvWarn:
-      return a === DriverWarning.IrqIncorrectLen;
-    case TK.HandlerEnd:
-      return false;
-    default:
-      return true;
-  }
+function kindTable(kinds: readonly number[]): Uint8Array {
+  const t = new Uint8Array(KIND_CODES);
+  for (const k of kinds) t[k] = 1;
+  return t;
 }
 
 function link(role: LinkRole, event: TraceEvent | null): CauseLink | null {

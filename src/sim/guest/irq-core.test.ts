@@ -215,3 +215,62 @@ describe('IrqCore: changing the trigger type of a live interrupt', () => {
     expect(messages(m, 2_000_000)).toEqual(['SET_IRQ_TYPE 0 1']);
   });
 });
+
+describe('IrqCore: free_irq while a handler runs', () => {
+  /** One line edging every 200 us from 1.1 ms, its consumer's handler (threaded or not) long enough to be caught running. */
+  function running(threaded: boolean): Machine {
+    const m = machineFor({
+      device: { lines: [{ name: 'clk' }] },
+      world: { clk: { kind: 'clock', period: '200us', start: '1100us' } },
+      clients: [{ kind: 'irq-consumer', line: 'clk', trigger: 'edge-falling', threaded, handlerTime: threaded ? '1us' : '80us', threadTime: '80us' }],
+    });
+    // Stop right after the handler part under test has started.
+    const last = (): { kind: number; c: number } | null => m.trace.get(m.trace.total - 1);
+    m.runUntil(5_000_000, Infinity, () => {
+      const e = last();
+      return e !== null && e.kind === TK.HandlerStart && e.c === (threaded ? 1 : 0);
+    });
+    return m;
+  }
+
+  /** HandlerStart / HandlerEnd of the threaded part (c = 1) or the hard-irq part (c = 0), as "t kind". */
+  const runs = (m: Machine, c: number): string[] => {
+    const out: string[] = [];
+    m.trace.forEach((e) => {
+      if ((e.kind === TK.HandlerStart || e.kind === TK.HandlerEnd) && e.c === c) out.push(`${e.t} ${e.kind === TK.HandlerStart ? 'start' : 'end'}`);
+    });
+    return out;
+  };
+
+  test('freeing the irq while its thread runs traces the end of the thread at the free (where free_irq waits for it to finish), and nothing runs after', () => {
+    const m = running(true);
+    const started = m.now;
+    m.irq.freeIrq(0, 0);
+    m.runUntil(5_000_000);
+    // The run closes at the free, not 80 us later and not never; later edges run nothing.
+    expect(runs(m, 1)).toEqual([`${started} start`, `${started} end`]);
+    expect(runs(m, 0)).toHaveLength(2);
+    expect(m.irq.action[0]).toBeNull();
+    expect(m.irq.threadActive[0]).toBe(0);
+  });
+
+  test('freeing the irq while its hard-irq handler runs traces that end at the free', () => {
+    const m = running(false);
+    const started = m.now;
+    m.irq.freeIrq(0, 0);
+    m.runUntil(5_000_000);
+    expect(runs(m, 0)).toEqual([`${started} start`, `${started} end`]);
+    expect(m.irq.inProgress[0]).toBe(0);
+  });
+
+  test('a free between handler calls traces no end of its own', () => {
+    const m = running(true);
+    m.runUntil(m.now + 100_000); // The thread has ended by itself.
+    const before = runs(m, 1);
+    expect(before).toHaveLength(2);
+    m.irq.freeIrq(0, 0);
+    m.runUntil(5_000_000);
+    expect(runs(m, 1)).toEqual(before);
+    expect(runs(m, 0)).toHaveLength(2);
+  });
+});

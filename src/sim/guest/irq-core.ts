@@ -71,6 +71,8 @@ export class IrqCore {
   readonly depth: Uint16Array;
   readonly inProgress: Uint8Array;
   readonly threadActive: Uint8Array;
+  /** The threaded handler has started (its HandlerStart is traced) and not yet ended. */
+  private readonly _threadRunning: Uint8Array;
   private readonly _threadAgain: Uint8Array;
   /** IRQS_PENDING: an interrupt arrived while it could not run. */
   readonly pending: Uint8Array;
@@ -91,6 +93,7 @@ export class IrqCore {
     this.depth = new Uint16Array(ngpio).fill(1);
     this.inProgress = new Uint8Array(ngpio);
     this.threadActive = new Uint8Array(ngpio);
+    this._threadRunning = new Uint8Array(ngpio);
     this._threadAgain = new Uint8Array(ngpio);
     this.pending = new Uint8Array(ngpio);
     this.calls = new Uint32Array(ngpio);
@@ -158,7 +161,9 @@ export class IrqCore {
           return this._endOp(op, 0);
         case 'free':
           if (stage === 0) {
-            if (!this.action[line]) return this._endOp(op, EINVAL);
+            const action = this.action[line];
+            if (!action) return this._endOp(op, EINVAL);
+            this._endRunning(line, action);
             this.action[line] = null;
             this.depth[line] = 1;
             this.descDisabled[line] = 1;
@@ -285,6 +290,7 @@ export class IrqCore {
         return this._primaryEnd(line, action);
       case Stage.ThreadStart: {
         const callNo = this.calls[line] as number;
+        this._threadRunning[line] = 1;
         this._ctx.emit(TK.HandlerStart, line, action.clientId, callNo, 1);
         const d = this._clients.thread(action.clientId, line, callNo);
         if (d >= 0) this._ctx.after(d, EV.Handler, line, Stage.ThreadEnd, gen);
@@ -333,6 +339,7 @@ export class IrqCore {
   private _threadEnd(line: number): void {
     const action = this.action[line];
     this.threadActive[line] = 0;
+    this._threadRunning[line] = 0;
     const callNo = this.calls[line] as number;
     this._ctx.emit(TK.HandlerEnd, line, action?.clientId ?? -1, callNo, 1);
     if (this._threadAgain[line] && action) {
@@ -343,6 +350,23 @@ export class IrqCore {
     }
     // irq_finalize_oneshot -> unmask_threaded_irq.
     if (this.cfg.flow !== 'edge') this._condUnmask(line);
+  }
+
+  /**
+   * free_irq returns only once no handler of the action runs: __free_irq (kernel/irq/manage.c) waits
+   * for a running hard-irq handler (__synchronize_hardirq) and stops the action's thread with
+   * kthread_stop, which lets a thread handler in progress finish first. The model completes the free
+   * at once, so a handler still running ends here, and its end is traced: the run it started closes
+   * instead of staying open with nothing left to end it (its later completion is ignored, being of a
+   * freed irq).
+   */
+  private _endRunning(line: number, action: IrqAction): void {
+    const callNo = this.calls[line] as number;
+    if (this.inProgress[line]) this._ctx.emit(TK.HandlerEnd, line, action.clientId, callNo, 0);
+    if (this._threadRunning[line]) {
+      this._threadRunning[line] = 0;
+      this._ctx.emit(TK.HandlerEnd, line, action.clientId, callNo, 1);
+    }
   }
 
   private _condUnmask(line: number): void {

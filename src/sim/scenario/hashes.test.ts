@@ -89,6 +89,6 @@ describe('pinned trace hashes', () => {
   });
 });
 
-const PINNED_VERBS: [string, number, number] = ['f63f12d28ce27cfd', 1864, 9632];
+const PINNED_VERBS: [string, number, number] = ['99a0d5ae5efdca88', 1864, 9633];
 /** The last run's shell transcript. */
 const SHELL_OUT = { text: '' };

@@ -1,7 +1,7 @@
 import { TK, categoryOf, TRACE_CATEGORIES, type TraceCategory } from './kinds';
 
 /** Trace kinds are stored in a byte. */
-const KIND_CODES = 256;
+export const KIND_CODES = 256;
 
 /** One decoded trace record. */
 export interface TraceEvent {
