@@ -16,7 +16,7 @@ import { IrqCore, type IrqFlowConfig } from './guest/irq-core';
 import { ROGUE_AREA, RogueDriver } from './guest/rogue';
 import { Shell, type ShellPort } from './guest/shell';
 import { GuestMemory } from './memory';
-import { EV, ScheduleChooser, SimCore, type Chooser } from './sim-context';
+import { EV, ScheduleChooser, SimCore, type Chooser, type TraceTap } from './sim-context';
 import { TK } from './trace/kinds';
 import type { Trace } from './trace/trace';
 import { AVAIL_ENTRY_SIZE, AVAIL_RING, DESC_SIZE, USED_ELEM_SIZE, USED_RING } from './virtio/constants';
@@ -46,6 +46,22 @@ export interface MachineConfig {
   chooser?: Chooser | null;
   /** Room on the event queue before it first grows (the explorer builds thousands of small machines). */
   queueCapacity?: number;
+  /**
+   * Follow causes (default true; they need the trace). The explorer turns them off for the
+   * schedules it only judges: causes never change the simulation, and its counterexample is
+   * replayed with them on before it is reported.
+   */
+  causes?: boolean;
+  /**
+   * Follows the trace as it is written, from the first event the constructor traces (at time
+   * zero) on, ahead of the causes tracker: the explorer's recorder. Needs the trace on.
+   */
+  tap?: TraceTap | null;
+  /**
+   * Guest RAM to reuse instead of a new buffer (zeroed here), taken only when its size is
+   * exactly what this config needs: the explorer runs thousands of machines one after another.
+   */
+  memory?: ArrayBuffer;
 }
 
 /** A time window on timeline steps: they run up to `width` ns after their `at`, as drawn. */
@@ -109,8 +125,7 @@ export class Machine implements ActionBoard {
   /** Where each line's interrupt is on its way through the stack (for the oracle and the report). */
   readonly pipeline: EventqPipeline;
   readonly monitors: Monitors;
-  /** Why each lost / spurious / coalesced label and masked / coalesced device result happened (needs the trace). */
-  readonly causes: CauseTracker;
+  private _causes: CauseTracker | null = null;
   /** The guest's shell: `shell` actions run here, from the first event on. */
   readonly shell: Shell;
   /** A misbehaving driver on the same rings: the `inject-*` actions. */
@@ -127,9 +142,14 @@ export class Machine implements ActionBoard {
     this.cfg = cfg;
     const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled, cfg.queueCapacity));
     core.chooser = cfg.chooser ?? (cfg.schedule ? new ScheduleChooser(cfg.schedule) : null);
+    const tap = cfg.tap ?? null;
+    core.tap = tap;
     // The misbehaving driver's scratch corner sits after everything the real driver allocates.
     const rogueBase = memorySize(cfg);
-    this.mem = new GuestMemory(rogueBase + ROGUE_AREA);
+    const size = rogueBase + ROGUE_AREA;
+    const reuse = cfg.memory !== undefined && cfg.memory.byteLength === size;
+    if (reuse) new Uint8Array(cfg.memory as ArrayBuffer).fill(0);
+    this.mem = new GuestMemory(reuse ? (cfg.memory as ArrayBuffer) : size);
     const n = cfg.device.ngpio;
 
     this.pipeline = new EventqPipeline(n);
@@ -156,20 +176,12 @@ export class Machine implements ActionBoard {
     }
     this.device.senseInitial();
     this.oracle = new Oracle(core, this.pipeline, n, cfg.settleNs, this.wire.level);
-    this.causes = new CauseTracker(core, this.device, {
-      driverMask: cfg.driver.mask,
-      flow: cfg.irqFlow.flow,
-      requeue: cfg.irqFlow.requeue,
-      typeChange: cfg.irqFlow.typeChange,
-      clientAck: (line) => {
-        for (const c of cfg.clients) if (c.kind === 'irq-consumer' && c.line === line && c.ack !== 'none') return c.ack;
-        return undefined;
-      },
-    });
-    if (cfg.traceEnabled) {
+    if (cfg.traceEnabled && cfg.causes !== false) {
       // Causes are trace events that point at trace events: with the trace off there is nothing to point at.
-      core.tap = this.causes;
-      this.oracle.sink = this.causes;
+      const causes = this.causes;
+      // The other tap sees each event first, as it would have read it from the ring before a cause traced after it.
+      core.tap = tap === null ? causes : { traced: (...e) => (tap.traced(...e), causes.traced(...e)) };
+      this.oracle.sink = causes;
     }
     this.world = new World(core, this.wire, this.oracle, cfg.world);
     // The device senses first (it acts on the edge), then the oracle judges it.
@@ -207,6 +219,29 @@ export class Machine implements ActionBoard {
     this.monitors.checkConfig();
     this.world.start();
     this.chip.probe();
+  }
+
+  /**
+   * Why each lost / spurious / coalesced label and masked / coalesced device result happened (needs the
+   * trace). Built on first use: a run that does not follow causes (trace off, or `causes: false`) gets an
+   * empty tracker only if someone asks, and never pays for its tables.
+   */
+  get causes(): CauseTracker {
+    return (this._causes ??= this._makeCauses());
+  }
+
+  private _makeCauses(): CauseTracker {
+    const cfg = this.cfg;
+    return new CauseTracker(this.core, this.device, {
+      driverMask: cfg.driver.mask,
+      flow: cfg.irqFlow.flow,
+      requeue: cfg.irqFlow.requeue,
+      typeChange: cfg.irqFlow.typeChange,
+      clientAck: (line) => {
+        for (const c of cfg.clients) if (c.kind === 'irq-consumer' && c.line === line && c.ack !== 'none') return c.ack;
+        return undefined;
+      },
+    });
   }
 
   /** Simulated time now (ns). */
