@@ -141,8 +141,12 @@ function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Re
  * nothing reads the ring back, and the hash covers every event whatever the capacity.
  */
 const EXPLORE_TRACE_CAPACITY = 1;
-/** A small board keeps a few dozen events pending; the queue grows if it needs more (same order either way). */
-const EXPLORE_QUEUE_CAPACITY = 64;
+/**
+ * The library's boards keep at most 7 events pending in their default runs; the queue grows if a
+ * schedule needs more (same order either way). Eight slots keep each of the queue's six typed arrays
+ * at 64 bytes or less, which V8 stores inside the object instead of in a separate backing store.
+ */
+const EXPLORE_QUEUE_CAPACITY = 8;
 
 function setup(input: unknown, prop: Property, maxEvents: number): Result<Setup> {
   const v = validateScenario(input);
