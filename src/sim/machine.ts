@@ -92,6 +92,16 @@ function memorySize(cfg: MachineConfig): number {
   return PAGE + 2 * ring + cfg.device.ngpio * 4 * SLACK + names + SLACK + PAGE;
 }
 
+/** Exact-position steps in the order of their event counts. */
+function exactSteps(steps: readonly TimedAction[]): TimedAction[] {
+  return steps.filter((s) => s.event !== undefined).sort((a, b) => (a.event as number) - (b.event as number));
+}
+
+/** Two taps in turn: the first sees each event before the second (the causes tracker) traces a cause after it. */
+function bothTaps(first: TraceTap, second: TraceTap): TraceTap {
+  return { traced: (...e) => (first.traced(...e), second.traced(...e)) };
+}
+
 /** Client timer action that starts a client driver at its start time (after the chip is registered). */
 const CLIENT_START = 100;
 
@@ -164,10 +174,10 @@ export class Machine implements ActionBoard {
     this.device = new GpioDevice(core, this.mem, cfg.device, this.wire, this.transport, this.pipeline);
     this.chip = new VirtioGpioDriver(core, this.mem, this.device, cfg.driver, cfg.queueSize);
     this.transport.sink = this.chip;
-    const chip = this.chip;
-    const device = this.device;
-    this.rogue = new RogueDriver(core, this.mem, { queue: (q) => (q === 0 ? chip.requestq : q === 1 ? chip.eventq : null), notify: (q) => device.notify(q) }, rogueBase);
-    this.chip.foreign = () => this.rogue.foreignUsed();
+    // No function literals in this constructor: see _links().
+    const links = this._links();
+    this.rogue = new RogueDriver(core, this.mem, links.rogue, rogueBase);
+    this.chip.foreign = links.foreign;
 
     // Time zero: the world's initial drive and the device's outputs set the wire, silently.
     for (let i = 0; i < n; i++) {
@@ -180,7 +190,7 @@ export class Machine implements ActionBoard {
       // Causes are trace events that point at trace events: with the trace off there is nothing to point at.
       const causes = this.causes;
       // The other tap sees each event first, as it would have read it from the ring before a cause traced after it.
-      core.tap = tap === null ? causes : { traced: (...e) => (tap.traced(...e), causes.traced(...e)) };
+      core.tap = tap === null ? causes : bothTaps(tap, causes);
       this.oracle.sink = causes;
     }
     this.world = new World(core, this.wire, this.oracle, cfg.world);
@@ -193,7 +203,7 @@ export class Machine implements ActionBoard {
     this.irq = new IrqCore(core, this.chip, this._clients, this.oracle, cfg.irqFlow, n);
     this.gpiolib = new Gpiolib(core, this.chip);
     this.pipeline.watch(this.irq, this.chip);
-    this.chip.connect({ gpiolib: this.gpiolib, irq: this.irq, pipeline: this.pipeline, probed: (r) => this._probed(r) });
+    this.chip.connect({ gpiolib: this.gpiolib, irq: this.irq, pipeline: this.pipeline, probed: links.probed });
     this.monitors = new Monitors(core, this.device);
     this.device.obs = this.monitors;
 
@@ -204,7 +214,7 @@ export class Machine implements ActionBoard {
 
     // Timeline: time-only steps go on the queue now (they run first among events at their time);
     // exact-position steps wait in order for their event count.
-    this._exactSteps = cfg.steps.filter((s) => s.event !== undefined).sort((a, b) => (a.event as number) - (b.event as number));
+    this._exactSteps = exactSteps(cfg.steps);
     // Windowed steps draw their time first, before any other choice point (so they are choices 0..k-1).
     const shift = new Float64Array(cfg.steps.length);
     for (const w of cfg.windows ?? []) {
@@ -212,13 +222,30 @@ export class Machine implements ActionBoard {
       const d = core.drawFrom({ min: 0, max: w.width }, first.at);
       for (const i of w.steps) shift[i] = d;
     }
-    cfg.steps.forEach((s, i) => {
+    for (let i = 0; i < cfg.steps.length; i++) {
+      const s = cfg.steps[i] as TimedAction;
       if (s.event === undefined) core.queue.push(s.at + (shift[i] as number), EV.Step, i);
-    });
+    }
 
     this.monitors.checkConfig();
     this.world.start();
     this.chip.probe();
+  }
+
+  /**
+   * The callbacks the constructor hands to the parts, made here rather than in the constructor: in
+   * V8 (Node 20) a function literal inside a class constructor keeps every instance alive through
+   * minor collections until the next full one, and a run that builds machine after machine (the
+   * explorer) then spent about half its time collecting garbage. machine-explore.test.ts holds it.
+   */
+  private _links(): { rogue: ConstructorParameters<typeof RogueDriver>[2]; foreign: () => void; probed: (result: number) => void } {
+    const chip = this.chip;
+    const device = this.device;
+    return {
+      rogue: { queue: (q) => (q === 0 ? chip.requestq : q === 1 ? chip.eventq : null), notify: (q) => device.notify(q) },
+      foreign: () => this.rogue.foreignUsed(),
+      probed: (r) => this._probed(r),
+    };
   }
 
   /**
@@ -467,10 +494,7 @@ export class Machine implements ActionBoard {
   /** What the shell may read, and the one act() it may call. */
   private _shellPort(): ShellPort {
     const core = this.core;
-    return {
-      get now() {
-        return core.now;
-      },
+    const rest: Omit<ShellPort, 'now'> = {
       gpiolib: this.gpiolib,
       wire: this.wire,
       ngpio: this.cfg.device.ngpio,
@@ -484,5 +508,19 @@ export class Machine implements ActionBoard {
       setTimer: (ns, id) => core.after(ns, EV.Shell, id, 0, 0),
       traceCommand: (n) => void core.emit(TK.ShellCommand, -1, n, 0, 0),
     };
+    // The clock is a getter on a prototype: a getter written in this object literal would be a new
+    // closure in a new hidden class per machine, which V8 keeps (with the machine) until a full collection.
+    return Object.assign(new ShellClock(core), rest);
+  }
+}
+
+/** The shell port's clock (see _shellPort). */
+class ShellClock {
+  private readonly _core: SimCore;
+  constructor(core: SimCore) {
+    this._core = core;
+  }
+  get now(): number {
+    return this._core.now;
   }
 }
