@@ -96,6 +96,11 @@ interface Setup {
   causes: boolean;
   /** Guest RAM of the last explored run, handed to the next (null before the first). */
   memory: ArrayBuffer | null;
+  /**
+   * The config of every explored run, made once: only the chooser, the tap and the memory change
+   * from run to run, and the machine reads those three only while it is being built.
+   */
+  runCfg: MachineConfig;
 }
 
 /** A run's outcome, from any chooser; the report is built only when asked for (a counterexample, or `expect`). */
@@ -107,7 +112,11 @@ interface Outcome {
 
 /** Runs one schedule to the end and judges the property (livelock runs go in 1 ms slices to find the worst one). */
 function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Recorder | null, causes = st.causes): Outcome {
-  const m = new Machine({ ...cfg, chooser, tap: rec, queueCapacity: EXPLORE_QUEUE_CAPACITY, causes, memory: st.memory ?? undefined });
+  const c = cfg === st.cfg && causes === st.causes ? st.runCfg : { ...cfg, queueCapacity: EXPLORE_QUEUE_CAPACITY, causes };
+  c.chooser = chooser;
+  c.tap = rec;
+  c.memory = st.memory ?? undefined;
+  const m = new Machine(c);
   // One run at a time: the next run zeroes and reuses this one's guest RAM, so an outcome's machine
   // is only read (its event count) once the next run has started; a confirming replay takes its own.
   st.memory = m.mem.buffer;
@@ -156,11 +165,12 @@ function setup(input: unknown, prop: Property, maxEvents: number): Result<Setup>
   const s: Scenario = { ...v.value, schedule: undefined };
   const cfg = resolveScenario(s, { traceCapacity: EXPLORE_TRACE_CAPACITY, traceEnabled: true });
   if (!cfg.ok) return cfg;
+  const causes = prop.kind === 'expect';
   const windows: number[] = [];
   s.timeline.forEach((t, i) => {
     if (t.atMax !== undefined && t.atMax > t.at) windows.push(i);
   });
-  return { ok: true, value: { input: rest, s, cfg: cfg.value, prop, maxEvents, windows, causes: prop.kind === 'expect', memory: null } };
+  return { ok: true, value: { input: rest, s, cfg: cfg.value, prop, maxEvents, windows, causes, memory: null, runCfg: { ...cfg.value, queueCapacity: EXPLORE_QUEUE_CAPACITY, causes } } };
 }
 
 /**
