@@ -16,7 +16,7 @@ import { IrqCore, type IrqFlowConfig } from './guest/irq-core';
 import { ROGUE_AREA, RogueDriver } from './guest/rogue';
 import { Shell, type ShellPort } from './guest/shell';
 import { GuestMemory } from './memory';
-import { EV, ScheduleChooser, SimCore, type Chooser } from './sim-context';
+import { EV, ScheduleChooser, SimCore, type Chooser, type TraceTap } from './sim-context';
 import { TK } from './trace/kinds';
 import type { Trace } from './trace/trace';
 import { AVAIL_ENTRY_SIZE, AVAIL_RING, DESC_SIZE, USED_ELEM_SIZE, USED_RING } from './virtio/constants';
@@ -46,6 +46,22 @@ export interface MachineConfig {
   chooser?: Chooser | null;
   /** Room on the event queue before it first grows (the explorer builds thousands of small machines). */
   queueCapacity?: number;
+  /**
+   * Follow causes (default true; they need the trace). The explorer turns them off for the
+   * schedules it only judges: causes never change the simulation, and its counterexample is
+   * replayed with them on before it is reported.
+   */
+  causes?: boolean;
+  /**
+   * Follows the trace as it is written, from the first event the constructor traces (at time
+   * zero) on, ahead of the causes tracker: the explorer's recorder. Needs the trace on.
+   */
+  tap?: TraceTap | null;
+  /**
+   * Guest RAM to reuse instead of a new buffer (zeroed here), taken only when its size is
+   * exactly what this config needs: the explorer runs thousands of machines one after another.
+   */
+  memory?: ArrayBuffer;
 }
 
 /** A time window on timeline steps: they run up to `width` ns after their `at`, as drawn. */
@@ -74,6 +90,16 @@ function memorySize(cfg: MachineConfig): number {
   const ring = DESC_SIZE * q + (AVAIL_RING + AVAIL_ENTRY_SIZE * q + 2) + (USED_RING + USED_ELEM_SIZE * q + 2) + SLACK;
   const names = cfg.device.names ? cfg.device.names.reduce((n, s) => n + s.length + 1, 0) : 0;
   return PAGE + 2 * ring + cfg.device.ngpio * 4 * SLACK + names + SLACK + PAGE;
+}
+
+/** Exact-position steps in the order of their event counts. */
+function exactSteps(steps: readonly TimedAction[]): TimedAction[] {
+  return steps.filter((s) => s.event !== undefined).sort((a, b) => (a.event as number) - (b.event as number));
+}
+
+/** Two taps in turn: the first sees each event before the second (the causes tracker) traces a cause after it. */
+function bothTaps(first: TraceTap, second: TraceTap): TraceTap {
+  return { traced: (...e) => (first.traced(...e), second.traced(...e)) };
 }
 
 /** Client timer action that starts a client driver at its start time (after the chip is registered). */
@@ -109,8 +135,7 @@ export class Machine implements ActionBoard {
   /** Where each line's interrupt is on its way through the stack (for the oracle and the report). */
   readonly pipeline: EventqPipeline;
   readonly monitors: Monitors;
-  /** Why each lost / spurious / coalesced label and masked / coalesced device result happened (needs the trace). */
-  readonly causes: CauseTracker;
+  private _causes: CauseTracker | null = null;
   /** The guest's shell: `shell` actions run here, from the first event on. */
   readonly shell: Shell;
   /** A misbehaving driver on the same rings: the `inject-*` actions. */
@@ -127,9 +152,14 @@ export class Machine implements ActionBoard {
     this.cfg = cfg;
     const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled, cfg.queueCapacity));
     core.chooser = cfg.chooser ?? (cfg.schedule ? new ScheduleChooser(cfg.schedule) : null);
+    const tap = cfg.tap ?? null;
+    core.tap = tap;
     // The misbehaving driver's scratch corner sits after everything the real driver allocates.
     const rogueBase = memorySize(cfg);
-    this.mem = new GuestMemory(rogueBase + ROGUE_AREA);
+    const size = rogueBase + ROGUE_AREA;
+    const reuse = cfg.memory !== undefined && cfg.memory.byteLength === size;
+    if (reuse) new Uint8Array(cfg.memory as ArrayBuffer).fill(0);
+    this.mem = new GuestMemory(reuse ? (cfg.memory as ArrayBuffer) : size);
     const n = cfg.device.ngpio;
 
     this.pipeline = new EventqPipeline(n);
@@ -144,10 +174,10 @@ export class Machine implements ActionBoard {
     this.device = new GpioDevice(core, this.mem, cfg.device, this.wire, this.transport, this.pipeline);
     this.chip = new VirtioGpioDriver(core, this.mem, this.device, cfg.driver, cfg.queueSize);
     this.transport.sink = this.chip;
-    const chip = this.chip;
-    const device = this.device;
-    this.rogue = new RogueDriver(core, this.mem, { queue: (q) => (q === 0 ? chip.requestq : q === 1 ? chip.eventq : null), notify: (q) => device.notify(q) }, rogueBase);
-    this.chip.foreign = () => this.rogue.foreignUsed();
+    // No function literals in this constructor: see _links().
+    const links = this._links();
+    this.rogue = new RogueDriver(core, this.mem, links.rogue, rogueBase);
+    this.chip.foreign = links.foreign;
 
     // Time zero: the world's initial drive and the device's outputs set the wire, silently.
     for (let i = 0; i < n; i++) {
@@ -156,20 +186,12 @@ export class Machine implements ActionBoard {
     }
     this.device.senseInitial();
     this.oracle = new Oracle(core, this.pipeline, n, cfg.settleNs, this.wire.level);
-    this.causes = new CauseTracker(core, this.device, {
-      driverMask: cfg.driver.mask,
-      flow: cfg.irqFlow.flow,
-      requeue: cfg.irqFlow.requeue,
-      typeChange: cfg.irqFlow.typeChange,
-      clientAck: (line) => {
-        for (const c of cfg.clients) if (c.kind === 'irq-consumer' && c.line === line && c.ack !== 'none') return c.ack;
-        return undefined;
-      },
-    });
-    if (cfg.traceEnabled) {
+    if (cfg.traceEnabled && cfg.causes !== false) {
       // Causes are trace events that point at trace events: with the trace off there is nothing to point at.
-      core.tap = this.causes;
-      this.oracle.sink = this.causes;
+      const causes = this.causes;
+      // The other tap sees each event first, as it would have read it from the ring before a cause traced after it.
+      core.tap = tap === null ? causes : bothTaps(tap, causes);
+      this.oracle.sink = causes;
     }
     this.world = new World(core, this.wire, this.oracle, cfg.world);
     // The device senses first (it acts on the edge), then the oracle judges it.
@@ -181,7 +203,7 @@ export class Machine implements ActionBoard {
     this.irq = new IrqCore(core, this.chip, this._clients, this.oracle, cfg.irqFlow, n);
     this.gpiolib = new Gpiolib(core, this.chip);
     this.pipeline.watch(this.irq, this.chip);
-    this.chip.connect({ gpiolib: this.gpiolib, irq: this.irq, pipeline: this.pipeline, probed: (r) => this._probed(r) });
+    this.chip.connect({ gpiolib: this.gpiolib, irq: this.irq, pipeline: this.pipeline, probed: links.probed });
     this.monitors = new Monitors(core, this.device);
     this.device.obs = this.monitors;
 
@@ -192,7 +214,7 @@ export class Machine implements ActionBoard {
 
     // Timeline: time-only steps go on the queue now (they run first among events at their time);
     // exact-position steps wait in order for their event count.
-    this._exactSteps = cfg.steps.filter((s) => s.event !== undefined).sort((a, b) => (a.event as number) - (b.event as number));
+    this._exactSteps = exactSteps(cfg.steps);
     // Windowed steps draw their time first, before any other choice point (so they are choices 0..k-1).
     const shift = new Float64Array(cfg.steps.length);
     for (const w of cfg.windows ?? []) {
@@ -200,13 +222,53 @@ export class Machine implements ActionBoard {
       const d = core.drawFrom({ min: 0, max: w.width }, first.at);
       for (const i of w.steps) shift[i] = d;
     }
-    cfg.steps.forEach((s, i) => {
+    for (let i = 0; i < cfg.steps.length; i++) {
+      const s = cfg.steps[i] as TimedAction;
       if (s.event === undefined) core.queue.push(s.at + (shift[i] as number), EV.Step, i);
-    });
+    }
 
     this.monitors.checkConfig();
     this.world.start();
     this.chip.probe();
+  }
+
+  /**
+   * The callbacks the constructor hands to the parts, made here rather than in the constructor: in
+   * V8 (Node 20) a function literal inside a class constructor keeps every instance alive through
+   * minor collections until the next full one, and a run that builds machine after machine (the
+   * explorer) then spent about half its time collecting garbage. machine-explore.test.ts holds it.
+   */
+  private _links(): { rogue: ConstructorParameters<typeof RogueDriver>[2]; foreign: () => void; probed: (result: number) => void } {
+    const chip = this.chip;
+    const device = this.device;
+    return {
+      rogue: { queue: (q) => (q === 0 ? chip.requestq : q === 1 ? chip.eventq : null), notify: (q) => device.notify(q) },
+      foreign: () => this.rogue.foreignUsed(),
+      probed: (r) => this._probed(r),
+    };
+  }
+
+  /**
+   * Why each lost / spurious / coalesced label and masked / coalesced device result happened (needs the
+   * trace). Built on first use: a run that does not follow causes (trace off, or `causes: false`) gets an
+   * empty tracker only if someone asks, and never pays for its tables.
+   */
+  get causes(): CauseTracker {
+    return (this._causes ??= this._makeCauses());
+  }
+
+  private _makeCauses(): CauseTracker {
+    const cfg = this.cfg;
+    return new CauseTracker(this.core, this.device, {
+      driverMask: cfg.driver.mask,
+      flow: cfg.irqFlow.flow,
+      requeue: cfg.irqFlow.requeue,
+      typeChange: cfg.irqFlow.typeChange,
+      clientAck: (line) => {
+        for (const c of cfg.clients) if (c.kind === 'irq-consumer' && c.line === line && c.ack !== 'none') return c.ack;
+        return undefined;
+      },
+    });
   }
 
   /** Simulated time now (ns). */
@@ -432,10 +494,7 @@ export class Machine implements ActionBoard {
   /** What the shell may read, and the one act() it may call. */
   private _shellPort(): ShellPort {
     const core = this.core;
-    return {
-      get now() {
-        return core.now;
-      },
+    const rest: Omit<ShellPort, 'now'> = {
       gpiolib: this.gpiolib,
       wire: this.wire,
       ngpio: this.cfg.device.ngpio,
@@ -449,5 +508,19 @@ export class Machine implements ActionBoard {
       setTimer: (ns, id) => core.after(ns, EV.Shell, id, 0, 0),
       traceCommand: (n) => void core.emit(TK.ShellCommand, -1, n, 0, 0),
     };
+    // The clock is a getter on a prototype: a getter written in this object literal would be a new
+    // closure in a new hidden class per machine, which V8 keeps (with the machine) until a full collection.
+    return Object.assign(new ShellClock(core), rest);
+  }
+}
+
+/** The shell port's clock (see _shellPort). */
+class ShellClock {
+  private readonly _core: SimCore;
+  constructor(core: SimCore) {
+    this._core = core;
+  }
+  get now(): number {
+    return this._core.now;
   }
 }

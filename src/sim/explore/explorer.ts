@@ -92,6 +92,15 @@ interface Setup {
   prop: Property;
   maxEvents: number;
   windows: number[];
+  /** Whether explored runs follow causes: only an `expect` property can read them (expect.causes). */
+  causes: boolean;
+  /** Guest RAM of the last explored run, handed to the next (null before the first). */
+  memory: ArrayBuffer | null;
+  /**
+   * The config of every explored run, made once: only the chooser, the tap and the memory change
+   * from run to run, and the machine reads those three only while it is being built.
+   */
+  runCfg: MachineConfig;
 }
 
 /** A run's outcome, from any chooser; the report is built only when asked for (a counterexample, or `expect`). */
@@ -102,8 +111,15 @@ interface Outcome {
 }
 
 /** Runs one schedule to the end and judges the property (livelock runs go in 1 ms slices to find the worst one). */
-function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Recorder | null): Outcome {
-  const m = new Machine({ ...cfg, chooser, queueCapacity: EXPLORE_QUEUE_CAPACITY });
+function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Recorder | null, causes = st.causes): Outcome {
+  const c = cfg === st.cfg && causes === st.causes ? st.runCfg : { ...cfg, queueCapacity: EXPLORE_QUEUE_CAPACITY, causes };
+  c.chooser = chooser;
+  c.tap = rec;
+  c.memory = st.memory ?? undefined;
+  const m = new Machine(c);
+  // One run at a time: the next run zeroes and reuses this one's guest RAM, so an outcome's machine
+  // is only read (its event count) once the next run has started; a confirming replay takes its own.
+  st.memory = m.mem.buffer;
   if (rec !== null) rec.core = m.core;
   const end = st.s.duration;
   let stop: RunStop;
@@ -124,16 +140,22 @@ function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Re
     while (stop === 'paused');
   }
   m.finish();
-  rec?.finish();
   let built: Report | null = null;
   const report = (): Report => (built ??= buildReport(st.s, m, stop));
   return { m, report, bad: violates(st.prop, m, peak, report) };
 }
 
-/** Explorer runs trace into a small ring: the hash covers every event whatever the capacity. */
-const EXPLORE_TRACE_CAPACITY = 1024;
-/** A small board keeps a few dozen events pending; the queue grows if it needs more (same order either way). */
-const EXPLORE_QUEUE_CAPACITY = 64;
+/**
+ * Explorer runs trace into a ring of one event: the recorder follows the trace as it is written,
+ * nothing reads the ring back, and the hash covers every event whatever the capacity.
+ */
+const EXPLORE_TRACE_CAPACITY = 1;
+/**
+ * The library's boards keep at most 7 events pending in their default runs; the queue grows if a
+ * schedule needs more (same order either way). Eight slots keep each of the queue's six typed arrays
+ * at 64 bytes or less, which V8 stores inside the object instead of in a separate backing store.
+ */
+const EXPLORE_QUEUE_CAPACITY = 8;
 
 function setup(input: unknown, prop: Property, maxEvents: number): Result<Setup> {
   const v = validateScenario(input);
@@ -143,11 +165,12 @@ function setup(input: unknown, prop: Property, maxEvents: number): Result<Setup>
   const s: Scenario = { ...v.value, schedule: undefined };
   const cfg = resolveScenario(s, { traceCapacity: EXPLORE_TRACE_CAPACITY, traceEnabled: true });
   if (!cfg.ok) return cfg;
+  const causes = prop.kind === 'expect';
   const windows: number[] = [];
   s.timeline.forEach((t, i) => {
     if (t.atMax !== undefined && t.atMax > t.at) windows.push(i);
   });
-  return { ok: true, value: { input: rest, s, cfg: cfg.value, prop, maxEvents, windows } };
+  return { ok: true, value: { input: rest, s, cfg: cfg.value, prop, maxEvents, windows, causes, memory: null, runCfg: { ...cfg.value, queueCapacity: EXPLORE_QUEUE_CAPACITY, causes } } };
 }
 
 /**
@@ -308,8 +331,9 @@ function randomSearch(st: Setup, seed: number, maxSchedules: number, deadline: n
 
 /**
  * Builds the counterexample's files and replays the link form through the
- * loader (validate, resolve, replay the schedule field): only a run that
- * breaks the property again, with the same trace hash, is reported.
+ * loader (validate, resolve, replay the schedule field) as a full run, causes
+ * traced: only a run that breaks the property again, after the very same
+ * number of events, is reported, with the replay's trace hash and report.
  */
 function confirm(st: Setup, sched: Schedule, rec: Recorder, o: Outcome): Counterexample | null {
   const scenario: Record<string, unknown> = { ...st.input, schedule: sched.map(([i, v]) => [i, v]) };
@@ -317,9 +341,11 @@ function confirm(st: Setup, sched: Schedule, rec: Recorder, o: Outcome): Counter
   if (!replay.ok) return null;
   const cfg = resolveScenario(replay.value, { traceCapacity: EXPLORE_TRACE_CAPACITY, traceEnabled: true });
   if (!cfg.ok) return null;
-  const again = runWith({ ...st, s: replay.value }, cfg.value, null, null);
-  const hash = o.m.trace.hash();
-  if (!again.bad || again.m.trace.hash() !== hash) return null;
+  // The replay is a full run (causes followed): its hash and report are what the user will see.
+  const again = runWith({ ...st, s: replay.value, memory: null }, cfg.value, null, null, true);
+  // Causes never change the simulation: the replay runs the very same events as the explored run.
+  if (!again.bad || again.m.processed !== o.m.processed) return null;
+  const hash = again.m.trace.hash();
   const nWin = st.windows.length;
   const timeline = Array.isArray(st.input.timeline) ? (st.input.timeline as Record<string, unknown>[]).map((x) => ({ ...x })) : [];
   st.windows.forEach((idx, k) => {
@@ -339,5 +365,5 @@ function confirm(st: Setup, sched: Schedule, rec: Recorder, o: Outcome): Counter
     max: rec.maxs[i] as number,
     dflt: rec.dflts[i] as number,
   }));
-  return { schedule: sched, choices, traceHash: hash, report: o.report(), scenario, concrete };
+  return { schedule: sched, choices, traceHash: hash, report: again.report(), scenario, concrete };
 }

@@ -1,5 +1,5 @@
 import { Prng } from '../clock/prng';
-import type { Chooser, SimCore } from '../sim-context';
+import type { Chooser, SimCore, TraceTap } from '../sim-context';
 import type { FingerprintSet } from './visited';
 
 /** A schedule: (choice index, value) pairs in rising index order; the rest take the seeded default. */
@@ -19,8 +19,13 @@ export interface RandomPlan {
  * last deviation checks the machine's fingerprint against the visited set:
  * the first one already there marks `cut`, past which this run's subtree is a
  * copy of one already explored.
+ *
+ * It follows the trace as it is written (a TraceTap, given to the machine as
+ * `tap`), so nothing needs to stay in the trace's ring: explored runs trace
+ * into a ring of one event, and the fold sees every event however many come
+ * between two choices.
  */
-export class Recorder implements Chooser {
+export class Recorder implements Chooser, TraceTap {
   core: SimCore | null = null;
   index = 0;
   readonly mins: number[] = [];
@@ -37,7 +42,6 @@ export class Recorder implements Chooser {
   readonly taken: Schedule = [];
   private _next = 0;
   private _shape = 0x811c9dc5;
-  private _seq = 0;
 
   private readonly _schedule: Schedule;
   private readonly _visited: FingerprintSet | null;
@@ -57,7 +61,6 @@ export class Recorder implements Chooser {
 
   choose(min: number, max: number, dflt: number, base: number): number {
     const i = this.index++;
-    this._observe();
     if (this._visited !== null && this.core !== null && i > this.last && this.cut === Infinity) {
       const core = this.core;
       const t = core.now;
@@ -84,23 +87,22 @@ export class Recorder implements Chooser {
     return v;
   }
 
-  /** Takes in what was traced since the last look (call once more when the run ends). */
-  finish(): void {
-    this._observe();
-  }
-
-  private _observe(): void {
-    const core = this.core;
-    if (core === null) return;
-    const trace = core.trace;
-    const from = Math.max(this._seq, trace.firstSeq);
-    this._shape = trace.foldShape(from, this._shape);
+  /**
+   * One traced event: folded into the shape by what happened and in what order, not when
+   * (kind, line and arguments, as the ring stores them: kind a byte, line 16 bits, the rest
+   * 32), and its time kept when it is a new one. The constructor traces before the explorer
+   * holds the machine's core; the clock stands at zero until the first event runs.
+   */
+  traced(_seq: number, kind: number, line: number, a: number, b: number, c: number): void {
+    let h = this._shape;
+    h = Math.imul(h ^ (((kind & 0xff) << 16) | (line & 0xffff)), 0x01000193);
+    h = Math.imul(h ^ a, 0x5bd1e995);
+    h = Math.imul(h ^ b, 0x01000193);
+    h = Math.imul(h ^ c, 0x5bd1e995);
+    this._shape = h ^ (h >>> 15);
+    const t = this.core === null ? 0 : this.core.now;
     const times = this.times;
-    for (let seq = from; seq < trace.total; seq++) {
-      const t = trace.timeOf(seq);
-      if (times.length === 0 || (times[times.length - 1] as number) < t) times.push(t);
-    }
-    this._seq = trace.total;
+    if (times.length === 0 || (times[times.length - 1] as number) < t) times.push(t);
   }
 
   /**

@@ -152,7 +152,7 @@ export function buildReport(s: Scenario, m: Machine, stop: RunStop): Report {
     shellOutput: m.shell.transcript(),
     causes: readCauses(m),
     causeCounts: causeCounts(m),
-    causesRecorded: m.cfg.traceEnabled,
+    causesRecorded: m.cfg.traceEnabled && m.cfg.causes !== false,
     expectations: [],
     ok: true,
   };

@@ -87,23 +87,6 @@ export class Trace {
     return this._t[seq % this.capacity] as number;
   }
 
-  /**
-   * Folds the held events from `from` on into `h` by what happened and in what
-   * order, not when (kind, line and arguments; no times): the explorer's
-   * fingerprint of a run's history. No allocation.
-   */
-  foldShape(from: number, h: number): number {
-    for (let seq = Math.max(from, this.firstSeq); seq < this.total; seq++) {
-      const i = seq % this.capacity;
-      h = Math.imul(h ^ (((this._kind[i] as number) << 16) | ((this._line[i] as number) & 0xffff)), 0x01000193);
-      h = Math.imul(h ^ (this._a[i] as number), 0x5bd1e995);
-      h = Math.imul(h ^ (this._b[i] as number), 0x01000193);
-      h = Math.imul(h ^ (this._c[i] as number), 0x5bd1e995);
-      h ^= h >>> 15;
-    }
-    return h;
-  }
-
   /** Attaches a byte payload to an event (kept for the most recent few only). */
   attach(seq: number, bytes: Uint8Array): void {
     if (seq < 0) return;
