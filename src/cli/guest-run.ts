@@ -147,6 +147,7 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
   const commands = bench ? benchScript(300, 2) : (args.values.get('--run') ?? (ui ? uiCommands(scenario) : DEFAULT_COMMANDS));
   const share: number[] = [];
   const shareDone: number[] = [];
+  let initialLevels: number[] = [];
   let liveServer: LiveServer | null = null;
   const consoleLine = (l: string): void => {
     if (verbose) err(`console: ${l}\n`);
@@ -157,15 +158,15 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
     scenario,
     commands,
     timeoutMs: timeoutS * 1000,
-    onDevice: bench
-      ? (dev) => {
-          dev.onKickDone = (q, seen, called, done) => {
-            if (q !== 0) return;
-            if (called >= 0) share.push((called - seen) / 1000);
-            shareDone.push((done - seen) / 1000);
-          };
-        }
-      : undefined,
+    onDevice: (dev) => {
+      initialLevels = Array.from(dev.wire.level);
+      if (!bench) return;
+      dev.onKickDone = (q, seen, called, done) => {
+        if (q !== 0) return;
+        if (called >= 0) share.push((called - seen) / 1000);
+        shareDone.push((done - seen) / 1000);
+      };
+    },
     traceCapacity: tracePath ? 2_000_000 : 200_000,
     verbose: verbose || ui ? consoleLine : undefined,
     log: verbose ? (s) => err(`vhost-user: ${s}\n`) : undefined,
@@ -180,7 +181,13 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
   if (tracePath) {
     const machineLike = { trace: rt.trace, cfg: { seed: scenario.seed }, now: rt.now } as unknown as Machine;
     const ws = createWriteStream(tracePath);
-    for (const chunk of jsonlChunks(machineLike, { title: `${scenario.title} (real guest: ${commands})`, seed: scenario.seed })) ws.write(chunk);
+    for (const chunk of jsonlChunks(machineLike, {
+      title: `${scenario.title} (real guest: ${commands})`,
+      seed: scenario.seed,
+      source: 'real-guest',
+      lines: scenario.device.lines.map((l) => ({ name: l.name, direction: l.direction })),
+      initialLevels,
+    })) ws.write(chunk);
     await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
   if (bench) {
