@@ -1,7 +1,7 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
 import { Header } from './components/Header';
-import { LiveBanner } from './components/LiveBanner';
+import { LiveBanner, RecordingBanner } from './components/LiveBanner';
 import { LearnBar, LearnSlot } from './components/LearnBar';
 import { LinesBoard } from './components/LinesBoard';
 import { QueueInspector } from './components/QueueInspector';
@@ -82,6 +82,7 @@ export function App(): React.JSX.Element {
       <div>
         <Banners />
         <LiveBanner />
+        <RecordingBanner />
         <LearnBar />
       </div>
       <div className="body">
