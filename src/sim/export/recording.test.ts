@@ -104,11 +104,12 @@ describe('reading a recording', () => {
     expect(recordingSizeError(RECORDING_MAX_BYTES + 1)).toBe('the file is 65 MB; a recording is at most 64 MB');
   });
 
-  test('an older file without its board gets as many lines as its line events name', () => {
-    const text = [JSON.stringify({ format: 'vgpio-trace', version: 1, title: 'old', seed: 3, hash: 'ab', events: 2, dropped: 0, simulatedNs: 5000 }), rec(0, 'LineLevel', 4, 1), rec(1, 'LineLevel', 2, 1)].join('\n');
+  test('an older file without its board gets as many lines as its line events name, each starting at the level before its first change', () => {
+    const text = [JSON.stringify({ format: 'vgpio-trace', version: 1, title: 'old', seed: 3, hash: 'ab', events: 3, dropped: 0, simulatedNs: 5000 }), rec(0, 'LineLevel', 4, 1), rec(1, 'LineLevel', 2, 1), rec(2, 'LineLevel', 0, 0)].join('\n');
     const r = readRecording(text);
     if (!r.ok) throw new Error(r.error);
     expect(r.value.lines.length).toBe(5);
+    expect(r.value.initialLevels).toEqual([1, 0, 0, 0, 0]);
     expect(Array.from(recordingView(r.value).lines.level)).toEqual([0, 0, 1, 0, 1]);
   });
 });

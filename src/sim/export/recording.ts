@@ -203,8 +203,24 @@ export function readRecording(text: string): RecordingResult {
     for (let i = 0; i < count; i++) if (cols.kind[i] === TK.LineLevel && (cols.line[i] as number) < MAX_BOARD_LINES) max = Math.max(max, (cols.line[i] as number) + 1);
     lines = Array.from({ length: Math.max(1, max) }, () => ({ name: '', direction: 'in' as const }));
   }
-  const initialLevels = header.initialLevels.length ? header.initialLevels : lines.map(() => 0);
+  const initialLevels = header.initialLevels.length ? header.initialLevels : inferInitialLevels(cols, lines.length);
   return { ok: true, value: { ...header, lines, initialLevels, trace: cols, violations: recordedViolations(cols) } };
+}
+
+/**
+ * A file without initial levels (the simulator's exports): a LineLevel record is a change, so a
+ * line's first one says it was the other level before; a line that never changes reads 0.
+ */
+function inferInitialLevels(cols: TraceColumns, n: number): number[] {
+  const out = new Array<number>(n).fill(0);
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < cols.t.length; i++) {
+    const line = cols.line[i] as number;
+    if (cols.kind[i] !== TK.LineLevel || line < 0 || line >= n || seen[line]) continue;
+    seen[line] = 1;
+    out[line] = cols.a[i] ? 0 : 1;
+  }
+  return out;
 }
 
 /** The Violation events, as the monitors reported them (the rule's own sentence stands in for the monitor's message). */
