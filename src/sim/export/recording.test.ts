@@ -8,6 +8,7 @@ import { LIBRARY } from '../scenario/library';
 import { IRQ_TYPE_EDGE_BOTH } from '../gpio/constants';
 import { TK, KIND_NAMES } from '../trace/kinds';
 import type { TraceEvent } from '../trace/trace';
+import { exportRun } from './file';
 import { toJsonl } from './jsonl';
 import { readRecording, recordingCounts, recordingSizeError, recordingView, RECORDING_MAX_BYTES } from './recording';
 
@@ -66,6 +67,19 @@ describe('reading a recording', () => {
     expect(v.totals.violations).toBe(m.monitors.mustCount);
     expect(v.totals.delivered + v.totals.coalesced + v.totals.spurious + v.totals.lost).toBe(m.trace.count(TK.OracleLabel));
     expect(Array.from(v.lines.level)).toEqual(Array.from(m.wire.level).slice(0, v.lines.level.length));
+  });
+
+  test('the app\'s own trace export opens as a simulated run with its lines named', () => {
+    const s = validateScenario(LIBRARY.find((e) => e.id === 'calm-board')!.scenario);
+    if (!s.ok) throw new Error(s.error);
+    const run = runScenario(s.value, { traceCapacity: 1_000_000 });
+    if (!run.ok) throw new Error(run.error);
+    const file = exportRun(run.value.machine, 'jsonl', { name: 'calm-board', title: s.value.title, seed: s.value.seed, date: '2026-01-01T00:00:00Z', version: 'test' });
+    const r = readRecording(file.text);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.source).toBe('simulation');
+    expect(r.value.lines.map((l) => l.name)).toEqual(s.value.device.lines.map((l) => l.name));
+    expect(r.value.lines.map((l) => l.direction)).toEqual(s.value.device.lines.map((l) => l.direction));
   });
 
   test('each refusal names the line and the field', () => {
