@@ -173,7 +173,7 @@ test('keyboard: a descriptor table is a grid with one Tab stop, moved through wi
 
 test('keyboard: focusing the scenario file picker keeps the app on screen', async ({ page }) => {
   await openCalmBoardEnded(page);
-  const picker = page.locator('input[type=file]');
+  const picker = page.getByLabel('Open a scenario file…');
   await picker.focus();
   await expect(picker).toBeFocused();
   // The sidebar scrolls to it; the app itself does not move (it used to jump 748 px off screen).

@@ -146,6 +146,8 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
   }
   const commands = bench ? benchScript(300, 2) : (args.values.get('--run') ?? (ui ? uiCommands(scenario) : DEFAULT_COMMANDS));
   const share: number[] = [];
+  const shareDone: number[] = [];
+  let initialLevels: number[] = [];
   let liveServer: LiveServer | null = null;
   const consoleLine = (l: string): void => {
     if (verbose) err(`console: ${l}\n`);
@@ -156,13 +158,15 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
     scenario,
     commands,
     timeoutMs: timeoutS * 1000,
-    onDevice: bench
-      ? (dev) => {
-          dev.onKickDone = (q, seen, done) => {
-            if (q === 0) share.push((done - seen) / 1000);
-          };
-        }
-      : undefined,
+    onDevice: (dev) => {
+      initialLevels = Array.from(dev.wire.level);
+      if (!bench) return;
+      dev.onKickDone = (q, seen, called, done) => {
+        if (q !== 0) return;
+        if (called >= 0) share.push((called - seen) / 1000);
+        shareDone.push((done - seen) / 1000);
+      };
+    },
     traceCapacity: tracePath ? 2_000_000 : 200_000,
     verbose: verbose || ui ? consoleLine : undefined,
     log: verbose ? (s) => err(`vhost-user: ${s}\n`) : undefined,
@@ -177,7 +181,13 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
   if (tracePath) {
     const machineLike = { trace: rt.trace, cfg: { seed: scenario.seed }, now: rt.now } as unknown as Machine;
     const ws = createWriteStream(tracePath);
-    for (const chunk of jsonlChunks(machineLike, { title: `${scenario.title} (real guest: ${commands})`, seed: scenario.seed })) ws.write(chunk);
+    for (const chunk of jsonlChunks(machineLike, {
+      title: `${scenario.title} (real guest: ${commands})`,
+      seed: scenario.seed,
+      source: 'real-guest',
+      lines: scenario.device.lines.map((l) => ({ name: l.name, direction: l.direction })),
+      initialLevels,
+    })) ws.write(chunk);
     await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
   if (bench) {
@@ -188,6 +198,7 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
       getValueUs: percentiles(ft.get),
       setValueUs: percentiles(ft.set),
       backendShareUs: percentiles(share),
+      backendDoneUs: percentiles(shareDone),
       requests: report.virtio.requests,
       mustViolations: report.mustViolations,
       failure: report.failure,
@@ -197,8 +208,9 @@ export async function runGuestCommand(args: ParsedArgs, overrides: { kernel?: st
       out(`guest-measured request round trip (ftrace function_graph, QEMU ${report.qemuVersion}, ${kvmUsable() ? 'KVM' : 'TCG'}):\n`);
       out(formatPercentiles('  GET_VALUE (virtio_gpio_get)', result.getValueUs));
       out(formatPercentiles('  SET_VALUE (virtio_gpio_set)', result.setValueUs));
-      out(`back end's own share per requestq kick (kick seen -> device done, call written):\n`);
+      out(`back end's own share per requestq kick (kick seen -> call eventfd written):\n`);
       out(formatPercentiles('  back end', result.backendShareUs));
+      out(formatPercentiles('  to the end of the kick (write(2) returned, device idle)', result.backendDoneUs));
       if (report.failure) out(`guest failed: ${report.failure}\n`);
     }
     if (report.mustViolations > 0) return 1;

@@ -62,7 +62,7 @@ function hookExit(): void {
   }
 }
 
-export function qemuArgs(files: GuestFiles, socket: string, initrd: string, opts: { memMiB: number; kvm: boolean }): string[] {
+export function qemuArgs(files: GuestFiles, socket: string, initrd: string, opts: { memMiB: number; kvm: boolean; reconnectMs?: number }): string[] {
   return [
     '-L', files.qemuData,
     '-bios', join(files.qemuData, 'qboot.rom'),
@@ -74,7 +74,8 @@ export function qemuArgs(files: GuestFiles, socket: string, initrd: string, opts
     '-machine', 'pc,memory-backend=mem',
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
     '-serial', 'stdio',
-    '-chardev', `socket,id=vgpio,path=${socket}`,
+    // reconnect-ms (QEMU >= 9.2; `reconnect=` in seconds before): QEMU redials a back end that went away.
+    '-chardev', `socket,id=vgpio,path=${socket}${opts.reconnectMs ? `,reconnect-ms=${opts.reconnectMs}` : ''}`,
     '-device', 'vhost-user-gpio-pci,chardev=vgpio,id=gpio0',
     '-kernel', files.kernel,
     '-initrd', initrd,
@@ -124,12 +125,12 @@ export function runQemu(
   files: GuestFiles,
   socket: string,
   initrd: string,
-  opts: { timeoutMs: number; memMiB?: number; onLine?: (line: string) => void; onReady?: () => void },
+  opts: { timeoutMs: number; memMiB?: number; reconnectMs?: number; onLine?: (line: string) => void; onReady?: () => void },
 ): { done: Promise<GuestRunResult>; kill: () => void } {
   hookExit();
   const t0 = performance.now();
   const env = { ...process.env, ...(files.qemuModules ? { QEMU_MODULE_DIR: files.qemuModules } : {}) };
-  const args = qemuArgs(files, socket, initrd, { memMiB: opts.memMiB ?? 256, kvm: kvmUsable() });
+  const args = qemuArgs(files, socket, initrd, { memMiB: opts.memMiB ?? 256, kvm: kvmUsable(), reconnectMs: opts.reconnectMs });
   // setpriv --pdeathsig: the kernel kills QEMU if this process dies in any way (even SIGKILL).
   const wrap = deathWrapper();
   const child = spawn(wrap ? wrap : files.qemu, wrap ? ['--pdeathsig', 'KILL', '--', files.qemu, ...args] : args, {

@@ -14,7 +14,7 @@ import type { GuestMemory } from '../sim/memory';
 import { EV, type SimContext } from '../sim/sim-context';
 import { TK } from '../sim/trace/kinds';
 import { Trace } from '../sim/trace/trace';
-import { F_RING_EVENT_IDX, F_VERSION_1, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK } from '../sim/virtio/constants';
+import { AVAIL_IDX, F_RING_EVENT_IDX, F_VERSION_1, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK } from '../sim/virtio/constants';
 import type { VhostDevice } from './backend';
 import type { RingLayout } from '../sim/virtio/ring-layout';
 
@@ -135,8 +135,16 @@ export class RealtimeDevice implements SimContext, DeviceInterrupts, WireListene
 
   /** Raises the used-buffer interrupt of a queue (the back end writes the call eventfd). */
   signal: (queue: number) => void = () => {};
-  /** Called after each kick is handled, with the wall time it was seen and when the device finished. */
-  onKickDone: ((queue: number, seenNs: number, doneNs: number) => void) | null = null;
+  /**
+   * Called after each kick is handled, with the wall times (ns since the origin) it was seen, the
+   * first call eventfd write for it was issued (-1: the kick raised no interrupt), and the device
+   * finished. The call is taken before the write: writing the eventfd wakes QEMU's thread, which on a
+   * busy 2-core machine often preempts this one inside write(2), and that wait is not the back end's work.
+   */
+  onKickDone: ((queue: number, seenNs: number, calledNs: number, doneNs: number) => void) | null = null;
+  /** While a kick is handled (and timed): when its first interrupt was raised, -1 before. */
+  private _kickCalledAt = -1;
+  private _timingKick = false;
 
   constructor(cfg: MachineConfig, clock: Clock = wallClock) {
     this.cfg = cfg;
@@ -269,10 +277,28 @@ export class RealtimeDevice implements SimContext, DeviceInterrupts, WireListene
     // eventq buffer right after a request without waiting for its answer, but it does re-queue a
     // buffer and then send SET_IRQ_TYPE NONE (gpiomon's exit). Looking at the eventq first keeps
     // that order; seen the other way round, the monitors would flag "queued while disabled".
-    if (q === REQUESTQ && dev.queues[EVENTQ]) dev.notify(EVENTQ);
+    const timed = this.onKickDone !== null;
+    this._timingKick = timed;
+    this._kickCalledAt = -1;
+    // Only when the eventq has news: a wake that finds nothing is a trip through cold code on every request.
+    if (q === REQUESTQ && this._eventqHasNews()) dev.notify(EVENTQ);
     dev.notify(q);
     this.pump();
-    this.onKickDone?.(q, seen, this._clock.now() - this._origin);
+    this._timingKick = false;
+    if (timed) this.onKickDone?.(q, seen, this._kickCalledAt, this._clock.now() - this._origin);
+  }
+
+  /**
+   * Whether the eventq's avail index moved past what the device took (new buffers, or an index jump
+   * the device's wake must report): read without DeviceQueue.pending(), which records a jump as a fault.
+   */
+  private _eventqHasNews(): boolean {
+    const eq = this.device?.queues[EVENTQ];
+    const mem = this.mem;
+    if (!eq || !mem) return false;
+    const at = eq.layout.avail + AVAIL_IDX;
+    if (!mem.contains(at, 2)) return true;
+    return mem.le16(at) !== eq.nextAvail;
   }
 
   /** The front end stopped the device (GET_VRING_BASE, disconnect): its session ends. */
@@ -391,6 +417,7 @@ export class RealtimeDevice implements SimContext, DeviceInterrupts, WireListene
   raise(queue: number): void {
     if (queue === REQUESTQ || queue === EVENTQ) {
       this.counts.interrupts[queue === EVENTQ ? 1 : 0]++;
+      if (this._timingKick && this._kickCalledAt < 0) this._kickCalledAt = this._clock.now() - this._origin;
       this.signal(queue);
     } else {
       // Config-change interrupts need the back-end request channel, which this back end does not offer.

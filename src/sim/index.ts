@@ -82,6 +82,7 @@ export { toVcd, vcdChunks, vcdShortStatesAt1us } from './export/vcd';
 export { toWaveJson, waveJsonText } from './export/wavejson';
 export type { VcdMode, VcdTimescale } from './export/vcd';
 export { toJsonl, jsonlChunks } from './export/jsonl';
+export { readRecording, recordingView, recordingCounts, recordingSizeError, RECORDING_MAX_BYTES, type Recording, type RecordingResult } from './export/recording';
 export { exportRun } from './export/file';
 export type { ExportFormat, ExportFile } from './export/file';
 

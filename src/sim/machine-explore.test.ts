@@ -5,6 +5,7 @@ import { resolveScenario, validateScenario } from './scenario/load';
 import { buildReport } from './scenario/runner';
 import type { Scenario } from './scenario/schema';
 import { TK } from './trace/kinds';
+import { EVERY_KIND } from './sim-context';
 
 /** What the explorer asks of a machine: no causes, a tap from the first event, guest RAM reused. */
 
@@ -45,7 +46,7 @@ describe('Machine options for the explorer', () => {
   test('a tap sees every traced event from the constructor on, in trace order, each before the causes tracker traces a cause after it', () => {
     const { s, cfg } = setup();
     const seen: number[] = [];
-    const m = run(s, { ...cfg, tap: { traced: (seq) => void seen.push(seq) } });
+    const m = run(s, { ...cfg, tap: { kinds: EVERY_KIND, traced: (seq) => void seen.push(seq) } });
     expect(m.trace.firstSeq).toBe(0);
     expect(m.trace.count(TK.Cause)).toBeGreaterThan(0);
     expect(seen).toEqual(Array.from({ length: m.trace.total }, (_, i) => i));

@@ -99,7 +99,16 @@ function exactSteps(steps: readonly TimedAction[]): TimedAction[] {
 
 /** Two taps in turn: the first sees each event before the second (the causes tracker) traces a cause after it. */
 function bothTaps(first: TraceTap, second: TraceTap): TraceTap {
-  return { traced: (...e) => (first.traced(...e), second.traced(...e)) };
+  const kinds = first.kinds.map((k, i) => k | (second.kinds[i] ?? 0));
+  const a = first.kinds;
+  const b = second.kinds;
+  return {
+    kinds,
+    traced: (seq, kind, line, x, y, z) => {
+      if (a[kind] === 1) first.traced(seq, kind, line, x, y, z);
+      if (b[kind] === 1) second.traced(seq, kind, line, x, y, z);
+    },
+  };
 }
 
 /** Client timer action that starts a client driver at its start time (after the chip is registered). */

@@ -1,7 +1,7 @@
 import { EventQueue } from './clock/event-queue';
 import { Prng } from './clock/prng';
 import type { LatencyRange } from './clock/time';
-import { Trace } from './trace/trace';
+import { KIND_CODES, Trace } from './trace/trace';
 
 /**
  * What every part of the simulation shares: the clock, the one event queue, the
@@ -64,6 +64,9 @@ export class ScheduleChooser implements Chooser {
 }
 
 /** Something that follows the trace as it is written (it may emit events of its own from here). */
+/** A tap's `kinds` when it follows every kind of event. */
+export const EVERY_KIND: Uint8Array = new Uint8Array(KIND_CODES).fill(1);
+
 export interface TraceTap {
   /** 1 at the code of each kind it follows: emit calls traced() for those only (one byte read per event). */
   readonly kinds: Uint8Array;

@@ -2,7 +2,7 @@ import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
 import { ComparePanel } from './components/ComparePanel';
 import { Header } from './components/Header';
-import { LiveBanner } from './components/LiveBanner';
+import { LiveBanner, RecordingBanner } from './components/LiveBanner';
 import { LearnBar, LearnSlot } from './components/LearnBar';
 import { LinesBoard } from './components/LinesBoard';
 import { QueueInspector } from './components/QueueInspector';
@@ -85,6 +85,7 @@ export function App(): React.JSX.Element {
       <div>
         <Banners />
         <LiveBanner />
+        <RecordingBanner />
         <LearnBar />
       </div>
       <div className="body">

@@ -3,6 +3,8 @@ import { DEFAULT_SCENARIO_ID } from '../sim/index';
 import { unreachable } from '../worker/protocol';
 import { emitTerminal, live, notifyFrame, perf } from './live';
 import { LiveSource, type WorkerLike } from './live-source';
+import { RecordingSource } from './recording-source';
+import type { Recording } from '../sim/index';
 import { appActions, useApp } from './store';
 
 type Batch = Extract<Message, { type: 'batch' }>;
@@ -20,6 +22,8 @@ export class SimClient {
   private _worker: WorkerLike | null = null;
   /** A live source's WebSocket URL (`vgpio guest --ui`): used instead of the simulation worker. */
   liveUrl: string | null = null;
+  /** A recording opened from a file: shown instead of the simulation worker until it is closed. */
+  private _recording: Recording | null = null;
   private _pending: Batch | null = null;
   private _terminal = '';
   private _rafId = 0;
@@ -64,12 +68,45 @@ export class SimClient {
   /** The time-travel instant last asked for (null = live); snapshots for anything else are stale. */
   private _seekWanted: number | null = null;
 
-  /** Loads another scenario (a library entry, a file, a link). */
+  /** Loads another scenario (a library entry, a file, a link); a recording shown is closed first. */
   load(source: LoadSource): void {
+    if (this._recording) this._swapSource(null);
     this._wanted = source;
     appActions().loadStarted();
     live.snapshot = null;
     this.send({ type: 'load', source });
+  }
+
+  /**
+   * Shows a recording read from a trace file instead of the simulation: the
+   * worker is stopped and a RecordingSource answers the panels (read only).
+   */
+  openRecording(rec: Recording): void {
+    this._swapSource(rec);
+    appActions().loadStarted();
+    live.snapshot = null;
+    live.steps = [];
+    this._wanted = null;
+    this.send({ type: 'load', source: { kind: 'library', id: DEFAULT_SCENARIO_ID } });
+  }
+
+  /** Back to the simulation (the default scenario) from a recording. */
+  closeRecording(): void {
+    if (!this._recording) return;
+    this.load({ kind: 'library', id: DEFAULT_SCENARIO_ID });
+  }
+
+  get recording(): Recording | null {
+    return this._recording;
+  }
+
+  /** Replaces the source behind the client: a recording, or (null) a new simulation worker. */
+  private _swapSource(rec: Recording | null): void {
+    this._worker?.terminate();
+    this._recording = rec;
+    this._spawn();
+    this._pending = null;
+    this._terminal = '';
   }
 
   /** After the worker died: a new worker, the same scenario and the steps recorded so far. */
@@ -126,7 +163,11 @@ export class SimClient {
   }
 
   private _spawn(): void {
-    const w: WorkerLike = this.liveUrl ? new LiveSource(this.liveUrl) : new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'vgpio-sim' });
+    const w: WorkerLike = this.liveUrl
+      ? new LiveSource(this.liveUrl)
+      : this._recording
+        ? new RecordingSource(this._recording)
+        : new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'vgpio-sim' });
     w.onmessage = (e: MessageEvent<Message>) => this._onMessage(e.data);
     w.onerror = (e) => {
       e.preventDefault();

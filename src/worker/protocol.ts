@@ -97,6 +97,8 @@ export interface ScenarioInfo {
   initialLevels: number[];
   /** True when loaded from a link: it replays to its end, then pauses. */
   fromLink: boolean;
+  /** A recording read from a trace file (src/ui/recording-source.ts): read only, nothing to run or drive. */
+  recording?: boolean;
 }
 
 export type Message =

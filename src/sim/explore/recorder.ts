@@ -1,5 +1,5 @@
 import { Prng } from '../clock/prng';
-import type { Chooser, SimCore, TraceTap } from '../sim-context';
+import { EVERY_KIND, type Chooser, type SimCore, type TraceTap } from '../sim-context';
 import type { FingerprintSet } from './visited';
 
 /** A schedule: (choice index, value) pairs in rising index order; the rest take the seeded default. */
@@ -26,6 +26,8 @@ export interface RandomPlan {
  * between two choices.
  */
 export class Recorder implements Chooser, TraceTap {
+  /** Every kind: the shape fold and the event times cover the whole trace. */
+  readonly kinds = EVERY_KIND;
   core: SimCore | null = null;
   index = 0;
   readonly mins: number[] = [];

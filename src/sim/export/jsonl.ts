@@ -11,9 +11,16 @@ import type { TraceEvent } from '../trace/trace';
 export const JSONL_FORMAT = 'vgpio-trace';
 export const JSONL_VERSION = 1;
 
+/** What made a trace: the simulator, or the device model under a real guest (`vgpio guest --trace`: a recording). */
+export type JsonlSource = 'simulation' | 'real-guest';
+
 export interface JsonlMeta {
   title: string;
   seed?: number;
+  /** Written only when given (older files have none): a reader can then name the lines and start the waveform right. */
+  source?: JsonlSource;
+  lines?: { name: string; direction: string }[];
+  initialLevels?: number[];
 }
 
 export interface JsonlHeader {
@@ -26,8 +33,13 @@ export interface JsonlHeader {
   events: number;
   /** Events the trace ring dropped before the first line that follows. */
   dropped: number;
-  /** Simulated time at the end of the run, in ns. */
+  /** Simulated time at the end of the run, in ns (a real guest's: wall-clock ns since the back end started). */
   simulatedNs: number;
+  source?: JsonlSource;
+  /** The device's lines (name, initial direction), in line order. */
+  lines?: { name: string; direction: string }[];
+  /** Each line's level at time zero. */
+  initialLevels?: number[];
 }
 
 export function jsonlHeader(machine: Machine, meta: JsonlMeta): JsonlHeader {
@@ -41,6 +53,9 @@ export function jsonlHeader(machine: Machine, meta: JsonlMeta): JsonlHeader {
     events: trace.total,
     dropped: trace.dropped,
     simulatedNs: machine.now,
+    ...(meta.source !== undefined ? { source: meta.source } : {}),
+    ...(meta.lines !== undefined ? { lines: meta.lines } : {}),
+    ...(meta.initialLevels !== undefined ? { initialLevels: meta.initialLevels } : {}),
   };
 }
 

@@ -101,6 +101,8 @@ export function Header(): React.JSX.Element {
   const speed = useApp(selectSpeed);
   const theme = useApp(selectTheme);
   const running = status === 'running';
+  // A recording is read only: no run controls, nothing to share or export (the banner says why).
+  const recording = info?.recording === true;
   return (
     <header className="header">
       <div className="brand" aria-label="vgpio-lab">
@@ -109,61 +111,67 @@ export function Header(): React.JSX.Element {
       <h1 className="scenario-title" title={info?.title} style={{ fontSize: 'inherit', margin: 0 }}>
         {info?.title ?? 'Loading…'}
       </h1>
-      <div role="group" aria-label="Run controls" style={{ display: 'flex', gap: 4 }}>
-        {/* Named by its visible word (the icon is decoration), so what a user sees is what they say. */}
-        <button className="btn primary" onClick={() => client.send({ type: running ? 'pause' : 'run' })}>
-          <span aria-hidden="true">{running ? '❚❚ ' : '▶ '}</span>
-          {running ? 'Pause' : status === 'ended' ? 'Continue' : 'Run'}
-        </button>
-        <button className="btn" onClick={() => client.send({ type: 'step' })} title="Process exactly one event">
-          Step
-        </button>
-        <button className="btn" onClick={() => client.send({ type: 'run-until', until: 'interrupt' })} title="Run until the next handler call">
-          Next IRQ
-        </button>
-        <button className="btn" onClick={() => client.send({ type: 'run-until', until: 'violation' })} title="Run until the next spec violation or lost / spurious / coalesced flag">
-          Next flag
-        </button>
-        <label className="readout">
-          <span className="sr-only">Speed</span>
-          <select
-            className="sel"
-            aria-label="Speed"
-            value={String(speed)}
-            onChange={(e) => {
-              const chosen: Speed = e.target.value === 'max' ? 'max' : Number(e.target.value);
-              savePrefs({ speed: chosen });
-              client.send({ type: 'speed', speed: chosen });
-            }}
-          >
-            {SPEEDS.map((s) => (
-              <option key={String(s)} value={String(s)}>
-                {speedLabel(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      {!recording && (
+        <div role="group" aria-label="Run controls" style={{ display: 'flex', gap: 4 }}>
+          {/* Named by its visible word (the icon is decoration), so what a user sees is what they say. */}
+          <button className="btn primary" onClick={() => client.send({ type: running ? 'pause' : 'run' })}>
+            <span aria-hidden="true">{running ? '❚❚ ' : '▶ '}</span>
+            {running ? 'Pause' : status === 'ended' ? 'Continue' : 'Run'}
+          </button>
+          <button className="btn" onClick={() => client.send({ type: 'step' })} title="Process exactly one event">
+            Step
+          </button>
+          <button className="btn" onClick={() => client.send({ type: 'run-until', until: 'interrupt' })} title="Run until the next handler call">
+            Next IRQ
+          </button>
+          <button className="btn" onClick={() => client.send({ type: 'run-until', until: 'violation' })} title="Run until the next spec violation or lost / spurious / coalesced flag">
+            Next flag
+          </button>
+          <label className="readout">
+            <span className="sr-only">Speed</span>
+            <select
+              className="sel"
+              aria-label="Speed"
+              value={String(speed)}
+              onChange={(e) => {
+                const chosen: Speed = e.target.value === 'max' ? 'max' : Number(e.target.value);
+                savePrefs({ speed: chosen });
+                client.send({ type: 'speed', speed: chosen });
+              }}
+            >
+              {SPEEDS.map((s) => (
+                <option key={String(s)} value={String(s)}>
+                  {speedLabel(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       <span className="readout" aria-live="polite" data-testid="run-status">
         {status}
       </span>
       <div className="spacer" />
       <Readouts />
-      <button className="btn" onClick={() => void share()}>
-        Copy link
-      </button>
-      <button
-        className="btn"
-        title="Compare with…: run this session again under other settings, side by side"
-        onClick={() => {
-          appActions().setTab('compare');
-          requestAnimationFrame(() => document.querySelector<HTMLElement>('.cmp-form select')?.focus());
-        }}
-      >
-        <span aria-hidden="true">⇆ </span>
-        <span className="compare-label">Compare with…</span>
-      </button>
-      <ExportMenu />
+      {!recording && (
+        <>
+          <button className="btn" onClick={() => void share()}>
+            Copy link
+          </button>
+          <button
+            className="btn"
+            title="Compare with…: run this session again under other settings, side by side"
+            onClick={() => {
+              appActions().setTab('compare');
+              requestAnimationFrame(() => document.querySelector<HTMLElement>('.cmp-form select')?.focus());
+            }}
+          >
+            <span aria-hidden="true">⇆ </span>
+            <span className="compare-label">Compare with…</span>
+          </button>
+          <ExportMenu />
+        </>
+      )}
       <button
         className="btn"
         aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}

@@ -142,7 +142,8 @@ function Row({ info, line, refs, rovingStop }: { info: ScenarioInfo; line: numbe
     else if (src === SOURCE['level-source']) client.send({ type: 'action', action: { do: 'assert', line } });
     else client.send({ type: 'action', action: { do: 'drive', line, level: level ? 0 : 1 } });
   };
-  const drivable = meta.direction !== 'out';
+  // A recording is a run that is over: nothing to drive.
+  const drivable = meta.direction !== 'out' && !info.recording;
   // A trigger picked with the keyboard is applied on Enter or when the control loses focus, never on
   // each arrow press (each would be an irq_set_irq_type, with its interrupts); a pointer pick at once.
   const keyed = useRef(false);
@@ -207,7 +208,7 @@ function Row({ info, line, refs, rovingStop }: { info: ScenarioInfo; line: numbe
             <span ref={(el) => void (refs.driveLevel = el)} />
           </button>
         ) : (
-          <span className="readout">device</span>
+          <span className="readout">{info.recording ? 'recorded' : 'device'}</span>
         )}
       </div>
       <div role="cell">

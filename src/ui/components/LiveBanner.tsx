@@ -1,5 +1,8 @@
 import { useSyncExternalStore } from 'react';
+import { formatNs } from '../../sim/index';
 import { liveState, onLiveState } from '../live-source';
+import { onRecordingState, recordingState } from '../recording-source';
+import { client } from '../sim-client';
 
 /**
  * Says, whenever the page shows a real guest (`vgpio guest --ui`), that this
@@ -16,6 +19,32 @@ export function LiveBanner(): React.JSX.Element | null {
         <strong>Live recording of a real Linux guest</strong>, not a replayable simulation: time is the wall clock, so pause, step, time travel, settings and
         share only say why they are off. The drive buttons drive the guest&apos;s lines; the Terminal tab shows its console. {where}
       </span>
+    </div>
+  );
+}
+
+/**
+ * Says, while the page shows a recording opened from a trace file, that it
+ * is one (read only, not a replayable simulation), with its counts at a
+ * glance, and offers the way back to the simulation.
+ */
+export function RecordingBanner(): React.JSX.Element | null {
+  const s = useSyncExternalStore(onRecordingState, recordingState);
+  if (!s) return null;
+  const from = s.source === 'real-guest' ? 'a real Linux guest' : s.source === 'simulation' ? 'a simulated run' : 'a trace file';
+  const c = s.counts;
+  return (
+    <div className="banner info" role="status" data-testid="recording-banner">
+      <span>
+        <strong>Recording of {from}</strong>, not a replayable simulation: it cannot be run, stepped or driven; click the waveform to see any instant of it.{' '}
+        <span data-testid="recording-counts">
+          {s.events} events over {formatNs(s.endNs)}
+          {s.dropped ? ` (the first ${s.dropped} not kept)` : ''}: {c.requests} requests, {c.valid} VALID and {c.invalid} INVALID eventq returns, {c.must} MUST violations.
+        </span>
+      </span>
+      <button className="btn" onClick={() => client.closeRecording()}>
+        Close the recording
+      </button>
     </div>
   );
 }

@@ -17,7 +17,8 @@ import type { SettingsPatch } from '../../worker/protocol';
 import { NumberField } from './NumberField';
 import { LATENCY_RULE, SEED_RULE } from '../number-field';
 import { client } from '../sim-client';
-import { readScenarioFile } from '../scenario-file';
+import { readScenarioFile, type ScenarioFile } from '../scenario-file';
+import { isRecordingName, readRecordingFile } from '../recording-file';
 import { appActions, selectInfo, useApp } from '../store';
 import { ExplainCard } from './ExplainCard';
 
@@ -33,6 +34,15 @@ function libraryTitle(entry: LibraryEntry): string {
 
 /** The built-in scenarios, with titles read from their JSON. */
 const ENTRIES = LIBRARY.map((e) => ({ id: e.id, title: libraryTitle(e) }));
+
+/** A trace file (`vgpio guest --trace out.jsonl`, or any trace export) opened as a read-only recording. */
+async function openRecording(file: ScenarioFile): Promise<void> {
+  const r = await readRecordingFile(file);
+  if (r.ok) {
+    appActions().showLoadError(null);
+    client.openRecording(r.value);
+  } else appActions().showLoadError(`This recording cannot be opened: ${r.error}`);
+}
 
 function Library(): React.JSX.Element {
   const info = useApp(selectInfo);
@@ -62,16 +72,33 @@ function Library(): React.JSX.Element {
         Open a scenario file…
         <input
           type="file"
-          accept="application/json,.json"
+          accept="application/json,.json,.jsonl"
           className="sr-only"
           onChange={async (e) => {
             const file = e.target.files?.[0];
             if (!file) return;
             e.target.value = '';
+            // A trace (.jsonl) picked here opens as a recording.
+            if (isRecordingName(file.name)) return void (await openRecording(file));
             // The core's safe loader, as the CLI uses: size checked before reading, depth cap, no __proto__.
             const parsed = await readScenarioFile(file);
             if (parsed.ok) client.load({ kind: 'json', json: parsed.value });
             else appActions().showLoadError(`This file cannot be opened: ${parsed.error}`);
+          }}
+        />
+      </label>{' '}
+      <label className="btn" style={{ display: 'inline-block' }} title="A trace in JSON Lines: vgpio guest --trace out.jsonl, vgpio run --trace, or the app's own trace export">
+        Open a recording…
+        <input
+          type="file"
+          accept=".jsonl,.ndjson,application/x-ndjson"
+          className="sr-only"
+          data-testid="open-recording"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            e.target.value = '';
+            await openRecording(file);
           }}
         />
       </label>
@@ -250,13 +277,15 @@ export function Sidebar(): React.JSX.Element {
         <section aria-labelledby="about-heading">
           <h2 id="about-heading">About this scenario</h2>
           <p className="description">{info.description || 'No description.'}</p>
-          <p className="readout">
-            spec {info.spec} · device {info.preset} · {info.transport === 'msi' ? 'MSI-X' : info.transport === 'intx-irqfd' ? 'INTx via irqfd' : 'INTx'} · seed {info.seed}
-            {info.recorded.length > 0 ? ` · ${info.recorded.length} live steps` : ''}
-          </p>
+          {!info.recording && (
+            <p className="readout">
+              spec {info.spec} · device {info.preset} · {info.transport === 'msi' ? 'MSI-X' : info.transport === 'intx-irqfd' ? 'INTx via irqfd' : 'INTx'} · seed {info.seed}
+              {info.recorded.length > 0 ? ` · ${info.recorded.length} live steps` : ''}
+            </p>
+          )}
         </section>
       )}
-      <Settings />
+      {!info?.recording && <Settings />}
       <Library />
     </aside>
   );
