@@ -18,6 +18,8 @@ export interface PoolOutcome {
   flag: FlagPoint | null;
   /** A worker failed or refused the search (the message says why); `result` holds the figures so far. */
   error: string | null;
+  /** Schedules the workers ran (the merge's count, `result.schedules`, plus those run ahead of it). */
+  ran: number;
 }
 
 export interface PoolStatus extends PoolProgress {
@@ -157,11 +159,12 @@ export class ExplorePool {
     for (const slot of this._workers) slot.w.terminate();
     this._workers = [];
     const result = ps.result();
+    const ran = ps.progress().ran;
     const cex = result.counterexample;
     const flag = cex ? (this._flags.get(cex) ?? null) : null;
     this._flags.clear();
     const done = this._onDone;
     this._onDone = null;
-    done?.({ result, cancelled, flag, error });
+    done?.({ result, cancelled, flag, error, ran });
   }
 }

@@ -4,7 +4,7 @@ import type { LessonCheck, LessonPoint, RunStatus, ScenarioInfo, Speed } from '.
 import { loadPrefs, savePrefs, type Theme } from './prefs';
 import { loadProgress, saveProgress, withLesson, type LessonProgress, type Progress } from './lesson-progress';
 
-export type Tab = 'trace' | 'queues' | 'terminal';
+export type Tab = 'trace' | 'queues' | 'terminal' | 'explore';
 export type { Theme } from './prefs';
 
 /**

@@ -3,6 +3,7 @@ import { TRACE_CATEGORIES, categoryOf, describeEvent, formatNs, type TraceCatego
 import { DisposableStore } from '../disposable';
 import { listen, observeResize } from '../dom';
 import { live, onHeavyFrame } from '../live';
+import { takeCursorSeq } from '../cursor-target';
 import { appActions, selectHiddenCategories, selectInfo, selectLineFilter, useApp } from '../store';
 import { countText, rowFlavor, ruleTitle } from '../tracelist-rows';
 import { Term } from './Term';
@@ -216,7 +217,13 @@ class TraceListController {
     this._cursorT = t;
     this._cursorSeq = -1;
     const tr = live.trace;
-    const idx = tr.filteredIndexAt(t);
+    let idx = tr.filteredIndexAt(t);
+    // One event among several at this instant may be meant (an explored counterexample's flag).
+    const want = takeCursorSeq(t);
+    if (want !== null) {
+      const j = lowerBound(tr.filtered.data, tr.filtered.length, want);
+      if (j < tr.filtered.length && tr.filtered.data[j] === want) idx = j;
+    }
     if (idx < tr.filtered.length) {
       this._cursorSeq = tr.filtered.data[idx] as number;
       this._setActive(idx);
