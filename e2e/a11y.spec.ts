@@ -7,8 +7,8 @@ import { expect, test, type Page } from '@playwright/test';
 
 test.describe.configure({ timeout: 120_000 });
 
-type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings';
-const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings'];
+type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explore';
+const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explore'];
 
 async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.emulateMedia({ colorScheme: theme });
@@ -29,6 +29,11 @@ async function show(page: Page, panel: Panel): Promise<void> {
   await page.getByRole('tab', { name: panel, exact: true }).click();
   if (panel === 'Terminal') await expect(page.getByRole('heading', { name: 'Guest shell' })).toBeVisible();
   if (panel === 'Virtqueues') await expect(page.locator('.qi-table').first()).toBeVisible();
+  if (panel === 'Explore') {
+    // The form and a finished search's verdict (a counterexample with its schedule and the Open button).
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect(page.getByTestId('explore-result')).toHaveAttribute('data-stop', 'found', { timeout: 30_000 });
+  }
 }
 
 async function audit(page: Page): Promise<{ id: string; impact: string; nodes: number; targets: string[] }[]> {
