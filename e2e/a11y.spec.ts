@@ -7,8 +7,8 @@ import { expect, test, type Page } from '@playwright/test';
 
 test.describe.configure({ timeout: 120_000 });
 
-type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explore';
-const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explore'];
+type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explanation' | 'Explore';
+const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explanation', 'Explore'];
 
 async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.emulateMedia({ colorScheme: theme });
@@ -21,6 +21,17 @@ async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
 }
 
 async function show(page: Page, panel: Panel): Promise<void> {
+  if (panel === 'Explanation') {
+    // The explanation card of the LOST flag of mask-by-none-loses-edge, opened from its trace row.
+    await page.getByRole('button', { name: 'Masking with SET_IRQ_TYPE NONE loses an edge' }).click();
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
+    await expect(page.getByTestId('run-status')).toHaveText('ended', { timeout: 30_000 });
+    // Only the checks (the oracle's labels), so the LOST row is in view.
+    for (const cat of ['ring', 'transport', 'msg', 'line', 'device', 'driver', 'handler', 'step']) await page.locator(`.tl-cat-btn[data-cat="${cat}"]`).click();
+    await page.getByRole('row', { name: /LOST/ }).first().click();
+    await expect(page.getByRole('dialog', { name: /^Why: LOST/ }).getByTestId('explain-sentence')).toBeVisible();
+    return;
+  }
   if (panel === 'Settings') {
     await page.getByRole('button', { name: 'Settings' }).click();
     await expect(page.getByRole('group', { name: 'Device' })).toBeVisible();

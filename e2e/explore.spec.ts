@@ -15,7 +15,7 @@ async function openPanel(page: Page): Promise<void> {
   await expect(page.getByTestId('explore-panel')).toBeVisible();
 }
 
-test('a search finds the shortest counterexample of explore-mask-by-none, and Open loads it on its flag', async ({ page }) => {
+test('a search finds the shortest counterexample of explore-mask-by-none, and Open loads it on its flag, with its explanation', async ({ page }) => {
   // The counterexample as the CLI finds it, through the core's bundle (`npm run build:cli`). Playwright's
   // loader cannot import the core's sources directly (their library JSON imports carry no import attribute).
   // Exit status 1: a counterexample was found.
@@ -47,6 +47,12 @@ test('a search finds the shortest counterexample of explore-mask-by-none, and Op
   await expect(selected).toContainText(/lost/i);
   const cursor = await onApp(page, (h) => h.state().cursor);
   expect(cursor).not.toBeNull();
+  // ... and its explanation: the card of that flag.
+  const card = page.getByTestId('explain-card');
+  await expect(card).toBeVisible();
+  await expect(card.getByRole('heading', { level: 2 })).toContainText(/^Why: LOST on gpio 0 at /);
+  await expect(card.getByTestId('explain-sentence')).toContainText('was lost');
+  expect(await onApp(page, (h) => h.state().card?.seq)).toBe(await onApp(page, (h) => h.state().selectSeq?.seq));
   // The whole run, as loaded from the counterexample's file, has the core's trace hash.
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
   await page.getByRole('group', { name: 'Run controls' }).getByRole('button').first().click();

@@ -72,3 +72,47 @@ test('theme and speed are kept across reloads; corrupt saved data is ignored', a
     await expect.poll(() => onApp(page, (h) => h.state().speed)).toBe(0.001);
   }
 });
+
+test('preset rust-vmm shows the policies rust-vmm runs with; a changed one is marked, and so is the library entry', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const field = (path: string) => page.locator(`[id="setting-${path}"]`);
+  // The spec preset first: its own policies, nothing marked.
+  await expect(field('device.policy.edgeLatch')).toHaveValue('single');
+  await expect(page.getByTestId('setting-differs')).toHaveCount(0);
+  await field('device.preset').selectOption('rust-vmm');
+  await expect.poll(() => onApp(page, (h) => h.state().info?.preset)).toBe('rust-vmm');
+  // The values in policyPreset('rust-vmm') (src/sim/gpio/policies.ts), not the spec's.
+  const expected: Record<string, string> = {
+    edgeLatch: 'queue:16',
+    onNone: 'lazy',
+    earlyBuffer: 'returned',
+    typeChange: 'rejected',
+    sameType: 'err',
+    level: 'rejected',
+    levelSample: 'resample',
+    badGpio: 'crash',
+    malformed: 'stall',
+    outNeedsValue: 'true',
+    getNeedsDirection: 'true',
+    mockStorm: 'false',
+    responseSize: 'exact',
+    directionNone: 'keep-irq-type',
+    hostRequest: 'true',
+  };
+  for (const [k, v] of Object.entries(expected)) await expect(field(`device.policy.${k}`), k).toHaveValue(v);
+  await expect(page.getByTestId('setting-differs')).toHaveCount(0);
+  // Each setting says what it decides and what the chosen option means.
+  await expect(page.locator('[id="setting-device.policy.onNone-help"]')).toHaveText('when SET_IRQ_TYPE NONE gives a held eventq buffer back: only at the next edge, edge detection staying on (rust-vmm)');
+  const calm = page.getByRole('button', { name: /^A calm board/ });
+  await expect(calm).toContainText('settings changed (13)');
+
+  // One policy changed from the preset's: in use, and marked.
+  await field('device.policy.onNone').selectOption('now');
+  await expect.poll(() => onApp(page, (h) => (h.state().info?.json as { device?: { policy?: { onNone?: string } } }).device?.policy?.onNone)).toBe('now');
+  await expect(field('device.policy.onNone')).toHaveValue('now');
+  await expect(page.getByTestId('setting-differs')).toHaveCount(1);
+  await expect(page.locator('[data-setting="device.policy.onNone"]')).toHaveAttribute('data-differs', '1');
+  await expect(page.getByTestId('setting-differs')).toHaveText('(differs from rust-vmm\u2019s lazy)');
+  await expect(calm).toContainText('settings changed (12)');
+});

@@ -554,6 +554,8 @@ async function explorePool(page) {
   await page.goto(BASE);
   await page.getByRole('tab', { name: 'Explore', exact: true }).click();
   await page.waitForFunction(() => window.__vgpioExplore !== undefined, null, { timeout: 0 });
+  // The simulation stands still meanwhile: the pool alone uses the CPU.
+  await page.evaluate(() => window.__vgpio.client.send({ type: 'pause' }));
   const run = (workers, max) => page.evaluate(([id, n, m]) => window.__vgpioExplore.run(id, n, m), [EXPLORE_ENTRY, workers, max]);
   await run(1, 50);
   await run(EXPLORE_POOL, 50);

@@ -28,6 +28,7 @@ import { EXPLORE_HELP, EXPLORE_SPEC, exploreCommand } from './explore';
 import { comparisonJson, formatComparison } from './diff-format';
 import { checkOutputPath, resolveOutput, STDOUT, writeOutput } from './files';
 import { formatReport, table } from './format';
+import { settingsHelp } from './settings-help';
 import { LESSON_HELP, lessonCommand } from './lesson';
 import { jsonTextForTerminal, terminalJson, terminalLine, terminalText } from './safe';
 import { progressReporter } from './progress';
@@ -118,6 +119,7 @@ settings apply to B. Each argument is a file, a link or a built-in id.
                        driver.<field>=<value> (e.g. driver.mask=none-type); repeatable
   --json               print one JSON object: both sides, the differences, the divergence
 
+${settingsHelp()}
 Exit status: 0 when both ran (whatever they show), 2 invalid input or usage.
 `,
   list: `Usage: vgpio list [--json]

@@ -66,6 +66,13 @@ export { EXPLAINED, CAUSE_RULE, MAX_CAUSES } from './check/causes';
 export type { CauseRecord, CauseLink, Explained, LinkRole } from './check/causes';
 export { readCauses, explainCause, causeSentence } from './explain/why';
 export type { ExplainedCause, ChainItem } from './explain/why';
+export { explainFlag, explainByReplay, isExplainable, parseSettings, ROLE_TEXT } from './explain/card';
+export type { ExplanationCard, CardStep, CardSetting } from './explain/card';
+
+// Settings in words: every policy and driver variant described, the policies a preset really runs with.
+export { POLICY_INFO, DRIVER_INFO, DEVICE_INFO, effectivePolicies, isBooleanPolicy, policyText } from './gpio/policy-info';
+export type { PolicyKey, DriverKey, SettingDescription, EffectivePolicy } from './gpio/policy-info';
+export { changedSettings } from './scenario/settings-changed';
 
 // Two runs side by side.
 export { compareScenarios, applySetting, withSettings as scenarioWithSettings, COMPARED_COUNTS, COMPARE_TRACE_CAPACITY } from './scenario/compare';

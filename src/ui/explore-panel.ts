@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import { EXPLORE_LIBRARY, parseProperty, validateScenario, type ExploreResult, type FlagPoint, type Property } from '../sim/index';
 import { ExplorePool, poolSize, type PoolOutcome, type PoolStatus, type PoolWorker } from './explore-pool';
-import { wantCursorSeq } from './cursor-target';
 import { live } from './live';
 import { client } from './sim-client';
 import { appActions, useApp } from './store';
@@ -147,7 +146,7 @@ export function cancelSearch(): void {
 /**
  * Opens a counterexample as a normal run: its scenario file (with its
  * schedule) through the ordinary load path, paused, run up to its first flag,
- * and the cursor put on that flag once the run has reached it.
+ * and, once the run has reached it, that flag selected with its explanation card open.
  */
 export async function openCounterexample(o: PoolOutcome, timeoutMs = 15_000): Promise<boolean> {
   const cex = o.result.counterexample;
@@ -164,8 +163,8 @@ export async function openCounterexample(o: PoolOutcome, timeoutMs = 15_000): Pr
     if (performance.now() - t0 > timeoutMs) return false;
     await new Promise((r) => setTimeout(r, 50));
   }
-  wantCursorSeq(flag.t, flag.seq);
-  appActions().setTab('trace');
-  appActions().moveCursor(flag.t);
+  // The flag's row selected (the Trace tab shown, the cursor at its time), and its explanation card.
+  appActions().selectEvent(flag.seq, flag.t);
+  appActions().openCard(flag.seq);
   return true;
 }

@@ -65,6 +65,8 @@ export function notLive(cmd: Command): string | null {
     case 'lesson-anchors':
     case 'lesson-check':
       return 'Lessons run on a simulation: open the app without #live to take one.';
+    case 'explain':
+      return 'A live recording has no recorded causes: open the flag\u2019s scenario in the simulation to see why it happened.';
     case 'terminal':
       return 'The terminal shows the real guest\u2019s console (read only): its commands are the ones given to `vgpio guest --run`.';
   }

@@ -190,6 +190,9 @@ export class SimClient {
       case 'lesson-check':
         this._answer(msg.req, msg.result);
         return;
+      case 'explanation':
+        appActions().cardAnswered(msg.req, msg.card, msg.error);
+        return;
       case 'error':
         appActions().showToast(msg.message);
         return;

@@ -28,6 +28,29 @@ describe('the store tells the worker what it must know', () => {
     ]);
   });
 
+  it('opening a card asks the worker to explain that flag, once per opening; only the answer to the latest request is shown', () => {
+    appActions().openCard(113);
+    appActions().openCard(90);
+    expect(sent).toEqual([
+      { type: 'explain', req: 1, seq: 113 },
+      { type: 'explain', req: 2, seq: 90 },
+    ]);
+    appActions().cardAnswered(1, null, 'stale');
+    expect(useApp.getState().card).toMatchObject({ seq: 90, loading: true, error: '' });
+    appActions().cardAnswered(2, null, 'No cause is recorded for this event');
+    expect(useApp.getState().card).toMatchObject({ seq: 90, loading: false, error: 'No cause is recorded for this event' });
+    appActions().closeCard();
+    expect(useApp.getState().card).toBeNull();
+    expect(sent).toHaveLength(2);
+  });
+
+  it('a card step moves the cursor to its event and selects its trace row', () => {
+    appActions().setTab('terminal');
+    appActions().selectEvent(88, 1_050_000);
+    expect(useApp.getState()).toMatchObject({ cursor: 1_050_000, selectSeq: { seq: 88, n: 1 }, tab: 'trace' });
+    expect(sent).toEqual([{ type: 'seek', t: 1_050_000 }]);
+  });
+
   it('inspecting a line names it to the worker', () => {
     appActions().inspect(2);
     expect(sent).toEqual([{ type: 'inspect', line: 2 }]);

@@ -13,5 +13,7 @@ export function syncStoreToWorker(): () => void {
   return useApp.subscribe((s, prev) => {
     if (s.cursor !== prev.cursor) client.send({ type: 'seek', t: s.cursor });
     if (s.inspectLine !== prev.inspectLine) client.send({ type: 'inspect', line: s.inspectLine });
+    // A card opened (or another flag asked about): the worker looks its cause up.
+    if (s.card && s.card.req !== prev.card?.req) client.send({ type: 'explain', req: s.card.req, seq: s.card.seq });
   });
 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { TraceCategory } from '../sim/index';
-import type { LessonCheck, LessonPoint, RunStatus, ScenarioInfo, Speed } from '../worker/protocol';
+import type { ExplanationCard, LessonCheck, LessonPoint, RunStatus, ScenarioInfo, Speed } from '../worker/protocol';
 import { loadPrefs, savePrefs, type Theme } from './prefs';
 import { loadProgress, saveProgress, withLesson, type LessonProgress, type Progress } from './lesson-progress';
 
@@ -39,6 +39,12 @@ export interface AppData {
   lessonCheck: { id: string; result: LessonCheck | null; checking: boolean } | null;
   /** Every lesson's progress, as kept in the browser. */
   progress: Progress;
+  /** The explanation card: the flag asked about (trace seq), the request, and the worker's answer (null while it comes). */
+  card: { seq: number; req: number; data: ExplanationCard | null; error: string; loading: boolean } | null;
+  /** A trace event to select in the trace list (a card's step); `n` tells a repeated request apart. */
+  selectSeq: { seq: number; n: number } | null;
+  /** The setting the settings panel opens at and focuses (a card's policy link), by path (`driver.mask`). */
+  settingFocus: { path: string; n: number } | null;
 }
 
 /**
@@ -80,6 +86,15 @@ export interface AppActions {
   lessonChecked(id: string, result: LessonCheck | null): void;
   /** Remembers a lesson's progress (kept in the browser). */
   saveLessonProgress(id: string, change: Partial<LessonProgress>): void;
+  /** Opens the explanation card of the flag with this trace seq (store-sync asks the worker). */
+  openCard(seq: number): void;
+  /** The worker's answer to an `explain` request (a stale one is dropped). */
+  cardAnswered(req: number, card: ExplanationCard | null, error: string): void;
+  closeCard(): void;
+  /** Moves the cursor to an event and selects its row in the trace list. */
+  selectEvent(seq: number, t: number): void;
+  /** Opens the settings panel at one setting. */
+  focusSetting(path: string): void;
 }
 
 export type AppState = AppData & AppActions;
@@ -106,6 +121,9 @@ export const useApp = create<AppState>()((set, get) => ({
   lessonRun: null,
   lessonCheck: null,
   progress: loadProgress(),
+  card: null,
+  selectSeq: null,
+  settingFocus: null,
 
   moveCursor: (t) => set({ cursor: t }),
   inspect: (line) => set({ inspectLine: line }),
@@ -124,7 +142,7 @@ export const useApp = create<AppState>()((set, get) => ({
   showToast: (message) => set({ toast: message }),
   showLoadError: (message) => set({ loadError: message }),
   loadStarted: () => set({ cursor: null, loadError: null }),
-  loaded: (info) => set({ info, cursor: null, inspectLine: null }),
+  loaded: (info) => set({ info, cursor: null, inspectLine: null, card: null }),
   runState: (status, speed) => {
     const s = get();
     if (s.status !== status || s.speed !== speed) set({ status, speed });
@@ -158,6 +176,14 @@ export const useApp = create<AppState>()((set, get) => ({
     set({ progress });
     saveProgress(progress);
   },
+  openCard: (seq) => set({ card: { seq, req: (get().card?.req ?? 0) + 1, data: null, error: '', loading: true } }),
+  cardAnswered: (req, data, error) => {
+    const c = get().card;
+    if (c && c.req === req) set({ card: { ...c, data, error, loading: false } });
+  },
+  closeCard: () => set({ card: null }),
+  selectEvent: (seq, t) => set({ cursor: t, selectSeq: { seq, n: (get().selectSeq?.n ?? 0) + 1 }, tab: 'trace' }),
+  focusSetting: (path) => set({ settingFocus: { path, n: (get().settingFocus?.n ?? 0) + 1 } }),
 }));
 
 /** The actions, for event handlers and non-React code (they never change, so no subscription is needed). */
@@ -182,3 +208,4 @@ export const selectLesson = (s: AppState): AppData['lesson'] => s.lesson;
 export const selectLessonRun = (s: AppState): AppData['lessonRun'] => s.lessonRun;
 export const selectLessonCheck = (s: AppState): AppData['lessonCheck'] => s.lessonCheck;
 export const selectProgress = (s: AppState): Progress => s.progress;
+export const selectCard = (s: AppState): AppData['card'] => s.card;

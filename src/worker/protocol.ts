@@ -4,10 +4,10 @@
  * High-rate data travels as typed arrays in at most one `batch` per animation
  * frame (the UI asks for the next one with `frame`), never one message per event.
  */
-import type { Action, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
+import type { Action, ExplanationCard, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
 import type { FlagPoint, ShardJob, ShardOptions, ShardRecord } from '../sim/index';
 
-export type { LinesView, QueueView, TransportView, Totals, View, SettingsPatch } from '../sim/index';
+export type { LinesView, QueueView, TransportView, Totals, View, SettingsPatch, ExplanationCard } from '../sim/index';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -53,7 +53,9 @@ export type Command =
   /** Resolve a lesson's anchors on a scratch run of its scenario (answered by `lesson-anchors` with the same req). */
   | { type: 'lesson-anchors'; req: number; lesson: unknown }
   /** Check a lesson's challenge on the session as it stands: the scenario, settings and live steps (answered by `lesson-check`). */
-  | { type: 'lesson-check'; req: number; lesson: unknown };
+  | { type: 'lesson-check'; req: number; lesson: unknown }
+  /** Why the flag with trace seq `seq` happened (a label, a device result, or its Cause event): answered by `explanation`. */
+  | { type: 'explain'; req: number; seq: number };
 
 /** Where a lesson step's anchor falls: the time to run to, and the trace event it names (null for a time anchor). */
 export interface LessonPoint {
@@ -126,6 +128,8 @@ export type Message =
   /** Each step's anchor (null for the challenge), or null with the reason the lesson cannot be played. */
   | { type: 'lesson-anchors'; req: number; points: (LessonPoint | null)[] | null; error: string }
   | { type: 'lesson-check'; req: number; result: LessonCheck }
+  /** The card for an `explain` request, or null with the reason there is none. */
+  | { type: 'explanation'; req: number; seq: number; card: ExplanationCard | null; error: string }
   | { type: 'error'; message: string };
 
 /** Exhaustiveness helper for switches over the unions. */

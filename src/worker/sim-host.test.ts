@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_DURATION_NS, MAX_STEPS, TK, encodeLink, validateScenario } from '../sim/index';
+import { MAX_DURATION_NS, MAX_STEPS, OracleLabel, TK, encodeLink, validateScenario } from '../sim/index';
 import type { Message } from './protocol';
 import { IDLE_MESSAGE, SimHost } from './sim-host';
 
@@ -486,5 +486,41 @@ describe('hostile use: the session always replays', () => {
     expect(snapshots().map((s) => s.t)).toEqual([100_000]);
     const err = out.filter((m) => m.type === 'error').pop() as Extract<Message, { type: 'error' }>;
     expect(err.message).toMatch(/^Time travel to 0\.060 s refused: replaying to it takes more than 200,000 events \(the replay reached 0\.0\d\d s\)\.$/);
+  });
+});
+
+describe('SimHost explain', () => {
+  /** mask-by-none-loses-edge run to its end: the host and the LOST label's seq. */
+  async function ended(): Promise<{ h: ReturnType<typeof harness>; lost: number }> {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'mask-by-none-loses-edge' } });
+    await h.host.handle({ type: 'speed', speed: 'max' });
+    for (let i = 0; i < 200 && h.host.status !== 'ended'; i++) h.advance(8);
+    expect(h.host.status).toBe('ended');
+    const tr = h.host.machine!.trace;
+    let lost = -1;
+    for (let s = tr.firstSeq; s < tr.total; s++) if (tr.get(s)?.kind === TK.OracleLabel && tr.get(s)?.a === OracleLabel.Lost) lost = s;
+    return { h, lost };
+  }
+
+  test('explain answers with the card of the LOST flag: the edge at 1.05 ms, SET_IRQ_TYPE NONE, driver.mask = none-type', async () => {
+    const { h, lost } = await ended();
+    await h.host.handle({ type: 'explain', req: 7, seq: lost });
+    const msg = h.last('explanation');
+    expect(msg.req).toBe(7);
+    expect(msg.seq).toBe(lost);
+    expect(msg.error).toBe('');
+    expect(msg.card?.flag).toBe('LOST');
+    expect(msg.card?.steps.find((s) => s.role === 'owed')?.time).toBe('1.05 ms');
+    expect(msg.card?.steps[0]?.text).toBe('driver sends SET_IRQ_TYPE none for gpio 0 (from irq_mask)');
+    expect(msg.card?.settings).toEqual([{ path: 'driver.mask', value: 'none-type', editable: true }]);
+  });
+
+  test('explain of an event that is no flag, or not in the run, says why there is no card', async () => {
+    const { h } = await ended();
+    await h.host.handle({ type: 'explain', req: 1, seq: 0 });
+    expect(h.last('explanation')).toMatchObject({ req: 1, card: null, error: expect.stringContaining('No cause is recorded') });
+    await h.host.handle({ type: 'explain', req: 2, seq: 1e9 });
+    expect(h.last('explanation')).toMatchObject({ req: 2, card: null, error: 'This event is not part of the run.' });
   });
 });

@@ -12,6 +12,8 @@ import {
   resolveScenario,
   sanitizeForTerminal,
   exportRun,
+  explainByReplay,
+  explainFlag,
   type Action,
   type EditorAction,
   type ExportFormat,
@@ -67,6 +69,8 @@ const SEEK_MAX_EVENTS = 50_000_000;
 const SEEK_EVENTS_PER_TICK = 1_000_000;
 /** Events per replay slice between two looks at the wall clock. */
 const SEEK_SLICE = 20_000;
+/** Events a replay for an old flag's cause may run (it runs in one go: the card waits for it). */
+const EXPLAIN_MAX_EVENTS = 5_000_000;
 /** How long "Next IRQ" / "Next flag" may look (wall time) before giving up. */
 const GOAL_WALL_MS = 5_000;
 
@@ -215,6 +219,8 @@ export class SimHost {
       case 'lesson-check':
         this._io.post({ type: 'lesson-check', req: cmd.req, result: lessonCheck(cmd.lesson, this._ws?.compose() ?? null) });
         return;
+      case 'explain':
+        return this._explain(cmd.req, cmd.seq);
       default:
         return unreachable(cmd);
     }
@@ -681,6 +687,22 @@ export class SimHost {
         message: `Time travel to ${formatSeconds(t)} refused: replaying to it takes more than ${this._seekMax.toLocaleString('en-US')} events (the replay reached ${formatSeconds(m.now)}).`,
       });
     }
+  }
+
+  /**
+   * The card of a flag: from the causes the live machine keeps, or, for an
+   * older flag, from a traced scratch replay of the session up to it.
+   */
+  private _explain(req: number, seq: number): void {
+    const m = this._m;
+    if (!m) return;
+    let card = explainFlag(m, seq);
+    if (!card && Number.isInteger(seq) && seq >= 0 && seq < m.trace.total) {
+      const scratch = this._ws?.startReplay(true);
+      if (scratch) card = explainByReplay(scratch, seq, EXPLAIN_MAX_EVENTS);
+    }
+    const error = card ? '' : seq >= 0 && seq < m.trace.total ? 'No cause is recorded for this event: it is not a lost, spurious or coalesced flag, nor a masked or coalesced device result.' : 'This event is not part of the run.';
+    this._io.post({ type: 'explanation', req, seq, card, error });
   }
 
   // ---- exports --------------------------------------------------------------------

@@ -256,3 +256,6 @@ export function explainCause(r: CauseRecord): ExplainedCause {
 export function readCauses(m: Machine): ExplainedCause[] {
   return m.causes.records.map(explainCause);
 }
+
+/** The spec section a cause kind concerns ("" when none): its rule's section, or a client-side duty's. */
+export { section as causeSection };

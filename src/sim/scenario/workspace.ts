@@ -137,11 +137,14 @@ export class Workspace {
     return m;
   }
 
-  /** A scratch machine for the session, untraced, not yet run (a replay the caller runs in slices). */
-  startReplay(): Machine | null {
+  /**
+   * A scratch machine for the session, not yet run (a replay the caller runs in slices): untraced,
+   * or `traced` with a small ring (the same seqs as the live run; the cause tracker keeps its chains only then).
+   */
+  startReplay(traced = false): Machine | null {
     const v = this.scenario();
     if (!v.ok) return null;
-    const cfg = resolveScenario(v.value, { traceEnabled: false, traceCapacity: 1 });
+    const cfg = resolveScenario(v.value, { traceEnabled: traced, traceCapacity: traced ? 1024 : 1 });
     if (!cfg.ok) return null;
     return new Machine(cfg.value);
   }

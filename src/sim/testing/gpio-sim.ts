@@ -14,11 +14,16 @@ export type Board = { m: Machine; shell: Shell };
 export function sim(n: number, names: Record<number, string> = {}, up: number[] = []): Board {
   const pull = (i: number): string => (up.includes(i) ? 'up' : 'down');
   const lines = Array.from({ length: n }, (_, i) => (names[i] !== undefined ? { name: names[i], pull: pull(i) } : { pull: pull(i) }));
-  // The world drives each line at its pull, so setPull can move it; a scenario names a line by its name
-  // first, so boards whose names are numbers keep only the pulls.
+  // The world drives each line at its pull, so setPull can move it. A scenario names a line by its name
+  // first: a named line is keyed by its name, an unnamed one by its offset unless a line bears that
+  // number as its name; a name given to two lines names neither, and those lines keep only the pulls.
   const world: Record<string, unknown> = {};
-  const numericNames = Object.values(names).some((x) => /^\d+$/.test(x));
-  if (!numericNames) for (let i = 0; i < n; i++) world[String(i)] = { kind: 'toggle', initial: up.includes(i) ? 1 : 0 };
+  const all = Object.values(names);
+  for (let i = 0; i < n; i++) {
+    const name = names[i];
+    const key = name !== undefined ? (all.filter((x) => x === name).length === 1 ? name : null) : all.includes(String(i)) ? null : String(i);
+    if (key !== null) world[key] = { kind: 'toggle', initial: up.includes(i) ? 1 : 0 };
+  }
   return ready({ device: { lines }, world, clients: [] });
 }
 

@@ -1,11 +1,25 @@
-import { useState } from 'react';
-import { LIBRARY, type LibraryEntry } from '../../sim/index';
+import { useEffect, useRef, useState } from 'react';
+import {
+  DEVICE_INFO,
+  DRIVER_INFO,
+  LIBRARY,
+  POLICY_INFO,
+  changedSettings,
+  effectivePolicies,
+  isBooleanPolicy,
+  libraryEntry,
+  type DriverKey,
+  type LibraryEntry,
+  type PolicyKey,
+  type SettingDescription,
+} from '../../sim/index';
 import type { SettingsPatch } from '../../worker/protocol';
 import { NumberField } from './NumberField';
 import { LATENCY_RULE, SEED_RULE } from '../number-field';
 import { client } from '../sim-client';
 import { readScenarioFile } from '../scenario-file';
 import { appActions, selectInfo, useApp } from '../store';
+import { ExplainCard } from './ExplainCard';
 
 /**
  * A library entry's title, read straight from its JSON: the entries are checked
@@ -26,13 +40,23 @@ function Library(): React.JSX.Element {
     <nav aria-labelledby="library-heading">
       <h2 id="library-heading">Scenario library</h2>
       <ul className="lib-list">
-        {ENTRIES.map((e) => (
-          <li key={e.id}>
-            <button aria-current={info?.id === e.id} onClick={() => client.load({ kind: 'library', id: e.id })}>
-              {e.title}
-            </button>
-          </li>
-        ))}
+        {ENTRIES.map((e) => {
+          // The loaded entry, run with settings other than its file's: say which.
+          const changed = info?.id === e.id ? changedSettings(libraryEntry(e.id)?.scenario, info.json) : [];
+          return (
+            <li key={e.id}>
+              <button aria-current={info?.id === e.id} onClick={() => client.load({ kind: 'library', id: e.id })} title={changed.length ? `Settings changed from the file: ${changed.join(', ')}` : undefined}>
+                {e.title}
+                {changed.length > 0 && (
+                  <span className="lib-changed" data-testid="library-changed">
+                    {' '}
+                    · settings changed ({changed.length})
+                  </span>
+                )}
+              </button>
+            </li>
+          );
+        })}
       </ul>
       <label className="btn" style={{ display: 'inline-block' }}>
         Open a scenario file…
@@ -58,31 +82,93 @@ function Library(): React.JSX.Element {
 type Json = Record<string, unknown>;
 const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Json)[k] : undefined), o);
 
-function Select({ label, value, options, onChange }: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void }): React.JSX.Element {
+/** The settings panel's id of a setting's field (a card's policy link focuses it). */
+const fieldId = (path: string): string => `setting-${path}`;
+
+/**
+ * One choice: its label, the options, a line saying what the setting decides and what the
+ * chosen option means, and (for a policy) a mark when the value differs from the preset's own.
+ */
+function Select({
+  path,
+  info,
+  value,
+  presetValue,
+  presetName,
+  onChange,
+}: {
+  path: string;
+  info: SettingDescription;
+  value: string;
+  presetValue?: string;
+  presetName?: string;
+  onChange: (v: string) => void;
+}): React.JSX.Element {
+  const options = Object.keys(info.options);
+  if (!options.includes(value)) options.push(value);
+  const differs = presetValue !== undefined && presetValue !== value;
+  const helpId = `${fieldId(path)}-help`;
   return (
-    <label>
-      <span>{label}</span>
-      <select className="sel" value={value} onChange={(e) => onChange(e.target.value)}>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </label>
+    <div className="setting" data-setting={path} data-differs={differs ? '1' : undefined}>
+      <label>
+        <span>{info.label}</span>
+        <select id={fieldId(path)} className="sel" value={value} aria-describedby={helpId} onChange={(e) => onChange(e.target.value)}>
+          {options.map((o) => (
+            <option key={o} value={o} title={info.options[o]}>
+              {o}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p id={helpId} className="setting-help">
+        {info.text}: <i>{info.options[value] ?? value}</i>
+        {differs && (
+          <span className="setting-differs" data-testid="setting-differs">
+            {' '}
+            (differs from {presetName}’s {presetValue})
+          </span>
+        )}
+      </p>
+    </div>
   );
 }
 
 /** Spec revision, device policies, driver variant, transport, latencies, seed: a change restarts the run. */
 function Settings(): React.JSX.Element | null {
   const info = useApp(selectInfo);
+  const focus = useApp((s) => s.settingFocus);
   const [open, setOpen] = useState(false);
+  const [missing, setMissing] = useState<string | null>(null);
+  const pending = useRef<string | null>(null);
+  // A card's policy link: open the panel, then focus that setting's field once it is drawn.
+  useEffect(() => {
+    if (!focus) return;
+    pending.current = focus.path;
+    setOpen(true);
+  }, [focus]);
+  useEffect(() => {
+    const path = pending.current;
+    if (!open || path === null) return;
+    pending.current = null;
+    const el = document.getElementById(fieldId(path));
+    setMissing(el ? null : path);
+    if (el) {
+      el.scrollIntoView({ block: 'center' });
+      el.focus();
+    }
+  });
   if (!info) return null;
   const j = info.json;
   const apply = (patch: SettingsPatch): void => client.send({ type: 'settings', patch });
-  const policy = (key: string) => (v: string) => apply({ policy: { [key]: v } });
-  const driver = (key: string) => (v: string) => apply({ driver: { [key]: v } });
   const str = (x: unknown, d: string): string => (typeof x === 'string' ? x : d);
+  const preset = info.preset as 'spec' | 'rust-vmm' | 'rust-vmm-mock';
+  const spec = info.spec as 'v1.2' | 'v8';
+  // What the device runs with: the preset's policies (as the loader resolves them) with the file's and the panel's overrides.
+  const policies = effectivePolicies(preset, spec, (get(j, 'device', 'policy') ?? {}) as Record<string, unknown>);
+  const setPolicy = (key: PolicyKey, v: string): void => {
+    // Yes/no policies are booleans in the scenario format.
+    apply({ policy: { [key]: isBooleanPolicy(key) ? v === 'true' : v } });
+  };
   const latency = (key: 'notify' | 'request' | 'event' | 'interrupt', defUs: number): React.JSX.Element => {
     const cur = get(j, 'device', 'latency', key);
     const ns = Array.isArray(cur) ? Number(cur[0]) : typeof cur === 'number' ? cur : defUs * 1000;
@@ -96,6 +182,7 @@ function Settings(): React.JSX.Element | null {
       />
     );
   };
+  const driverKeys = Object.keys(DRIVER_INFO) as DriverKey[];
   return (
     <section className="settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">
@@ -106,24 +193,39 @@ function Settings(): React.JSX.Element | null {
       {open && (
         <div key={`${info.title}-${info.seed}`}>
           <p className="readout">Changing a setting restarts the run with it; live steps replay at their times.</p>
+          {missing && (
+            <p className="readout" role="status">
+              {missing} is set in the scenario file; this panel has no field for it.
+            </p>
+          )}
           <fieldset>
             <legend>Device</legend>
-            <Select label="spec" value={info.spec} options={['v1.2', 'v8']} onChange={(v) => apply({ spec: v as 'v1.2' | 'v8' })} />
-            <Select label="preset" value={info.preset} options={['spec', 'rust-vmm', 'rust-vmm-mock']} onChange={(v) => apply({ preset: v as SettingsPatch['preset'] })} />
-            <Select label="edge latch" value={str(get(j, 'device', 'policy', 'edgeLatch'), 'single')} options={['single', 'queue:4', 'queue:16']} onChange={policy('edgeLatch')} />
-            <Select label="on NONE" value={str(get(j, 'device', 'policy', 'onNone'), 'now')} options={['now', 'lazy']} onChange={policy('onNone')} />
-            <Select label="early buffer" value={str(get(j, 'device', 'policy', 'earlyBuffer'), info.spec === 'v8' ? 'held' : 'returned')} options={['returned', 'held']} onChange={policy('earlyBuffer')} />
-            <Select label="type change" value={str(get(j, 'device', 'policy', 'typeChange'), 'accepted')} options={['accepted', 'rejected']} onChange={policy('typeChange')} />
-            <Select label="level types" value={str(get(j, 'device', 'policy', 'level'), 'supported')} options={['supported', 'rejected']} onChange={policy('level')} />
-            <Select label="level sample" value={str(get(j, 'device', 'policy', 'levelSample'), 'resample')} options={['resample', 'transition']} onChange={policy('levelSample')} />
-            <Select label="transport" value={info.transport} options={['msi', 'intx', 'intx-irqfd']} onChange={(v) => apply({ transport: v as 'msi' | 'intx' | 'intx-irqfd' })} />
+            <Select path="device.spec" info={DEVICE_INFO.spec} value={info.spec} onChange={(v) => apply({ spec: v as 'v1.2' | 'v8' })} />
+            <Select path="device.preset" info={DEVICE_INFO.preset} value={info.preset} onChange={(v) => apply({ preset: v as SettingsPatch['preset'] })} />
+            {policies.map((p) => (
+              <Select
+                key={p.key}
+                path={`device.policy.${p.key}`}
+                info={POLICY_INFO[p.key]}
+                value={p.value}
+                presetValue={p.preset}
+                presetName={info.preset}
+                onChange={(v) => setPolicy(p.key, v)}
+              />
+            ))}
+            <Select path="device.transport" info={DEVICE_INFO.transport} value={info.transport} onChange={(v) => apply({ transport: v as 'msi' | 'intx' | 'intx-irqfd' })} />
           </fieldset>
           <fieldset>
             <legend>Driver</legend>
-            <Select label="flow" value={str(get(j, 'driver', 'flow'), 'level')} options={['level', 'fasteoi', 'edge']} onChange={driver('flow')} />
-            <Select label="re-queue" value={str(get(j, 'driver', 'requeue'), 'after')} options={['after', 'before']} onChange={driver('requeue')} />
-            <Select label="mask" value={str(get(j, 'driver', 'mask'), 'flag')} options={['flag', 'none-type']} onChange={driver('mask')} />
-            <Select label="type change" value={str(get(j, 'driver', 'typeChange'), 'direct')} options={['direct', 'via-none']} onChange={driver('typeChange')} />
+            {driverKeys.map((k) => (
+              <Select
+                key={k}
+                path={`driver.${k}`}
+                info={DRIVER_INFO[k]}
+                value={str(get(j, 'driver', k), Object.keys(DRIVER_INFO[k].options)[0] as string)}
+                onChange={(v) => apply({ driver: { [k]: v } })}
+              />
+            ))}
           </fieldset>
           <fieldset>
             <legend>Latencies and seed</legend>
@@ -143,6 +245,7 @@ export function Sidebar(): React.JSX.Element {
   const info = useApp(selectInfo);
   return (
     <aside className="sidebar" aria-label="Scenario">
+      <ExplainCard />
       {info && (
         <section aria-labelledby="about-heading">
           <h2 id="about-heading">About this scenario</h2>

@@ -1,9 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { TRACE_CATEGORIES, categoryOf, describeEvent, formatNs, type TraceCategory } from '../../sim/index';
+import { TRACE_CATEGORIES, categoryOf, describeEvent, formatNs, isExplainable, type TraceCategory } from '../../sim/index';
 import { DisposableStore } from '../disposable';
 import { listen, observeResize } from '../dom';
 import { live, onHeavyFrame } from '../live';
-import { takeCursorSeq } from '../cursor-target';
 import { appActions, selectHiddenCategories, selectInfo, selectLineFilter, useApp } from '../store';
 import { countText, rowFlavor, ruleTitle } from '../tracelist-rows';
 import { Term } from './Term';
@@ -201,6 +200,23 @@ class TraceListController {
     this.setFollow(false);
     this.paint();
     appActions().moveCursor(t);
+    // A flag (lost, spurious, coalesced, a masked or coalesced device result): its explanation card.
+    const e = live.trace.get(seq);
+    if (e && isExplainable(e.kind, e.a)) appActions().openCard(seq);
+  }
+
+  /** Selects the row of event `seq` (a card's step), when the filter shows it. */
+  selectSeq(seq: number): void {
+    const F = live.trace.filtered;
+    const i = lowerBound(F.data, F.length, seq);
+    if (i >= F.length || F.data[i] !== seq) return;
+    this._setActive(i);
+    this._cursorSeq = seq;
+    this._cursorT = live.trace.timeOf(seq);
+    this._ownCursor = this._cursorT;
+    this.setFollow(false);
+    this._show(i, 'center');
+    this.paint();
   }
 
   /** The cursor moved (from anywhere): mark the first event at or after it and scroll there. */
@@ -217,13 +233,7 @@ class TraceListController {
     this._cursorT = t;
     this._cursorSeq = -1;
     const tr = live.trace;
-    let idx = tr.filteredIndexAt(t);
-    // One event among several at this instant may be meant (an explored counterexample's flag).
-    const want = takeCursorSeq(t);
-    if (want !== null) {
-      const j = lowerBound(tr.filtered.data, tr.filtered.length, want);
-      if (j < tr.filtered.length && tr.filtered.data[j] === want) idx = j;
-    }
+    const idx = tr.filteredIndexAt(t);
     if (idx < tr.filtered.length) {
       this._cursorSeq = tr.filtered.data[idx] as number;
       this._setActive(idx);
@@ -485,10 +495,14 @@ export function TraceList(): React.JSX.Element {
     c.frame();
     const cursor = useApp.getState().cursor;
     if (cursor !== null) c.onCursor(cursor);
+    // A card's step chosen while another tab showed: select its row now.
+    const picked = useApp.getState().selectSeq;
+    if (picked && cursor === live.trace.timeOf(picked.seq)) c.selectSeq(picked.seq);
     store.add(onHeavyFrame(() => c.frame()));
     store.add(
       useApp.subscribe((s, prev) => {
         if (s.cursor !== prev.cursor) c.onCursor(s.cursor);
+        if (s.selectSeq && s.selectSeq !== prev.selectSeq) c.selectSeq(s.selectSeq.seq);
       }),
     );
     store.add(listen(scroller, 'scroll', () => c.onScroll(), { passive: true }));

@@ -10,6 +10,7 @@ import type { LaneIndex } from '../trace-store';
 import { EV_STYLE, FLAG_NAMES, FLAG_STYLE, WaveformPainter, glyph, hatchPattern, type Style, type WaveScene } from '../waveform-draw';
 import { clampWindow, fitWindow, followT0, formatExact, lowerBound, panBy, revealTime, upperBound, zoomAt, type TimeWindow } from '../waveform-geometry';
 import { Flag, LaneMarks, countCodes } from '../waveform-lanes';
+import { chainArrow, flagNear } from '../waveform-chain';
 import { Term } from './Term';
 
 /** Layout, in CSS pixels. */
@@ -311,6 +312,7 @@ class WaveEngine {
       marksOf: this._marksOfLane,
     };
     this._painter.draw(ctx, scene, { colors, hatch: this._patternFor(colors) });
+    this._drawChain(ctx, colors);
 
     // ---- for tests and people: state on the element, a summary for screen readers ----
     this._attr('data-t0', String(scene.t0));
@@ -323,6 +325,40 @@ class WaveEngine {
     this._summarize();
     // The whole draw, summary included: what a frame pays for the waveform.
     this._attr('data-draw-ms', (performance.now() - started).toFixed(2));
+  }
+
+  /** The open card's chain: an arrow from the cause edge to the effect flag, over the lanes. */
+  private _drawChain(ctx: CanvasRenderingContext2D, colors: ThemeColors): void {
+    const card = useApp.getState().card?.data;
+    this._attr('data-chain', card ? `${card.arrow.fromT}-${card.arrow.toT}` : '');
+    if (!card) return;
+    const { x1, y1, x2, y2 } = chainArrow(card.arrow, { gutter: this._gutter, axisH: AXIS_H, laneH: this._laneH, scrollY: this._scrollY, t0: this._win.t0, span: this._win.span, width: this._w });
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(this._gutter, AXIS_H, this._w - this._gutter, this._h - AXIS_H);
+    ctx.clip();
+    ctx.strokeStyle = colors.accent;
+    ctx.fillStyle = colors.accent;
+    ctx.lineWidth = 2.5;
+    ctx.setLineDash([6, 3]);
+    // An arc over the lane from the edge to the flag, a dot at the cause and a head at the effect.
+    // The arc stays below the axis (on the one-lane board the lane is short).
+    const cy = Math.max(AXIS_H + 2, Math.min(y1, y2) - 14);
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.bezierCurveTo(x1, cy, x2, cy, x2, y2);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.arc(x1, y1, 3.5, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.beginPath();
+    ctx.moveTo(x2, y2 + 1);
+    ctx.lineTo(x2 - 5, y2 - 8);
+    ctx.lineTo(x2 + 5, y2 - 8);
+    ctx.closePath();
+    ctx.fill();
+    ctx.restore();
   }
 
   private _attr(name: string, value: string): void {
@@ -518,6 +554,10 @@ class WaveEngine {
       const lane = this._laneAt(y);
       const t = this._timeAtX(x);
       this.setCursor(lane >= 0 ? this._snap(lane, t, 4) : t);
+      // A click on a flag opens its explanation card.
+      const src = lane >= 0 ? live.trace.lanes[lane] : undefined;
+      const flag = src ? flagNear(src, t, 4 * this._nsPerPx) : -1;
+      if (flag >= 0) appActions().openCard(flag);
     };
     const onCancel = (): void => {
       this._drag = null;
@@ -708,6 +748,7 @@ export function Waveform(): React.JSX.Element {
         if (s.cursor !== p.cursor) e.cursorChanged(s.cursor);
         if (s.theme !== p.theme) e.themeChanged();
         if (s.inspectLine !== p.inspectLine) e.requestDraw();
+        if (s.card !== p.card) e.requestDraw();
       }),
     );
     // App sets data-theme in an effect; the colors are read once it has.

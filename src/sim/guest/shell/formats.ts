@@ -29,15 +29,26 @@ export function strerror(errno: number): string {
   const e = Math.abs(errno);
   return STRERROR[e] ?? `Unknown error ${e}`;
 }
-/** parse_uint(): strtoul in base 10, the whole string, at most INT_MAX; else -1. */
+/** unsigned long on the LP64 Linux guests the tools run on. */
+const ULONG_MAX = (1n << 64n) - 1n;
+const INT_MAX = 0x7fffffffn;
+
+/**
+ * parse_uint() of libgpiod's tools-common.c: strtoul(s, &end, 10), accepted
+ * when it consumed the whole string and the value is at most INT_MAX; else -1.
+ * strtoul skips leading blanks, takes one sign (a '-' negates modulo 2^64),
+ * saturates at ULONG_MAX, and with no digits consumes nothing: so "" is 0,
+ * " 3" and "+3" are 3, and "3 " is not a number.
+ */
 export function parseUint(s: string): number {
   const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)$/.exec(s);
   if (!m) return -1;
   const digits = m[2] as string;
   if (digits === '') return s === '' ? 0 : -1; // strtoul consumed nothing: end == start
-  const v = Number(digits);
-  if (m[1] === '-') return v === 0 ? 0 : -1; // negated into a huge unsigned value
-  return v <= 0x7fffffff ? v : -1;
+  let v = BigInt(digits);
+  if (v > ULONG_MAX) return -1; // ERANGE: ULONG_MAX, above INT_MAX
+  if (m[1] === '-') v = (ULONG_MAX + 1n - v) & ULONG_MAX;
+  return v <= INT_MAX ? Number(v) : -1;
 }
 
 /**

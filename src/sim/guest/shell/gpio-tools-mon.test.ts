@@ -188,3 +188,47 @@ describe('gpio-tools-test.bash: gpionotify', () => {
     expect(events(out)).toEqual([2, 3, 4].flatMap((l) => [`requested\tgpiochip0 ${l}`, `released\tgpiochip0 ${l}`]));
   });
 });
+
+describe('gpio-tools-test.bash: gpiomon and gpionotify on several lines, by name and offset', () => {
+  /** dut_flush after the banner, then each pull-up in turn: what gpiomon printed. */
+  function risings(r: Board, cmd: string, order: number[]): string[] {
+    const mark = r.shell.transcript().length;
+    dut(r, cmd);
+    for (const line of order) setPull(r, line, 'pull-up');
+    return dutOut(r, mark);
+  }
+
+  test('gpiomon_multiple_lines', () => {
+    const out = risings(sim(8), 'gpiomon --banner --format=%o --chip gpiochip0 1 3 2 5 4', [2, 3, 4]);
+    expect(out).toEqual(["Monitoring lines '1', '3', '2', '5', and '4'...", '2', '3', '4']);
+  });
+
+  test('gpiomon_multiple_lines_by_name_and_offset', () => {
+    const out = risings(sim(4, { 1: 'foo', 2: 'bar' }), 'gpiomon --banner --format=%o --chip gpiochip0 foo bar 3', [2, 3, 1]);
+    expect(out).toEqual(["Monitoring lines 'foo', 'bar', and '3'...", '2', '3', '1']);
+  });
+
+  test('gpiomon_with_idle_timeout', () => {
+    const r = sim(8);
+    // gpiomon exits after 10 ms without an event, printing nothing, with status 0.
+    expect(run(r, 'gpiomon --idle-timeout 10ms --chip gpiochip0 4', 11 * MS)).toEqual({ out: '', status: 0 });
+    expect(r.shell.busy).toBe(false);
+  });
+
+  test('gpionotify_multiple_lines_by_name_and_offset', () => {
+    const r = sim(4, { 1: 'foo', 2: 'bar' });
+    const mark = r.shell.transcript().length;
+    dut(r, 'gpionotify --banner --chip gpiochip0 bar foo 3');
+    for (const line of [2, 1, 3]) run(r, `gpioget -c gpiochip0 ${line}`);
+    const out = dutOut(r, mark);
+    expect(out[0]).toBe("Watching lines 'bar', 'foo', and '3'...");
+    expect(out.filter((l) => /\t/.test(l)).map((l) => l.replace(/^[0-9]+\.[0-9]+\s+/, ''))).toEqual([
+      'requested\tgpiochip0 2 "bar"',
+      'released\tgpiochip0 2 "bar"',
+      'requested\tgpiochip0 1 "foo"',
+      'released\tgpiochip0 1 "foo"',
+      'requested\tgpiochip0 3',
+      'released\tgpiochip0 3',
+    ]);
+  });
+});
