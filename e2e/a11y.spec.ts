@@ -7,8 +7,8 @@ import { expect, test, type Page } from '@playwright/test';
 
 test.describe.configure({ timeout: 120_000 });
 
-type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explanation' | 'Compare';
-const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explanation', 'Compare'];
+type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explanation' | 'Compare' | 'Explore';
+const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explanation', 'Compare', 'Explore'];
 
 async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.emulateMedia({ colorScheme: theme });
@@ -45,6 +45,11 @@ async function show(page: Page, panel: Panel): Promise<void> {
     await page.getByRole('form', { name: 'Compare with' }).getByLabel('preset').selectOption('rust-vmm');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await expect(page.getByTestId('compare-divergence')).toBeVisible();
+  }
+  if (panel === 'Explore') {
+    // The form and a finished search's verdict (a counterexample with its schedule and the Open button).
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect(page.getByTestId('explore-result')).toHaveAttribute('data-stop', 'found', { timeout: 30_000 });
   }
 }
 

@@ -99,6 +99,24 @@ test('the production build works from a sub-path of a plain static server', asyn
   }
 });
 
+test('the Explore panel and its pool workers load from the sub-path and find a counterexample', async ({ page }) => {
+  const site = await serve();
+  try {
+    await page.goto(site.url);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board', { timeout: 30_000 });
+    await page.getByRole('tab', { name: 'Explore', exact: true }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect(page.getByTestId('explore-result')).toHaveAttribute('data-stop', 'found', { timeout: 60_000 });
+    // The pool worker is its own built file, fetched relative to the page.
+    const workers = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => /explore\.worker-.*\.js$/.test(p)));
+    expect(workers.length).toBeGreaterThan(0);
+    expect(workers.every((p) => p.startsWith('/vgpio-lab/assets/'))).toBe(true);
+    expect(site.missing).toEqual([]);
+  } finally {
+    await site.stop();
+  }
+});
+
 test('once loaded, the app starts again offline (service worker), still cross-origin isolated', async ({ page, context }) => {
   const site = await serve();
   try {
@@ -114,6 +132,7 @@ test('once loaded, the app starts again offline (service worker), still cross-or
     expect(kept).toContain('/vgpio-lab/index.html');
     expect(kept.some((p) => /\/assets\/sim\.worker-.*\.js$/.test(p))).toBe(true);
     expect(kept.some((p) => /\/assets\/TerminalPanel-.*\.js$/.test(p))).toBe(true);
+    expect(kept.some((p) => /\/assets\/explore\.worker-.*\.js$/.test(p))).toBe(true);
   } finally {
     await site.stop();
   }

@@ -47,6 +47,11 @@ export { parseProperty, describeProperty, PROPERTY_NAMES } from './explore/prope
 export type { Property } from './explore/property';
 export type { Schedule } from './explore/recorder';
 export { visitedSetBytes } from './explore/visited';
+// The explorer split over a pool of workers (docs/explore.md, "The pool").
+export { PoolSearch, prepareShard, runShard } from './explore/pool';
+export type { PoolProgress, Shard, ShardJob, ShardOptions, ShardRecord } from './explore/pool';
+export { firstFlag } from './explore/flag';
+export type { FlagPoint } from './explore/flag';
 
 // Readings and words.
 export { makeView, linesView, deviceLinesView, queueViews, lineCounts, LINE_SOURCES, DESC_OWNERS, LINE_COUNT_KEYS } from './observe';

@@ -13,12 +13,15 @@ import { appActions, selectTab, selectTheme, useApp, type Tab } from './store';
 
 // xterm.js is large: it loads only when the terminal tab is first opened.
 const TerminalPanel = lazy(() => import('./components/TerminalPanel'));
+// So does the Explore panel, with the explorer's core and its pool.
+const ExplorePanel = lazy(() => import('./components/ExplorePanel'));
 
 export const TABS: { id: Tab; label: string }[] = [
   { id: 'trace', label: 'Trace' },
   { id: 'queues', label: 'Virtqueues' },
   { id: 'terminal', label: 'Terminal' },
   { id: 'compare', label: 'Compare' },
+  { id: 'explore', label: 'Explore' },
 ];
 
 function Tabs(): React.JSX.Element {
@@ -55,6 +58,11 @@ function Tabs(): React.JSX.Element {
         {tab === 'terminal' && (
           <Suspense fallback={<p className="readout">Loading the terminal…</p>}>
             <TerminalPanel />
+          </Suspense>
+        )}
+        {tab === 'explore' && (
+          <Suspense fallback={<p className="readout">Loading the explorer…</p>}>
+            <ExplorePanel />
           </Suspense>
         )}
       </div>

@@ -4,7 +4,7 @@ import type { ExplanationCard, LessonCheck, LessonPoint, RunStatus, ScenarioInfo
 import { loadPrefs, savePrefs, type Theme } from './prefs';
 import { loadProgress, saveProgress, withLesson, type LessonProgress, type Progress } from './lesson-progress';
 
-export type Tab = 'trace' | 'queues' | 'terminal' | 'compare';
+export type Tab = 'trace' | 'queues' | 'terminal' | 'compare' | 'explore';
 export type { Theme } from './prefs';
 
 /**

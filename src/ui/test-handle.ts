@@ -26,9 +26,17 @@ export interface TerminalTestHandle {
   written(): string;
 }
 
+/** `window.__vgpioExplore`, once the Explore panel has loaded: a pooled search of a library entry with a chosen pool size (the UI benchmark's pool speedup). */
+export interface ExploreTestHandle {
+  /** Workers this machine gets (navigator.hardwareConcurrency, capped). */
+  poolSize: number;
+  run(id: string, workers: number, maxSchedules?: number): Promise<{ stop: string; exhausted: boolean; schedules: number; ran: number; states: number; ms: number; hash: string | null }>;
+}
+
 declare global {
   interface Window {
     __vgpio?: TestHandle;
     __vgpioTerminal?: TerminalTestHandle;
+    __vgpioExplore?: ExploreTestHandle;
   }
 }

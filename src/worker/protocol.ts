@@ -4,6 +4,7 @@
  * High-rate data travels as typed arrays in at most one `batch` per animation
  * frame (the UI asks for the next one with `frame`), never one message per event.
  */
+import type { FlagPoint, ShardJob, ShardOptions, ShardRecord } from '../sim/index';
 
 import type { Action, CompareView, ExplanationCard, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
 
@@ -178,3 +179,19 @@ export function decodeMessage(text: string): Message | null {
   }
   return msg && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string' ? (msg as Message) : null;
 }
+
+// ---- The explorer's pool workers (src/worker/explore.worker.ts, src/worker/explore-host.ts) ----------------
+
+/** To one pool worker: prepare a search (the scenario validated and resolved once), then run slices of its frontier. */
+export type ExploreCommand =
+  | { type: 'explore-prepare'; search: number; input: unknown; options: ShardOptions }
+  | { type: 'explore-run'; search: number; job: ShardJob };
+
+/** From one pool worker. */
+export type ExploreMessage =
+  | { type: 'explore-ready'; protocol: number }
+  /** The search could not be prepared (`error` names the field); no slice of it will run. */
+  | { type: 'explore-refused'; search: number; error: string }
+  /** A slice's records, in the slice's order; `flags[k]` is where record k's counterexample first shows (null without one). */
+  | { type: 'explore-records'; search: number; from: number; records: ShardRecord[]; flags: (FlagPoint | null)[] }
+  | { type: 'explore-error'; search: number; message: string };

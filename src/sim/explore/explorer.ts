@@ -367,3 +367,7 @@ function confirm(st: Setup, sched: Schedule, rec: Recorder, o: Outcome): Counter
   }));
   return { schedule: sched, choices, traceHash: hash, report: again.report(), scenario, concrete };
 }
+
+// For the pool (pool.ts): the very setup, run and confirmation explore() uses, so a pooled search decides exactly as it does.
+export { setup as setupSearch, runWith as runSchedule, confirm as confirmCounterexample, checkOptions as checkExploreOptions };
+export type { Setup as SearchSetup };

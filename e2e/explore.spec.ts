@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { expect, test, type Page } from '@playwright/test';
+import { onApp } from './handle';
+
+// The Explore panel in the production build: a search in the pool of Web Workers finds the
+// mask-by-NONE race, opens it as a normal run on its flag, with the trace hash the core computes for
+// the same input; a long search is cancelled and says so with its figures.
+
+test.describe.configure({ timeout: 120_000 });
+
+async function openPanel(page: Page): Promise<void> {
+  await page.goto('./');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board');
+  await page.getByRole('tab', { name: 'Explore', exact: true }).click();
+  await expect(page.getByTestId('explore-panel')).toBeVisible();
+}
+
+test('a search finds the shortest counterexample of explore-mask-by-none, and Open loads it on its flag, with its explanation', async ({ page }) => {
+  // The counterexample as the CLI finds it, through the core's bundle (`npm run build:cli`). Playwright's
+  // loader cannot import the core's sources directly (their library JSON imports carry no import attribute).
+  // Exit status 1: a counterexample was found.
+  const run = spawnSync(process.execPath, ['bin/vgpio.mjs', 'explore', 'explore-mask-by-none', '--json'], { encoding: 'utf8' });
+  expect(run.status).toBe(1);
+  const cli = JSON.parse(run.stdout) as { stop: string; counterexample: { traceHash: string; schedule: number[][] } | null };
+  expect(cli.stop).toBe('found');
+  expect(cli.counterexample!.schedule).toEqual([[0, 33_975]]);
+  const hash = cli.counterexample!.traceHash;
+
+  await openPanel(page);
+  await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('explore-mask-by-none');
+  await expect(page.getByRole('combobox', { name: 'Property' })).toHaveValue('lost');
+  await expect(page.getByRole('combobox', { name: 'Line' })).toHaveValue('0');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  const result = page.getByTestId('explore-result');
+  await expect(result).toHaveAttribute('data-stop', 'found', { timeout: 30_000 });
+  await expect(result.getByRole('heading')).toHaveText('Counterexample found: a lost interrupt on line 0 (button)');
+  await expect(result).toContainText('1 choice away from the seeded default run (a shortest one); 4 schedules');
+  await expect(result).toContainText('choice 0 (step time): 33,975 ns');
+  await expect(page.getByTestId('explore-cex-hash')).toHaveText(hash);
+
+  await result.getByRole('button', { name: 'Open' }).click();
+  // The trace tab, with the cursor on the flag: the selected row is the lost label on the button.
+  await expect(page.getByRole('tab', { name: 'Trace', exact: true })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Explore: masking with SET_IRQ_TYPE NONE loses an edge');
+  const selected = page.locator('[role="row"][aria-selected="true"]');
+  await expect(selected).toHaveCount(1);
+  await expect(selected).toContainText(/lost/i);
+  const cursor = await onApp(page, (h) => h.state().cursor);
+  expect(cursor).not.toBeNull();
+  // ... and its explanation: the card of that flag.
+  const card = page.getByTestId('explain-card');
+  await expect(card).toBeVisible();
+  await expect(card.getByRole('heading', { level: 2 })).toContainText(/^Why: LOST on gpio 0 at /);
+  await expect(card.getByTestId('explain-sentence')).toContainText('was lost');
+  expect(await onApp(page, (h) => h.state().card?.seq)).toBe(await onApp(page, (h) => h.state().selectedSeq));
+  // The whole run, as loaded from the counterexample's file, has the core's trace hash.
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
+  await page.getByRole('group', { name: 'Run controls' }).getByRole('button').first().click();
+  await expect(page.getByTestId('run-status')).toHaveText('ended', { timeout: 30_000 });
+  expect(await onApp(page, (h) => h.live.hash)).toBe(hash);
+});
+
+test('a long search shows its progress and stops when cancelled, saying so with its figures', async ({ page }) => {
+  await openPanel(page);
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption('explore-level-timer-v1.2');
+  await page.getByRole('spinbutton', { name: 'Max schedules' }).fill('100000');
+  await page.getByRole('spinbutton', { name: 'Max seconds' }).fill('600');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  // Progress: schedules counted, a bar toward the bound.
+  await expect(page.getByTestId('explore-progress').getByRole('progressbar')).toBeVisible();
+  await expect.poll(async () => Number((await page.getByTestId('explore-schedules').textContent())?.replace(/,/g, '')), { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  const result = page.getByTestId('explore-result');
+  await expect(result).toHaveAttribute('data-stop', 'cancelled');
+  await expect(result.getByRole('heading')).toHaveText('Cancelled');
+  await expect(result).toContainText(/Stopped by you after [\d,]+ schedules?, [\d,]+ distinct states?, [\d.]+ s: the space was not exhausted, so this is no proof\./);
+  await expect(page.getByTestId('explore-progress')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Cancel', exact: true })).toBeDisabled();
+});
