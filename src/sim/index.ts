@@ -66,7 +66,8 @@ export { EXPLAINED, CAUSE_RULE, MAX_CAUSES } from './check/causes';
 export type { CauseRecord, CauseLink, Explained, LinkRole } from './check/causes';
 export { readCauses, explainCause, causeSentence } from './explain/why';
 export type { ExplainedCause, ChainItem } from './explain/why';
-export { explainFlag, explainByReplay, isExplainable, parseSettings, ROLE_TEXT } from './explain/card';
+export { explainFlag, explainByReplay, parseSettings, ROLE_TEXT } from './explain/card';
+export { isExplainable } from './explain/explainable';
 export type { ExplanationCard, CardStep, CardSetting } from './explain/card';
 
 // Settings in words: every policy and driver variant described, the policies a preset really runs with.

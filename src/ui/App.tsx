@@ -1,11 +1,9 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
-import { ComparePanel } from './components/ComparePanel';
 import { Header } from './components/Header';
 import { LiveBanner, RecordingBanner } from './components/LiveBanner';
 import { LearnBar, LearnSlot } from './components/LearnBar';
 import { LinesBoard } from './components/LinesBoard';
-import { QueueInspector } from './components/QueueInspector';
 import { Sidebar } from './components/Sidebar';
 import { TraceList } from './components/TraceList';
 import { Waveform } from './components/Waveform';
@@ -13,6 +11,10 @@ import { appActions, selectTab, selectTheme, useApp, type Tab } from './store';
 
 // xterm.js is large: it loads only when the terminal tab is first opened.
 const TerminalPanel = lazy(() => import('./components/TerminalPanel'));
+// The ring inspector, with its descriptor decoding, loads with the Virtqueues tab.
+const QueueInspector = lazy(() => import('./components/QueueInspector').then((m) => ({ default: m.QueueInspector })));
+// The Compare panel, with its lanes' drawing, loads with its tab.
+const ComparePanel = lazy(() => import('./components/ComparePanel').then((m) => ({ default: m.ComparePanel })));
 // So does the Explore panel, with the explorer's core and its pool.
 const ExplorePanel = lazy(() => import('./components/ExplorePanel'));
 
@@ -53,8 +55,16 @@ function Tabs(): React.JSX.Element {
       </div>
       <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'trace' && <TraceList />}
-        {tab === 'queues' && <QueueInspector />}
-        {tab === 'compare' && <ComparePanel />}
+        {tab === 'queues' && (
+          <Suspense fallback={<p className="readout">Loading the virtqueues…</p>}>
+            <QueueInspector />
+          </Suspense>
+        )}
+        {tab === 'compare' && (
+          <Suspense fallback={<p className="readout">Loading the comparison…</p>}>
+            <ComparePanel />
+          </Suspense>
+        )}
         {tab === 'terminal' && (
           <Suspense fallback={<p className="readout">Loading the terminal…</p>}>
             <TerminalPanel />

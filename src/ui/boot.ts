@@ -5,7 +5,7 @@ import type { LoadSource } from '../worker/protocol';
 import { lessonHash, parseLessonHash } from './lesson-link';
 import { live, perf } from './live';
 import { loadPrefs } from './prefs';
-import { liveUrlFromHash } from './live-source';
+import { liveUrlFromHash } from './live-link';
 import { client } from './sim-client';
 import { appActions, useApp } from './store';
 import { syncStoreToWorker } from './store-sync';

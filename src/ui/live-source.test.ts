@@ -12,6 +12,8 @@ describe('the live source (vgpio guest --ui)', () => {
     expect(liveUrlFromHash('#scenario=calm-board', 'h')).toBeNull();
     expect(liveUrlFromHash('#live=40123.short', 'h')).toBeNull();
     expect(liveUrlFromHash('#live=javascript:alert(1)', 'h')).toBeNull();
+    // Malformed percent-encoding: not live, and no throw before the page mounts.
+    for (const bad of ['#live=%', '#live=%E0%A4%A', '#live=%zz']) expect(liveUrlFromHash(bad, 'h')).toBeNull();
   });
 
   it('sends frames, actions, inspect and detail, and explains every simulation-only command instead', () => {

@@ -1,5 +1,8 @@
 import { decodeMessage, type Command, type Message } from '../worker/protocol';
 import { appActions } from './store';
+import { setLiveState as setState, type WorkerLike } from './live-link';
+
+export { liveUrlFromHash, liveState, onLiveState, type WorkerLike } from './live-link';
 
 /**
  * The live source: instead of the simulation worker, the page talks over a
@@ -13,30 +16,6 @@ import { appActions } from './store';
  * loading another scenario, share, export, terminal input) are answered here
  * with an explanation instead of being sent.
  */
-
-/** The Worker surface the client uses. */
-export interface WorkerLike {
-  postMessage(cmd: Command): void;
-  terminate(): void;
-  onmessage: ((e: MessageEvent<Message>) => void) | null;
-  onerror: ((e: ErrorEvent) => void) | null;
-  onmessageerror: ((e: MessageEvent) => void) | null;
-}
-
-/**
- * The WebSocket URL a page hash names, or null when it names none:
- * `#live=<port>.<token>` (the form `vgpio guest --ui` prints: this host, that
- * port) or `#live=ws://127.0.0.1:<port>/live?token=<token>`.
- */
-export function liveUrlFromHash(hash: string, hostname: string): string | null {
-  const h = hash.replace(/^#/, '');
-  if (!h.startsWith('live=')) return null;
-  const v = decodeURIComponent(h.slice(5));
-  const short = /^(\d{1,5})\.([A-Za-z0-9_-]{16,128})$/.exec(v);
-  if (short) return `ws://${hostname}:${short[1]}/live?token=${short[2]}`;
-  if (/^wss?:\/\/[^\s]+$/.test(v)) return v;
-  return null;
-}
 
 /** Why a command is not sent in a live recording (null: it is sent). */
 export function notLive(cmd: Command): string | null {
@@ -72,23 +51,6 @@ export function notLive(cmd: Command): string | null {
     case 'terminal':
       return 'The terminal shows the real guest\u2019s console (read only): its commands are the ones given to `vgpio guest --run`.';
   }
-}
-
-type Listener = () => void;
-let state: { url: string; connected: boolean; closed: boolean } | null = null;
-const listeners = new Set<Listener>();
-const setState = (s: typeof state): void => {
-  state = s;
-  for (const fn of listeners) fn();
-};
-
-/** The live connection's state for the banner (null: the page runs the simulation). */
-export function liveState(): typeof state {
-  return state;
-}
-export function onLiveState(fn: Listener): () => void {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
 }
 
 export class LiveSource implements WorkerLike {

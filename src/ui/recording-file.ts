@@ -1,10 +1,7 @@
 import { readRecording, recordingSizeError, type RecordingResult } from '../sim/index';
 import type { ScenarioFile } from './scenario-file';
 
-/** A file the user picked is a trace to open as a recording (by its name: `.jsonl`, `.ndjson`). */
-export function isRecordingName(name: string): boolean {
-  return /\.(jsonl|ndjson)$/i.test(name);
-}
+export { isRecordingName } from './recording-state';
 
 /**
  * "Open a recording…": the size is checked on the File before anything is

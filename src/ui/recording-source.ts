@@ -1,6 +1,9 @@
 import { recordingCounts, recordingView, type Recording } from '../sim/index';
 import type { Command, Message, ScenarioInfo } from '../worker/protocol';
 import type { WorkerLike } from './live-source';
+import { setRecordingState } from './recording-state';
+
+export { recordingState, onRecordingState, type RecordingState } from './recording-state';
 
 /**
  * A recording as the page's source: instead of the simulation worker, a
@@ -47,31 +50,6 @@ export function notInRecording(cmd: Command): string | null {
     case 'compare':
       return 'A recording cannot be run again under other settings: compare in the simulation.';
   }
-}
-
-/** What the banner says about the recording shown (null: the page runs something else). */
-export interface RecordingState {
-  title: string;
-  source: Recording['source'];
-  events: number;
-  dropped: number;
-  endNs: number;
-  counts: ReturnType<typeof recordingCounts>;
-}
-
-type Listener = () => void;
-let state: RecordingState | null = null;
-const listeners = new Set<Listener>();
-export function setRecordingState(s: RecordingState | null): void {
-  state = s;
-  for (const fn of listeners) fn();
-}
-export function recordingState(): RecordingState | null {
-  return state;
-}
-export function onRecordingState(fn: Listener): () => void {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
 }
 
 const SOURCE_WORDS: Record<Recording['source'], string> = {

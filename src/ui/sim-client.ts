@@ -2,8 +2,9 @@ import type { Command, CompareView, LessonCheck, LessonPoint, LoadSource, Messag
 import { DEFAULT_SCENARIO_ID } from '../sim/index';
 import { unreachable } from '../worker/protocol';
 import { emitTerminal, live, notifyFrame, perf } from './live';
-import { LiveSource, type WorkerLike } from './live-source';
-import { RecordingSource } from './recording-source';
+import type { WorkerLike } from './live-link';
+import type { LiveSource } from './live-source';
+import type { RecordingSource } from './recording-source';
 import type { Recording } from '../sim/index';
 import { appActions, useApp } from './store';
 
@@ -47,8 +48,21 @@ export class SimClient {
       }
     };
     this._wanted = source;
-    this._spawn();
-    this.send({ type: 'load', source });
+    if (this.liveUrl) {
+      // A live page loads its WebSocket source first; commands sent meanwhile wait for it, in order.
+      this._early = [];
+      void import('./live-source').then((m) => {
+        this._LiveSource = m.LiveSource;
+        this._spawn();
+        const early = this._early ?? [];
+        this._early = null;
+        this.send({ type: 'load', source });
+        for (const cmd of early) this.send(cmd);
+      });
+    } else {
+      this._spawn();
+      this.send({ type: 'load', source });
+    }
     this._loop();
     this._watchdog = window.setInterval(() => this._checkAlive(), 1000);
   }
@@ -62,8 +76,13 @@ export class SimClient {
         notifyFrame(true);
       }
     }
-    this._worker?.postMessage(cmd);
+    if (this._early) this._early.push(cmd);
+    else this._worker?.postMessage(cmd);
   }
+
+  /** Commands sent while a live page's source is still loading (null: none is). */
+  private _early: Command[] | null = null;
+  private _LiveSource: typeof LiveSource | null = null;
 
   /** The time-travel instant last asked for (null = live); snapshots for anything else are stale. */
   private _seekWanted: number | null = null;
@@ -81,7 +100,9 @@ export class SimClient {
    * Shows a recording read from a trace file instead of the simulation: the
    * worker is stopped and a RecordingSource answers the panels (read only).
    */
-  openRecording(rec: Recording): void {
+  async openRecording(rec: Recording): Promise<void> {
+    // The recording's source (and the view it rebuilds from records) loads with the first recording.
+    this._RecordingSource ??= (await import('./recording-source')).RecordingSource;
     this._swapSource(rec);
     appActions().loadStarted();
     live.snapshot = null;
@@ -95,6 +116,8 @@ export class SimClient {
     if (!this._recording) return;
     this.load({ kind: 'library', id: DEFAULT_SCENARIO_ID });
   }
+
+  private _RecordingSource: typeof RecordingSource | null = null;
 
   get recording(): Recording | null {
     return this._recording;
@@ -163,10 +186,10 @@ export class SimClient {
   }
 
   private _spawn(): void {
-    const w: WorkerLike = this.liveUrl
-      ? new LiveSource(this.liveUrl)
-      : this._recording
-        ? new RecordingSource(this._recording)
+    const w: WorkerLike = this.liveUrl && this._LiveSource
+      ? new this._LiveSource(this.liveUrl)
+      : this._recording && this._RecordingSource
+        ? new this._RecordingSource(this._recording)
         : new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module', name: 'vgpio-sim' });
     w.onmessage = (e: MessageEvent<Message>) => this._onMessage(e.data);
     w.onerror = (e) => {

@@ -100,6 +100,8 @@ export interface ScenarioInfo {
   fromLink: boolean;
   /** A recording read from a trace file (src/ui/recording-source.ts): read only, nothing to run or drive. */
   recording?: boolean;
+  /** For a library scenario: the settings run with values other than its file's (the library marks it). */
+  changed?: string[];
 }
 
 export type Message =

@@ -1,4 +1,5 @@
 import {
+  changedSettings,
   DEFAULT_SCENARIO_ID,
   LineEditor,
   MAX_DURATION_NS,
@@ -489,6 +490,7 @@ export class SimHost {
       recorded: [...ws.recorded],
       initialLevels: [...m.wire.level],
       fromLink: ws.fromLink,
+      changed: ws.id === null ? [] : changedSettings(libraryEntry(ws.id)?.scenario, ws.base),
     };
   }
 

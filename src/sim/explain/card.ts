@@ -2,7 +2,6 @@ import type { CauseRecord, LinkRole } from '../check/causes';
 import { RULES } from '../check/rules';
 import { formatNs } from '../clock/time';
 import type { Machine } from '../machine';
-import { DeliveryResult, OracleLabel, TK } from '../trace/kinds';
 import { causeSection, explainCause } from './why';
 
 /**
@@ -84,12 +83,7 @@ export interface ExplanationCard {
   arrow: { fromT: number; fromLine: number; toT: number; toLine: number };
 }
 
-/** Whether a trace event is a flag a card explains (the trace list and the waveform open cards on these). */
-export function isExplainable(kind: number, a: number): boolean {
-  if (kind === TK.OracleLabel) return a === OracleLabel.Lost || a === OracleLabel.Spurious || a === OracleLabel.Coalesced;
-  if (kind === TK.DevIrqEvent) return a === DeliveryResult.Masked || a === DeliveryResult.Coalesced;
-  return kind === TK.Cause;
-}
+export { isExplainable } from './explainable';
 
 /** The settings a cause's policy text names ("driver.flow = level; driver.requeue = after"). */
 export function parseSettings(policy: string | undefined): CardSetting[] {

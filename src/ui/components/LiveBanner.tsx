@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { formatNs } from '../../sim/index';
-import { liveState, onLiveState } from '../live-source';
-import { onRecordingState, recordingState } from '../recording-source';
+import { liveState, onLiveState } from '../live-link';
+import { onRecordingState, recordingState } from '../recording-state';
 import { client } from '../sim-client';
 
 /**
