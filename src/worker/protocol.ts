@@ -28,7 +28,7 @@ export type Command =
   | { type: 'run' }
   | { type: 'pause' }
   | { type: 'speed'; speed: Speed }
-  /** Process exactly one event, then stay paused. */
+  /** Advance exactly one trace event (held back ones first), then stay paused; says why when nothing is pending. */
   | { type: 'step' }
   /** Run until the next interrupt handler call, or the next spec violation or oracle flag. */
   | { type: 'run-until'; until: 'interrupt' | 'violation' }
@@ -52,7 +52,19 @@ export type Command =
   /** Resolve a lesson's anchors on a scratch run of its scenario (answered by `lesson-anchors` with the same req). */
   | { type: 'lesson-anchors'; req: number; lesson: unknown }
   /** Check a lesson's challenge on the session as it stands: the scenario, settings and live steps (answered by `lesson-check`). */
-  | { type: 'lesson-check'; req: number; lesson: unknown };
+  | { type: 'lesson-check'; req: number; lesson: unknown }
+  /** Follow mode: one trace event at a time at `pace` events per wall-clock second, or stop following (null). */
+  | { type: 'follow'; pace: number | null };
+
+/** Follow mode as a batch reports it (src/worker/follow.ts). */
+export interface FollowState {
+  /** Events per second while following, or null. */
+  pace: number | null;
+  /** Seq of the current event (the last one revealed by follow mode or Step), or -1. */
+  current: number;
+  /** Why the last advance could not happen ("Nothing pending: ..."), or "". */
+  note: string;
+}
 
 /** Where a lesson step's anchor falls: the time to run to, and the trace event it names (null for a time anchor). */
 export interface LessonPoint {
@@ -117,6 +129,8 @@ export type Message =
       newSteps: StepInput[];
       /** performance.timeOrigin + performance.now() when the worker built this batch. */
       builtAt: number;
+      /** Follow mode and the current event (absent from a live real-guest source). */
+      follow?: FollowState;
     }
   /** The state at a past instant (time travel). */
   | { type: 'snapshot'; t: number; view: View }
