@@ -7,8 +7,8 @@ import { expect, test, type Page } from '@playwright/test';
 
 test.describe.configure({ timeout: 120_000 });
 
-type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings';
-const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings'];
+type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Follow';
+const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Follow'];
 
 async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.emulateMedia({ colorScheme: theme });
@@ -21,6 +21,14 @@ async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
 }
 
 async function show(page: Page, panel: Panel): Promise<void> {
+  if (panel === 'Follow') {
+    // The chart with messages in it and one of them current (a Step), the status said.
+    await page.getByRole('switch', { name: 'Follow mode' }).click();
+    await page.getByRole('button', { name: 'Drive button' }).click();
+    await page.getByRole('button', { name: 'Step one event' }).click();
+    await expect(page.locator('.seq-row[data-current="1"]')).toHaveCount(1);
+    return;
+  }
   if (panel === 'Settings') {
     await page.getByRole('button', { name: 'Settings' }).click();
     await expect(page.getByRole('group', { name: 'Device' })).toBeVisible();

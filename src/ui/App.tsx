@@ -1,5 +1,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { Banners, Toast } from './components/Banners';
+import { FollowPanel } from './components/FollowPanel';
 import { Header } from './components/Header';
 import { LiveBanner } from './components/LiveBanner';
 import { LearnBar, LearnSlot } from './components/LearnBar';
@@ -8,7 +9,7 @@ import { QueueInspector } from './components/QueueInspector';
 import { Sidebar } from './components/Sidebar';
 import { TraceList } from './components/TraceList';
 import { Waveform } from './components/Waveform';
-import { appActions, selectTab, selectTheme, useApp, type Tab } from './store';
+import { appActions, selectFollowOpen, selectTab, selectTheme, useApp, type Tab } from './store';
 
 // xterm.js is large: it loads only when the terminal tab is first opened.
 const TerminalPanel = lazy(() => import('./components/TerminalPanel'));
@@ -46,6 +47,7 @@ function Tabs(): React.JSX.Element {
           </button>
         ))}
       </div>
+      <FollowToggle />
       <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'trace' && <TraceList />}
         {tab === 'queues' && <QueueInspector />}
@@ -59,8 +61,19 @@ function Tabs(): React.JSX.Element {
   );
 }
 
+/** Opens the follow-mode chart (it sits between the waveform and these tabs, so all four panels show together). */
+function FollowToggle(): React.JSX.Element {
+  const open = useApp(selectFollowOpen);
+  return (
+    <button className="btn follow-toggle" role="switch" aria-checked={open} onClick={() => appActions().openFollow(!open)} title="A message sequence chart of the run, one event at a time">
+      Follow mode
+    </button>
+  );
+}
+
 export function App(): React.JSX.Element {
   const theme = useApp(selectTheme);
+  const followOpen = useApp(selectFollowOpen);
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
@@ -86,9 +99,10 @@ export function App(): React.JSX.Element {
       </div>
       <div className="body">
         <Sidebar />
-        <main className="main" id="main" tabIndex={-1}>
+        <main className="main" id="main" tabIndex={-1} data-follow={followOpen ? 'on' : undefined}>
           <LinesBoard />
           <Waveform />
+          {followOpen && <FollowPanel />}
           <Tabs />
         </main>
         <LearnSlot />

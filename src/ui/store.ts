@@ -39,6 +39,8 @@ export interface AppData {
   lessonCheck: { id: string; result: LessonCheck | null; checking: boolean } | null;
   /** Every lesson's progress, as kept in the browser. */
   progress: Progress;
+  /** The follow-mode panel (message sequence chart) is open. */
+  followOpen: boolean;
 }
 
 /**
@@ -80,6 +82,8 @@ export interface AppActions {
   lessonChecked(id: string, result: LessonCheck | null): void;
   /** Remembers a lesson's progress (kept in the browser). */
   saveLessonProgress(id: string, change: Partial<LessonProgress>): void;
+  /** Opens or closes the follow-mode panel. */
+  openFollow(open: boolean): void;
 }
 
 export type AppState = AppData & AppActions;
@@ -106,6 +110,7 @@ export const useApp = create<AppState>()((set, get) => ({
   lessonRun: null,
   lessonCheck: null,
   progress: loadProgress(),
+  followOpen: false,
 
   moveCursor: (t) => set({ cursor: t }),
   inspect: (line) => set({ inspectLine: line }),
@@ -158,6 +163,7 @@ export const useApp = create<AppState>()((set, get) => ({
     set({ progress });
     saveProgress(progress);
   },
+  openFollow: (open) => set({ followOpen: open }),
 }));
 
 /** The actions, for event handlers and non-React code (they never change, so no subscription is needed). */
@@ -182,3 +188,4 @@ export const selectLesson = (s: AppState): AppData['lesson'] => s.lesson;
 export const selectLessonRun = (s: AppState): AppData['lessonRun'] => s.lessonRun;
 export const selectLessonCheck = (s: AppState): AppData['lessonCheck'] => s.lessonCheck;
 export const selectProgress = (s: AppState): Progress => s.progress;
+export const selectFollowOpen = (s: AppState): boolean => s.followOpen;

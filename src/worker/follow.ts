@@ -14,9 +14,7 @@
  * highlighted message, always at the same simulated instant.
  */
 
-/** The paces offered (trace events per wall-clock second). */
-export const FOLLOW_PACES = [1, 2, 5, 10] as const;
-export type FollowPace = (typeof FOLLOW_PACES)[number];
+export { FOLLOW_PACES } from './protocol';
 
 /** Step, or a follow tick, found nothing to advance. */
 export const NOTHING_PENDING = 'Nothing pending: drive a line or type a command.';

@@ -56,6 +56,9 @@ export type Command =
   /** Follow mode: one trace event at a time at `pace` events per wall-clock second, or stop following (null). */
   | { type: 'follow'; pace: number | null };
 
+/** Follow mode's paces: trace events per wall-clock second (src/worker/follow.ts). */
+export const FOLLOW_PACES: readonly number[] = [1, 2, 5, 10];
+
 /** Follow mode as a batch reports it (src/worker/follow.ts). */
 export interface FollowState {
   /** Events per second while following, or null. */

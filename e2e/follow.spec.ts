@@ -1,0 +1,126 @@
+import { expect, test, type Page } from '@playwright/test';
+
+// Follow mode: the message sequence chart at human pace. One interrupt round trip of the calm board
+// walked one event at a time, the current event highlighted in the lines board, the waveform, the
+// trace list and the ring inspector; Step on an idle board says why nothing moved.
+
+test.describe.configure({ timeout: 90_000 });
+
+/** calm-board run to its end at full speed: nothing is pending any more. */
+async function idleBoard(page: Page): Promise<void> {
+  await page.goto('./');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
+  await expect(page.getByTestId('run-status')).toHaveText('ended', { timeout: 30_000 });
+}
+
+/** What every panel highlights, read once per animation frame in the page (window.__followLog). */
+async function recordHighlights(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const log: { chart: number; line: number; wf: number; lines: number; trace: boolean }[] = [];
+    (window as unknown as { __followLog: typeof log }).__followLog = log;
+    const tick = (): void => {
+      const row = document.querySelector<HTMLElement>('.seq-row[data-current="1"]');
+      if (row) {
+        const board = document.querySelector<HTMLElement>('.lines-row[data-current="1"]');
+        const entry = {
+          chart: Number(row.dataset['seq']),
+          line: Number(row.dataset['line']),
+          wf: Number(document.querySelector<HTMLElement>('[data-testid="waveform"]')?.dataset['currentSeq'] ?? -2),
+          lines: board ? Number(board.dataset['line']) : -1,
+          trace: document.querySelector('.tl-rows .tl-row[data-current="1"][aria-selected="true"]') !== null,
+        };
+        const last = log[log.length - 1];
+        if (!last || last.chart !== entry.chart || last.lines !== entry.lines || last.wf !== entry.wf || last.trace !== entry.trace) log.push(entry);
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+const arrows = (page: Page): Promise<string[]> =>
+  page.locator('.seq-row').evaluateAll((rows) => rows.filter((r) => (r as HTMLElement).dataset['from'] !== (r as HTMLElement).dataset['to']).map((r) => `${(r as HTMLElement).dataset['from']} -> ${(r as HTMLElement).dataset['to']}: ${r.querySelector('.seq-label')?.textContent ?? ''}`));
+
+test('Step on an idle board says nothing is pending, in the toast and the follow status', async ({ page }) => {
+  await idleBoard(page);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('toast')).toHaveText('Nothing pending: drive a line or type a command.');
+  await page.getByRole('switch', { name: 'Follow mode' }).click();
+  await expect(page.getByTestId('follow-status')).toHaveText('Nothing pending: drive a line or type a command.');
+  await expect(page.getByTestId('follow-status')).toHaveAttribute('aria-live', 'polite');
+});
+
+test('the keyboard starts and stops following, changes the pace and steps', async ({ page }) => {
+  await idleBoard(page);
+  await page.getByRole('switch', { name: 'Follow mode' }).click();
+  await page.locator('body').focus();
+  await page.keyboard.press('n');
+  await expect(page.getByTestId('follow-status')).toHaveText('Nothing pending: drive a line or type a command.');
+  await page.keyboard.press(']');
+  await expect(page.getByRole('combobox', { name: 'Pace' })).toHaveValue('5');
+  await page.keyboard.press('p');
+  await expect(page.getByRole('button', { name: 'Stop following' })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('[');
+  await expect(page.getByRole('combobox', { name: 'Pace' })).toHaveValue('2');
+  await page.keyboard.press('p');
+  await expect(page.getByRole('button', { name: 'Follow', exact: true })).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('following at 5 events/s walks a calm-board round trip one event at a time, highlighted in all four panels, on a 1024x768 projector', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await idleBoard(page);
+  await page.getByRole('switch', { name: 'Follow mode' }).click();
+  await page.getByRole('combobox', { name: 'Pace' }).selectOption('5');
+  await page.getByRole('button', { name: 'Follow', exact: true }).click();
+  await expect(page.getByTestId('follow-status')).toContainText('Following at 5 events/s');
+  await recordHighlights(page);
+
+  // The edge: press the active-low button. Its round trip is revealed one event at a time.
+  await page.getByRole('button', { name: 'Drive button' }).click();
+  const held = page.locator('.seq-row[data-current="1"] .seq-label');
+  await expect(held).toHaveText("device holds gpio 0's eventq buffer", { timeout: 30_000 });
+  await page.screenshot({ path: test.info().outputPath('follow-1024x768.png') });
+
+  // One round trip, as arrows in order: edge, VALID, handler, re-queue, buffer held again.
+  const chart = await arrows(page);
+  const at = (s: string): number => chart.findIndex((a) => a.includes(s));
+  const order = [
+    at('line -> device: line 0 falls to 0'),
+    at("device -> eventq: eventq buffer gpio 0 returned VALID"),
+    at('driver -> client: handler of client 0, gpio 0'),
+    at('driver -> eventq: add chain 0'),
+    at("eventq -> device: device holds gpio 0's eventq buffer"),
+  ];
+  expect(order.every((x, i) => x >= 0 && (i === 0 || x > (order[i - 1] as number))), `${JSON.stringify(order)} in ${chart.join(' | ')}`).toBe(true);
+
+  // The pace: the current event moved one event at a time, never skipping one (21 events from the press to the buffer held).
+  const log = await page.evaluate(() => (window as unknown as { __followLog: { chart: number; line: number; wf: number; lines: number; trace: boolean }[] }).__followLog);
+  const seqs = log.map((e) => e.chart).filter((s, i, a) => i === 0 || s !== a[i - 1]);
+  const steps = seqs.slice(1).map((s, i) => s - (seqs[i] as number));
+  expect(steps.length).toBeGreaterThanOrEqual(20);
+  expect(new Set(steps)).toEqual(new Set([1]));
+  // The four panels agree in every frame: the waveform's marker, the trace list's selected row, the lines board's row.
+  for (const e of log) {
+    expect(e.wf).toBe(e.chart);
+    expect(e.trace).toBe(true);
+    expect(e.lines).toBe(e.line >= 0 ? e.line : -1);
+  }
+  expect(log.some((e) => e.lines === 0)).toBe(true);
+  // The waveform zoomed in: the round trip (11 us) in a window of tens of microseconds, not the whole 6 ms run.
+  expect(Number(await page.getByTestId('waveform').getAttribute('data-span'))).toBeLessThanOrEqual(50_000);
+  expect(Number(await page.getByTestId('waveform').getAttribute('data-current-x'))).toBeGreaterThan(0);
+
+  // Readable at 1024x768: the chart fits its panel's width, the panel is on screen.
+  const fits = await page.locator('.seq-scroll').evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+  expect(fits).toBe(true);
+  const box = await page.getByTestId('follow-panel').boundingBox();
+  expect(box && box.y >= 0 && box.y + box.height <= 768 && box.x + box.width <= 1024).toBe(true);
+
+  // The ring inspector: the descriptor the current event (the buffer held again) touched.
+  await page.getByRole('tab', { name: 'Virtqueues' }).click();
+  const desc = page.locator('[data-queue="eventq"] .qi-table tr[data-current="1"]');
+  await expect(desc).toHaveCount(1);
+  await expect(desc).toHaveAttribute('data-desc', '0');
+  await page.screenshot({ path: test.info().outputPath('follow-1024x768-rings.png') });
+});

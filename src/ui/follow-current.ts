@@ -1,0 +1,29 @@
+import { sequenceOf, type SeqMessage } from '../sim/index';
+import { live } from './live';
+
+/**
+ * The current event of follow mode or Step (the last one the worker revealed),
+ * as the sequence chart maps it: every panel that highlights it (the lines
+ * board's row, the waveform's marker, the trace list's row, the ring
+ * inspector's descriptor) reads it here, so they always agree.
+ */
+export function currentMessage(): SeqMessage | null {
+  const seq = live.follow.current;
+  if (seq < 0) return null;
+  const e = live.trace.get(seq);
+  return e ? sequenceOf(e) : null;
+}
+
+/** Sets or clears a data-current mark on each element: on where `on(i)` holds. True when the marked set changed. */
+export function markCurrent(els: readonly (HTMLElement | null | undefined)[], on: (i: number) => boolean): boolean {
+  let changed = false;
+  els.forEach((el, i) => {
+    if (!el) return;
+    const want = on(i);
+    if ((el.dataset['current'] === '1') === want) return;
+    changed = true;
+    if (want) el.dataset['current'] = '1';
+    else delete el.dataset['current'];
+  });
+  return changed;
+}
