@@ -22,11 +22,13 @@ async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
 
 async function show(page: Page, panel: Panel): Promise<void> {
   if (panel === 'Follow') {
-    // The chart with messages in it and one of them current (a Step), the status said.
+    // The chart with messages in it and one of them current (following a press), the status said.
     await page.getByRole('switch', { name: 'Follow mode' }).click();
+    await page.getByRole('combobox', { name: 'Pace' }).selectOption('10');
+    await page.getByRole('button', { name: 'Follow', exact: true }).click();
     await page.getByRole('button', { name: 'Drive button' }).click();
-    await page.getByRole('button', { name: 'Step one event' }).click();
-    await expect(page.locator('.seq-row[data-current="1"]')).toHaveCount(1);
+    // The round trip walked to its end: following waits there, the last event current.
+    await expect(page.locator('.seq-row[data-current="1"] .seq-label')).toHaveText("device holds gpio 0's eventq buffer", { timeout: 30_000 });
     return;
   }
   if (panel === 'Settings') {
