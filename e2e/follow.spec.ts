@@ -14,6 +14,8 @@ interface Highlight {
   trace: boolean;
   /** The longest wait between two animation frames since the previous entry (ms). */
   gap: number;
+  /** Trace events the page has received. */
+  total: number;
 }
 
 /** calm-board run to its end at full speed: nothing is pending any more. */
@@ -26,8 +28,7 @@ async function idleBoard(page: Page): Promise<void> {
 
 /**
  * What every panel highlights, read once per animation frame in the page (window.__followLog), with
- * the longest gap between frames since the previous entry: a page that stalls longer than the pace's
- * period may receive two events in one batch, and only then may the highlight move by more than one.
+ * the trace events the page has received and the longest gap between frames since the previous entry.
  */
 async function recordHighlights(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -49,6 +50,7 @@ async function recordHighlights(page: Page): Promise<void> {
           lines: board ? Number(board.dataset['line']) : -1,
           trace: document.querySelector('.tl-rows .tl-row[data-current="1"][aria-selected="true"]') !== null,
           gap: 0,
+          total: window.__vgpio?.live.trace.total ?? -1,
         };
         const last = log[log.length - 1];
         if (!last || last.chart !== entry.chart || last.lines !== entry.lines || last.wf !== entry.wf || last.trace !== entry.trace) {
@@ -118,16 +120,18 @@ test('following at 5 events/s walks a calm-board round trip one event at a time,
   ];
   expect(order.every((x, i) => x >= 0 && (i === 0 || x > (order[i - 1] as number))), `${JSON.stringify(order)} in ${chart.join(' | ')}`).toBe(true);
 
-  // The pace: the current event moved on one event at a time (21 events from the press to the buffer
-  // held); it moved by more only after the page itself stalled for longer than the 200 ms period.
+  // The pace: the current event moved on in order, one event at a time (21 events from the press to
+  // the buffer held). A page or worker that stalls longer than the 200 ms period may get two events
+  // in one batch, so a move by more than one is allowed only rarely; in every observed state the page
+  // has received exactly the events up to the current one, never one ahead of it.
   const log = await page.evaluate(() => (window as unknown as { __followLog: Highlight[] }).__followLog);
-  const moves = log.flatMap((e, i) => (i > 0 && e.chart !== log[i - 1]!.chart ? [{ by: e.chart - log[i - 1]!.chart, gap: e.gap }] : []));
+  const moves = log.flatMap((e, i) => (i > 0 && e.chart !== log[i - 1]!.chart ? [{ by: e.chart - log[i - 1]!.chart, gap: Math.round(e.gap) }] : []));
   const press = await page.locator('.seq-row').evaluateAll((rows) => Number((rows.filter((r) => r.querySelector('.seq-label')?.textContent === 'step: press').pop() as HTMLElement | undefined)?.dataset['seq'] ?? -1));
   expect(log[0]!.chart).toBeGreaterThanOrEqual(press);
   expect(log[log.length - 1]!.chart - press).toBe(20);
   expect(moves.every((m) => m.by >= 1), JSON.stringify(moves)).toBe(true);
-  expect(moves.filter((m) => m.by > 1 && m.gap < 150), JSON.stringify(moves)).toEqual([]);
-  expect(moves.filter((m) => m.by === 1).length).toBeGreaterThanOrEqual(10);
+  expect(moves.filter((m) => m.by === 1).length, JSON.stringify(moves)).toBeGreaterThanOrEqual(12);
+  for (const e of log) expect(e.total).toBe(e.chart + 1);
   // The four panels agree in every frame: the waveform's marker, the trace list's selected row, the lines board's row.
   for (const e of log) {
     expect(e.wf).toBe(e.chart);
@@ -144,6 +148,8 @@ test('following at 5 events/s walks a calm-board round trip one event at a time,
   expect(fits).toBe(true);
   const box = await page.getByTestId('follow-panel').boundingBox();
   expect(box && box.y >= 0 && box.y + box.height <= 768 && box.x + box.width <= 1024).toBe(true);
+  // The page itself does not scroll: the four panels share the screen.
+  expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight && document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
   // The ring inspector: the descriptor the current event (the buffer held again) touched.
   await page.getByRole('tab', { name: 'Virtqueues' }).click();
