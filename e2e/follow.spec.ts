@@ -146,6 +146,14 @@ test('following at 5 events/s walks a calm-board round trip one event at a time,
   // Readable at 1024x768: the chart fits its panel's width, the panel is on screen.
   const fits = await page.locator('.seq-scroll').evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
   expect(fits).toBe(true);
+  // The status line (following, waiting, nothing pending) is whole, not cut off at the panel's edge.
+  await expect(page.getByTestId('follow-status')).toContainText('Nothing pending: drive a line or type a command.');
+  const status = await page.getByTestId('follow-status').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const panel = el.closest('section')!.getBoundingClientRect();
+    return el.scrollWidth <= el.clientWidth + 1 && r.right <= panel.right + 1 && r.bottom <= panel.bottom;
+  });
+  expect(status).toBe(true);
   const box = await page.getByTestId('follow-panel').boundingBox();
   expect(box && box.y >= 0 && box.y + box.height <= 768 && box.x + box.width <= 1024).toBe(true);
   // The page itself does not scroll: the four panels share the screen.
@@ -156,5 +164,6 @@ test('following at 5 events/s walks a calm-board round trip one event at a time,
   const desc = page.locator('[data-queue="eventq"] .qi-table tr[data-current="1"]');
   await expect(desc).toHaveCount(1);
   await expect(desc).toHaveAttribute('data-desc', '0');
+  await expect(desc).toBeInViewport();
   await page.screenshot({ path: test.info().outputPath('follow-1024x768-rings.png') });
 });

@@ -27,3 +27,19 @@ export function markCurrent(els: readonly (HTMLElement | null | undefined)[], on
   });
   return changed;
 }
+
+/**
+ * Scrolls `el` into view inside each of its scrolling ancestors named by `scrollers` (innermost
+ * first), never the page: scrollIntoView would also move the app's overflow-hidden frame.
+ */
+export function revealWithin(el: HTMLElement | null | undefined, scrollers: readonly string[]): void {
+  if (!el) return;
+  for (const sel of scrollers) {
+    const s = el.closest<HTMLElement>(sel);
+    if (!s) continue;
+    const er = el.getBoundingClientRect();
+    const sr = s.getBoundingClientRect();
+    if (er.top < sr.top) s.scrollTop -= sr.top - er.top;
+    else if (er.bottom > sr.bottom) s.scrollTop += Math.min(er.bottom - sr.bottom, er.top - sr.top);
+  }
+}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatNs } from '../../sim/index';
 import type { QueueView, ScenarioInfo, TransportView, View } from '../../worker/protocol';
 import { live, onHeavyFrame, shownView } from '../live';
-import { currentMessage, markCurrent } from '../follow-current';
+import { currentMessage, markCurrent, revealWithin } from '../follow-current';
 import {
   OWNER_NAMES,
   VIRTQ_DESC_F_WRITE,
@@ -441,7 +441,9 @@ export function QueueInspector(): React.JSX.Element {
     v.queues.forEach((q, k) => {
       const r = queueRefs.current.refs[k];
       if (r) paintQueue(r, q, i);
-      if (r) markCurrent(r.desc.map((d) => d.row), (d) => ring !== null && ring.queue === k && ring.head === d);
+      if (r && markCurrent(r.desc.map((d) => d.row), (d) => ring !== null && ring.queue === k && ring.head === d) && ring?.queue === k) {
+        revealWithin(r.desc[ring.head]?.row, ['.qi-descs', '.qi']);
+      }
     });
     paintTransport(transport.current, v.transport);
     paintRoute(routeRef.current, v);
