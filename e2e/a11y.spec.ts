@@ -7,8 +7,8 @@ import { expect, test, type Page } from '@playwright/test';
 
 test.describe.configure({ timeout: 120_000 });
 
-type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explanation' | 'Compare' | 'Explore';
-const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explanation', 'Compare', 'Explore'];
+type Panel = 'Trace' | 'Virtqueues' | 'Terminal' | 'Settings' | 'Explanation' | 'Compare' | 'Explore' | 'Follow';
+const PANELS: readonly Panel[] = ['Trace', 'Virtqueues', 'Terminal', 'Settings', 'Explanation', 'Compare', 'Explore', 'Follow'];
 
 async function open(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.emulateMedia({ colorScheme: theme });
@@ -30,6 +30,16 @@ async function show(page: Page, panel: Panel): Promise<void> {
     for (const cat of ['ring', 'transport', 'msg', 'line', 'device', 'driver', 'handler', 'step']) await page.locator(`.tl-cat-btn[data-cat="${cat}"]`).click();
     await page.getByRole('row', { name: /LOST/ }).first().click();
     await expect(page.getByRole('dialog', { name: /^Why: LOST/ }).getByTestId('explain-sentence')).toBeVisible();
+    return;
+  }
+  if (panel === 'Follow') {
+    // The chart with messages in it and one of them current (following a press), the status said.
+    await page.getByRole('switch', { name: 'Follow mode' }).click();
+    await page.getByRole('combobox', { name: 'Pace' }).selectOption('10');
+    await page.getByRole('button', { name: 'Follow', exact: true }).click();
+    await page.getByRole('button', { name: 'Drive button' }).click();
+    // The round trip walked to its end: following waits there, the last event current.
+    await expect(page.locator('.seq-row[data-current="1"] .seq-label')).toHaveText("device holds gpio 0's eventq buffer", { timeout: 30_000 });
     return;
   }
   if (panel === 'Settings') {

@@ -75,19 +75,24 @@ test('the browser computes the same trace hash as the command line', async ({ pa
   await expect(page.getByTestId('trace-hash')).toHaveText(cli.traceHash);
 });
 
-test('pause and step advance exactly one event', async ({ page }) => {
+test('pause and step advance exactly one trace event, and make it the current one', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('paused');
-  const processed = (): Promise<number> => onApp(page, (h) => h.live.view!.processed);
+  // Step is one trace event (one arrow of the follow chart): the page is sent exactly one more.
+  const shown = (): Promise<number> => onApp(page, (h) => h.live.trace.total);
+  const current = (): Promise<number> => onApp(page, (h) => h.live.follow.current);
   await page.waitForTimeout(300);
-  const before = await processed();
+  const before = await shown();
   await page.getByRole('button', { name: 'Step', exact: true }).click();
-  await expect.poll(processed).toBe(before + 1);
+  await expect.poll(shown).toBe(before + 1);
+  await expect.poll(current).toBe(before);
   await page.waitForTimeout(500);
-  expect(await processed()).toBe(before + 1);
+  expect(await shown()).toBe(before + 1);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
-  await expect.poll(processed).toBe(before + 2);
+  await expect.poll(shown).toBe(before + 2);
+  await expect.poll(current).toBe(before + 1);
+  await expect(page.locator('.tl-rows .tl-row[data-current="1"]')).toHaveCount(1);
 });
 
 test('"Next IRQ" runs to the next handler call and pauses there', async ({ page }) => {

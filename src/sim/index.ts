@@ -59,6 +59,8 @@ export type { View, LinesView, QueueView, TransportView, Totals, LineCounts } fr
 export { irqRoute, VIRQ_BASE } from './explain/route';
 export type { RouteLayer } from './explain/route';
 export { describeEvent, eventRecord, requestBytes } from './explain/describe';
+export { SEQ_LANES, SEQ_LANE_TITLES, sequenceOf, lanesOf } from './explain/sequence';
+export type { SeqLane, SeqMessage } from './explain/sequence';
 
 // Why: the cause of every lost / spurious / coalesced label and masked / coalesced device result.
 export { CAUSE, CAUSE_NAMES, CauseKind } from './trace/kinds';

@@ -7,10 +7,12 @@ import { LinesBoard } from './components/LinesBoard';
 import { Sidebar } from './components/Sidebar';
 import { TraceList } from './components/TraceList';
 import { Waveform } from './components/Waveform';
-import { appActions, selectTab, selectTheme, useApp, type Tab } from './store';
+import { appActions, selectFollowOpen, selectTab, selectTheme, useApp, type Tab } from './store';
 
 // xterm.js is large: it loads only when the terminal tab is first opened.
 const TerminalPanel = lazy(() => import('./components/TerminalPanel'));
+// Follow mode's chart loads when the mode is first switched on.
+const FollowPanel = lazy(() => import('./components/FollowPanel').then((m) => ({ default: m.FollowPanel })));
 // The ring inspector, with its descriptor decoding, loads with the Virtqueues tab.
 const QueueInspector = lazy(() => import('./components/QueueInspector').then((m) => ({ default: m.QueueInspector })));
 // The Compare panel, with its lanes' drawing, loads with its tab.
@@ -53,6 +55,7 @@ function Tabs(): React.JSX.Element {
           </button>
         ))}
       </div>
+      <FollowToggle />
       <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'trace' && <TraceList />}
         {tab === 'queues' && (
@@ -80,8 +83,19 @@ function Tabs(): React.JSX.Element {
   );
 }
 
+/** Opens the follow-mode chart (it sits between the waveform and these tabs, so all four panels show together). */
+function FollowToggle(): React.JSX.Element {
+  const open = useApp(selectFollowOpen);
+  return (
+    <button className="btn follow-toggle" role="switch" aria-checked={open} onClick={() => appActions().openFollow(!open)} title="A message sequence chart of the run, one event at a time">
+      Follow mode
+    </button>
+  );
+}
+
 export function App(): React.JSX.Element {
   const theme = useApp(selectTheme);
+  const followOpen = useApp(selectFollowOpen);
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
@@ -108,9 +122,14 @@ export function App(): React.JSX.Element {
       </div>
       <div className="body">
         <Sidebar />
-        <main className="main" id="main" tabIndex={-1}>
+        <main className="main" id="main" tabIndex={-1} data-follow={followOpen ? 'on' : undefined}>
           <LinesBoard />
           <Waveform />
+          {followOpen && (
+            <Suspense fallback={<p className="readout">Loading follow mode…</p>}>
+              <FollowPanel />
+            </Suspense>
+          )}
           <Tabs />
         </main>
         <LearnSlot />

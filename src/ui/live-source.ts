@@ -30,6 +30,7 @@ export function notLive(cmd: Command): string | null {
     case 'run':
     case 'pause':
     case 'step':
+    case 'follow':
     case 'run-until':
     case 'run-to':
     case 'speed':

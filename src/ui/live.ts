@@ -1,5 +1,5 @@
 import type { StepInput, Violation } from '../sim/index';
-import type { RunStatus, Speed, View } from '../worker/protocol';
+import type { FollowState, RunStatus, Speed, View } from '../worker/protocol';
 import { TraceStore } from './trace-store';
 
 /**
@@ -24,6 +24,8 @@ export const live = {
   violations: [] as Violation[],
   /** Monotonic count of applied batches (so listeners can tell frames apart). */
   frame: 0,
+  /** Follow mode's pace and the current event (the one Step or the pacer revealed last). */
+  follow: { pace: null, current: -1, note: '' } as FollowState,
 };
 
 /** The view the panels should show: the time-travel snapshot if any, else live. */

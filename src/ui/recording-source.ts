@@ -49,6 +49,8 @@ export function notInRecording(cmd: Command): string | null {
       return 'A recording keeps no causes: open the scenario it came from in the simulation to see why a flag happened.';
     case 'compare':
       return 'A recording cannot be run again under other settings: compare in the simulation.';
+    case 'follow':
+      return 'A recording has no follow mode: click the waveform to see any instant of it.';
   }
 }
 

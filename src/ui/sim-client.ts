@@ -231,6 +231,7 @@ export class SimClient {
         live.violations = [];
         live.snapshot = null;
         live.view = null;
+        live.follow = { pace: null, current: -1, note: '' };
         this._pending = null;
         appActions().loaded(msg.info);
         this.send({ type: 'frame' });
@@ -305,6 +306,7 @@ export class SimClient {
     live.hash = b.traceHash;
     live.traceTotal = b.traceTotal;
     live.recordedSteps = b.recordedSteps;
+    if (b.follow) live.follow = b.follow;
     if (b.newSteps.length) live.steps.push(...b.newSteps);
     if (b.violations.length) live.violations = live.violations.concat(b.violations).slice(-10_000);
     live.frame++;

@@ -51,6 +51,8 @@ export interface AppData {
    * Null: no comparison.
    */
   compare: { settings: string[]; result: CompareView | null; error: string; busy: boolean } | null;
+  /** The follow-mode panel (message sequence chart) is open. */
+  followOpen: boolean;
 }
 
 /**
@@ -107,6 +109,8 @@ export interface AppActions {
   compareWith(settings: string[] | null): void;
   /** The worker's answer to the request `asked` (the comparison state it was sent for; an answer to an older request is dropped). */
   compared(asked: AppData['compare'], result: CompareView | null, error: string): void;
+  /** Opens or closes the follow-mode panel. */
+  openFollow(open: boolean): void;
 }
 
 export type AppState = AppData & AppActions;
@@ -137,6 +141,7 @@ export const useApp = create<AppState>()((set, get) => ({
   settingFocus: null,
   selectedSeq: null,
   compare: null,
+  followOpen: false,
 
   // A selected event belongs to the instant it was selected at: moving the cursor clears it (select after moving).
   moveCursor: (t) => set({ cursor: t, selectedSeq: null }),
@@ -205,6 +210,7 @@ export const useApp = create<AppState>()((set, get) => ({
     if (!c || c !== asked) return;
     set({ compare: { settings: c.settings, result, error, busy: false } });
   },
+  openFollow: (open) => set({ followOpen: open }),
 }));
 
 /** The actions, for event handlers and non-React code (they never change, so no subscription is needed). */
@@ -232,3 +238,4 @@ export const selectProgress = (s: AppState): Progress => s.progress;
 export const selectCard = (s: AppState): AppData['card'] => s.card;
 export const selectSelectedSeq = (s: AppState): number | null => s.selectedSeq;
 export const selectCompare = (s: AppState): AppData['compare'] => s.compare;
+export const selectFollowOpen = (s: AppState): boolean => s.followOpen;

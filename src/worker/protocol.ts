@@ -30,7 +30,7 @@ export type Command =
   | { type: 'run' }
   | { type: 'pause' }
   | { type: 'speed'; speed: Speed }
-  /** Process exactly one event, then stay paused. */
+  /** Advance exactly one trace event (held back ones first), then stay paused; says why when nothing is pending. */
   | { type: 'step' }
   /** Run until the next interrupt handler call, or the next spec violation or oracle flag. */
   | { type: 'run-until'; until: 'interrupt' | 'violation' }
@@ -58,7 +58,21 @@ export type Command =
   /** Why the flag with trace seq `seq` happened (a label, a device result, or its Cause event): answered by `explanation`. */
   | { type: 'explain'; req: number; seq: number }
   /** Run the session as it stands and again with these dotted settings (`device.preset=rust-vmm`), side by side (answered by `compare`). */
-  | { type: 'compare'; req: number; settings: string[] };
+  | { type: 'compare'; req: number; settings: string[] }
+  /** Follow mode: one trace event at a time at `pace` events per wall-clock second, or stop following (null). */
+  | { type: 'follow'; pace: number | null };
+/** Follow mode's paces: trace events per wall-clock second (src/worker/follow.ts). */
+export const FOLLOW_PACES: readonly number[] = [1, 2, 5, 10];
+
+/** Follow mode as a batch reports it (src/worker/follow.ts). */
+export interface FollowState {
+  /** Events per second while following, or null. */
+  pace: number | null;
+  /** Seq of the current event (the last one revealed by follow mode or Step), or -1. */
+  current: number;
+  /** Why the last advance could not happen ("Nothing pending: ..."), or "". */
+  note: string;
+}
 
 /** Where a lesson step's anchor falls: the time to run to, and the trace event it names (null for a time anchor). */
 export interface LessonPoint {
@@ -127,6 +141,8 @@ export type Message =
       newSteps: StepInput[];
       /** performance.timeOrigin + performance.now() when the worker built this batch. */
       builtAt: number;
+      /** Follow mode and the current event (absent from a live real-guest source). */
+      follow?: FollowState;
     }
   /** The state at a past instant (time travel). */
   | { type: 'snapshot'; t: number; view: View }

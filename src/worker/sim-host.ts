@@ -29,6 +29,7 @@ import {
 import type { Command, LoadSource, Message, RunStatus, ScenarioInfo, Speed } from './protocol';
 import { unreachable } from './protocol';
 import { lessonAnchors, lessonCheck } from './lesson-host';
+import { FollowPacer, NOTHING_PENDING, type Advance } from './follow';
 
 /** What the host needs from its environment (the Worker, or a test). */
 export interface HostIO {
@@ -151,6 +152,10 @@ export class SimHost {
   private readonly _seekPerTick: number;
   /** The idle message was sent for this idle stretch (sent again only after something ran). */
   private _idleSaid = false;
+  /** Follow mode and Step: one trace event at a time, what the page may see, the current event. */
+  private readonly _follow = new FollowPacer();
+  /** Why the last follow advance or Step could not happen, or "". */
+  private _followNote = '';
 
   constructor(io: HostIO, limits: HostLimits = {}) {
     this._io = io;
@@ -175,22 +180,23 @@ export class SimHost {
       case 'run':
         if (this.status === 'ended') this._pauseAtEnd = false;
         this._goal = null;
+        this._follow.release();
         this.status = 'running';
         this._lastWall = this._io.wallNow();
         return this._touch();
       case 'pause':
         this.status = 'paused';
         this._goal = null;
+        this._follow.stop(); // the current event stays highlighted
         return this._touch();
       case 'speed':
         this.speed = cmd.speed;
         this._lastWall = this._io.wallNow();
         return this._touch();
       case 'step':
-        this.status = 'paused';
-        this._goal = null;
-        this._m?.step();
-        return this._touch();
+        return this._stepOne();
+      case 'follow':
+        return this._setFollow(cmd.pace);
       case 'run-until':
         return this._runUntil(cmd.until);
       case 'action':
@@ -245,6 +251,7 @@ export class SimHost {
     }
     if (this._seekJob) this._seekSlice();
     const m = this._m;
+    if (m && this._follow.following && this._follow.due(wall)) this._advance();
     if (m && this.status === 'running') {
       const goal = this._goal;
       const openEnd = goal ? (goal.to ?? Infinity) : this._pauseAtEnd ? this._endNs : Infinity;
@@ -421,6 +428,8 @@ export class SimHost {
     this._seekT = null;
     this._seekJob = null;
     this._idleSaid = false;
+    this._follow.release();
+    this._followNote = '';
     this._editor = newEditor();
     this._connectShell(m);
     this._endNs = v.value.duration;
@@ -518,6 +527,7 @@ export class SimHost {
       const o = m.oracle.total();
       return m.trace.count(TK.Violation) + o.lost + o.spurious + o.coalesced;
     };
+    this._follow.release();
     const what = until === 'interrupt' ? 'interrupt' : 'violation or oracle flag';
     const start = until === 'interrupt' ? calls() : flags();
     const stop = until === 'interrupt' ? (): boolean => calls() > start : (): boolean => flags() > start;
@@ -536,9 +546,50 @@ export class SimHost {
       this._goal = null;
       return this._touch();
     }
+    this._follow.release();
     this._goal = { to: t, what: 'lesson step', deadline: this._io.wallNow() + GOAL_WALL_MS };
     this.status = 'running';
     this._lastWall = this._io.wallNow();
+    this._touch();
+  }
+
+  /** Step: exactly one trace event (a held-back one first), or the reason there is none, said where the page shows it. */
+  private _stepOne(): void {
+    if (!this._m) return;
+    this.status = 'paused';
+    this._goal = null;
+    if (this._advance() === 'idle') this._io.post({ type: 'error', message: NOTHING_PENDING });
+    this._touch();
+  }
+
+  /** One trace event on (follow mode's tick, or Step); the batches carry the trace up to it. */
+  private _advance(): Advance {
+    const m = this._m as Machine;
+    const r = this._follow.advance({ traceTotal: () => m.trace.total, step: () => m.step() });
+    this._followNote = r === 'idle' ? NOTHING_PENDING : '';
+    if (r === 'advanced') this._idleSaid = false;
+    // Stepped past the scenario's end on purpose: Run continues from here instead of stopping at the end.
+    if (m.now >= this._endNs) this._pauseAtEnd = false;
+    this._dirty = true;
+    return r;
+  }
+
+  /** Follow mode on at `pace` events per second (the run's own pacing stops), or off (null: everything shown again). */
+  private _setFollow(pace: number | null): void {
+    const m = this._m;
+    if (!m) return;
+    if (pace === null) {
+      this._follow.release();
+      this._followNote = '';
+      return this._touch();
+    }
+    if (typeof pace !== 'number' || !(pace > 0) || pace > 1000) {
+      this._io.post({ type: 'error', message: `Follow mode not started: pace must be 1 to 1000 events per second, not ${String(pace)}` });
+      return;
+    }
+    this.status = 'paused';
+    this._goal = null;
+    this._follow.start(pace, this._io.wallNow(), m.trace.total);
     this._touch();
   }
 
@@ -560,6 +611,8 @@ export class SimHost {
     const m = this._m;
     const ws = this._ws;
     if (!m || !ws) return null;
+    // Followed, what the action emits is revealed one event at a time; otherwise it shows at once.
+    if (!this._follow.following) this._follow.release();
     this._resumeIfEnded();
     const timed = { at: m.now, event: m.processed, action };
     const err = ws.refusal(timed) ?? m.apply(action, undefined, echoed)?.message ?? ws.record(timed);
@@ -623,9 +676,11 @@ export class SimHost {
     this._dirty = false;
     const trace = m.trace;
     const from = Math.max(this._traceSent, trace.firstSeq);
-    const cols: TraceColumns | null = trace.total > from ? trace.columns(from, MAX_EVENTS_PER_BATCH) : null;
+    // Follow mode and Step hold back what the page has not been walked through yet.
+    const limit = Math.min(this._follow.shown ?? trace.total, trace.total);
+    const cols: TraceColumns | null = limit > from ? trace.columns(from, Math.min(MAX_EVENTS_PER_BATCH, limit - from)) : null;
     if (cols) this._traceSent = cols.firstSeq + cols.t.length;
-    if (this._traceSent < trace.total) this._dirty = true; // More next frame.
+    if (this._traceSent < limit) this._dirty = true; // More next frame.
     const violations = m.monitors.violations.slice(this._violationsSent);
     this._violationsSent = m.monitors.violations.length;
     const view = makeView(m, this._inspect, this._wantQueues);
@@ -646,6 +701,7 @@ export class SimHost {
         recordedSteps: recorded.length,
         newSteps: recorded.slice(this._stepsSent),
         builtAt: this._io.stamp(),
+        follow: { pace: this._follow.pace, current: this._follow.current, note: this._followNote },
       },
       transfer,
     );

@@ -118,7 +118,7 @@ export function Header(): React.JSX.Element {
             <span aria-hidden="true">{running ? '❚❚ ' : '▶ '}</span>
             {running ? 'Pause' : status === 'ended' ? 'Continue' : 'Run'}
           </button>
-          <button className="btn" onClick={() => client.send({ type: 'step' })} title="Process exactly one event">
+          <button className="btn" onClick={() => client.send({ type: 'step' })} title="Advance exactly one trace event (or say why not)">
             Step
           </button>
           <button className="btn" onClick={() => client.send({ type: 'run-until', until: 'interrupt' })} title="Run until the next handler call">

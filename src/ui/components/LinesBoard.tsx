@@ -5,6 +5,7 @@ import { compactCount } from '../count-format';
 import { moveFocus } from '../roving';
 import { DisposableStore } from '../disposable';
 import { onFrame, shownView } from '../live';
+import { currentMessage, markCurrent } from '../follow-current';
 import { client } from '../sim-client';
 import { appActions, selectInfo, selectInspectLine, useApp } from '../store';
 import { Term } from './Term';
@@ -282,6 +283,9 @@ export function LinesBoard(): React.JSX.Element {
     const update = (): void => {
       const v = shownView();
       if (v && v.lines.level.length === rows.current.length) paint(rows.current, v.lines);
+      // Follow mode and Step: the line of the current event.
+      const line = currentMessage()?.line ?? -1;
+      markCurrent(rows.current.map((r) => r.row), (i) => i === line);
     };
     // Rows scrolled out of the panel are not written; a row coming into view is brought up to date at once.
     const io = new IntersectionObserver(

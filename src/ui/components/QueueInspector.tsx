@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatNs } from '../../sim/index';
 import type { QueueView, ScenarioInfo, TransportView, View } from '../../worker/protocol';
 import { live, onHeavyFrame, shownView } from '../live';
+import { currentMessage, markCurrent, revealWithin } from '../follow-current';
 import {
   OWNER_NAMES,
   VIRTQ_DESC_F_WRITE,
@@ -435,9 +436,14 @@ export function QueueInspector(): React.JSX.Element {
     const i = useApp.getState().info;
     setText(transport.current.when, live.snapshot ? `State at the cursor, t = ${formatNs(live.snapshot.t)} (time travel).` : v ? `Live state, t = ${formatNs(v.now)}.` : 'Waiting for the simulation.');
     if (!v) return;
+    // Follow mode and Step: the descriptor chain the current event touched.
+    const ring = currentMessage()?.ring ?? null;
     v.queues.forEach((q, k) => {
       const r = queueRefs.current.refs[k];
       if (r) paintQueue(r, q, i);
+      if (r && markCurrent(r.desc.map((d) => d.row), (d) => ring !== null && ring.queue === k && ring.head === d) && ring?.queue === k) {
+        revealWithin(r.desc[ring.head]?.row, ['.qi-descs', '.qi']);
+      }
     });
     paintTransport(transport.current, v.transport);
     paintRoute(routeRef.current, v);

@@ -3,6 +3,7 @@ import { TRACE_CATEGORIES, categoryOf, describeEvent, formatNs, isExplainable, t
 import { DisposableStore } from '../disposable';
 import { listen, observeResize } from '../dom';
 import { live, onHeavyFrame } from '../live';
+import { markCurrent } from '../follow-current';
 import { appActions, selectHiddenCategories, selectInfo, selectLineFilter, useApp } from '../store';
 import { countText, rowFlavor, ruleTitle } from '../tracelist-rows';
 import { Term } from './Term';
@@ -141,7 +142,23 @@ class TraceListController {
     if (tr.filterVersion !== this._ver) this._filterRebuilt();
     if (this._selWanted >= 0 && tr.total > this._selWanted) this.selectSeq(this._selWanted);
     if (this._follow) this._toBottom();
+    this._onCurrent();
     this.paint();
+  }
+
+  /** Follow mode and Step: the current event's row is selected and scrolled into view. */
+  private _currentSeq = -1;
+  private _onCurrent(): void {
+    const cur = live.follow.current;
+    if (cur === this._currentSeq) return;
+    this._currentSeq = cur;
+    if (cur < 0) return;
+    const F = live.trace.filtered;
+    const i = lowerBound(F.data, F.length, cur);
+    if (i < F.length && F.data[i] === cur) {
+      this._setActive(i);
+      this._show(i, 'nearest');
+    }
   }
 
   onScroll(): void {
@@ -434,6 +451,7 @@ class TraceListController {
         else delete node.el.dataset['cursor'];
       }
     }
+    markCurrent(this._pool.map((n) => n.el), (k) => !this._pool[k]!.el.hidden && this._pool[k]!.seq === this._currentSeq && this._currentSeq >= 0);
     if (activeId) el.grid.setAttribute('aria-activedescendant', activeId);
     else el.grid.removeAttribute('aria-activedescendant');
     const rc = String(n + 1);

@@ -12,6 +12,9 @@ import { clampWindow, fitWindow, followT0, formatExact, lowerBound, panBy, revea
 import { Flag, LaneMarks, countCodes } from '../waveform-lanes';
 import { chainArrow, flagNear } from '../waveform-chain';
 import { Term } from './Term';
+import { currentMessage } from '../follow-current';
+import { followWindow } from '../follow-zoom';
+import type { SeqMessage } from '../../sim/index';
 
 /** Layout, in CSS pixels. */
 const AXIS_H = 20;
@@ -65,6 +68,8 @@ class WaveEngine {
   /** The lanes' scroll offset, cached: reading scrollTop while drawing would force a layout. */
   private _scrollY = 0;
   private readonly _attrs = new Map<string, string>();
+  /** The current event (follow mode, Step) the window was last zoomed to. */
+  private _zoomedSeq = -1;
 
   private readonly canvas: HTMLCanvasElement;
   private readonly body: HTMLElement;
@@ -284,6 +289,16 @@ class WaveEngine {
     }
     const colors = this._colors;
     const now = this._now;
+    // Follow mode and Step: once per current event, zoom so it and the events just before it are readable.
+    const cur = currentMessage();
+    if (cur && cur.seq !== this._zoomedSeq) {
+      this._zoomedSeq = cur.seq;
+      const recent: number[] = [];
+      for (let k = 1; k <= 8; k++) recent.push(live.trace.timeOf(cur.seq - k));
+      this._win = clampWindow(followWindow(cur.t, recent, this._win), Math.max(this._end, cur.t));
+      this._setFollow(false);
+      this._summaryDirty = true;
+    }
     if (this._follow) this._win = { t0: followT0(this._win.t0, this._win.span, now), span: this._win.span };
     const gutter = this._gutter;
     const laneH = this._laneH;
@@ -313,6 +328,8 @@ class WaveEngine {
     };
     this._painter.draw(ctx, scene, { colors, hatch: this._patternFor(colors) });
     this._drawChain(ctx, colors);
+    if (cur) this._drawCurrent(ctx, cur, scene, colors.accent);
+    this._attr('data-current-seq', String(cur?.seq ?? -1));
 
     // ---- for tests and people: state on the element, a summary for screen readers ----
     this._attr('data-t0', String(scene.t0));
@@ -358,6 +375,28 @@ class WaveEngine {
     ctx.lineTo(x2 + 5, y2 - 8);
     ctx.closePath();
     ctx.fill();
+    ctx.restore();
+  }
+
+  /** The current event's marker: a dashed line at its time, a box on its line's lane. */
+  private _drawCurrent(ctx: CanvasRenderingContext2D, cur: SeqMessage, s: WaveScene, color: string): void {
+    const x = s.gutter + ((cur.t - s.t0) / s.span) * (s.width - s.gutter);
+    this._attr('data-current-x', x >= s.gutter && x <= s.width ? x.toFixed(1) : '');
+    if (x < s.gutter || x > s.width) return;
+    ctx.save();
+    ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x, s.axisH);
+    ctx.lineTo(x, s.height);
+    ctx.stroke();
+    if (cur.line >= 0 && cur.line < s.lineCount) {
+      const y = s.axisH + cur.line * s.laneH - s.scrollY;
+      ctx.setLineDash([]);
+      ctx.strokeRect(x - 6, y + 2, 12, s.laneH - 4);
+    }
     ctx.restore();
   }
 
