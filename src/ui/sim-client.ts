@@ -10,6 +10,13 @@ import { appActions, useApp } from './store';
 
 type Batch = Extract<Message, { type: 'batch' }>;
 
+/**
+ * When, as a fraction of the frame period after a frame starts, a running page asks for the next
+ * batch: late enough that the batch is fresh when drawn, early enough that the worker's reply (a
+ * paced catch-up and the batch, a few ms) arrives before the next frame starts.
+ */
+const ASK_AT = 0.5;
+
 /** How long a running simulation may stay silent before the worker is presumed dead. */
 const WATCHDOG_MS = 8000;
 
@@ -321,11 +328,38 @@ export class SimClient {
     perf.push(perf.listenersMs, performance.now() - t1);
     // Worker event to paint: measured when this frame's rendering is done (the after-paint message).
     this._paintedBuiltAt = b.builtAt;
-    this.send({ type: 'frame' });
+    this._askForNext(now);
   };
+
+  /** Smoothed interval between animation frames (the display's refresh period, 16.7 ms at 60 Hz). */
+  private _period = 1000 / 60;
+  private _askTimer = 0;
+
+  /**
+   * Asks the worker for the next batch. While a run moves, not at once but part-way through this
+   * frame: the worker then simulates up to that instant and its batch lands shortly before the next
+   * frame, instead of waiting most of a frame to be drawn (the events on screen are younger by that
+   * much). Asked at once when the run is still, so a click's effect is never held back.
+   */
+  private _askForNext(frameStart: number): void {
+    const last = perf.frameMs[perf.frameMs.length - 1];
+    if (last !== undefined && last > 4 && last < 50) this._period += (last - this._period) * 0.1;
+    if (live.status !== 'running') {
+      this.send({ type: 'frame' });
+      return;
+    }
+    const wait = frameStart + this._period * ASK_AT - performance.now();
+    if (wait <= 1) {
+      this.send({ type: 'frame' });
+      return;
+    }
+    window.clearTimeout(this._askTimer);
+    this._askTimer = window.setTimeout(() => this.send({ type: 'frame' }), wait);
+  }
 
   stop(): void {
     cancelAnimationFrame(this._rafId);
+    window.clearTimeout(this._askTimer);
     window.clearInterval(this._watchdog);
     this._worker?.terminate();
   }

@@ -4,7 +4,7 @@ import type { Message } from './protocol';
 import { IDLE_MESSAGE, SimHost } from './sim-host';
 
 /** A host with a fake clock; collects what it posts. */
-function harness(): { host: SimHost; out: Message[]; advance(ms: number): void; last<T extends Message['type']>(type: T): Extract<Message, { type: T }> } {
+function harness(): { host: SimHost; out: Message[]; advance(ms: number): void; pass(ms: number): void; last<T extends Message['type']>(type: T): Extract<Message, { type: T }> } {
   // Wall time also creeps forward on every read, as it does while a real tick spends its budget.
   let wall = 0;
   const out: Message[] = [];
@@ -12,6 +12,10 @@ function harness(): { host: SimHost; out: Message[]; advance(ms: number): void; 
   return {
     host,
     out,
+    /** Wall time passes with no timer tick (the worker's timer has not fired yet). */
+    pass(ms: number) {
+      wall += ms;
+    },
     advance(ms: number) {
       for (let i = 0; i < ms / 8; i++) {
         wall += 8;
@@ -52,6 +56,30 @@ describe('SimHost', () => {
     expect(b.trace?.t.length).toBeGreaterThan(0);
     h.advance(100);
     expect(h.out.filter((m) => m.type === 'batch')).toHaveLength(1); // No frame asked: nothing sent.
+  });
+
+  test('a frame asked for while running paced carries the simulation up to that instant, not up to the last tick', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'library', id: 'calm-board' } });
+    await h.host.handle({ type: 'speed', speed: 0.001 });
+    await h.host.handle({ type: 'run' });
+    h.advance(80);
+    const before = (await frame(h)).view.now;
+    h.pass(6); // 6 ms of wall time, no timer tick: 6 us of simulated time at 1/1000x.
+    const after = (await frame(h)).view.now;
+    expect(after - before).toBeGreaterThanOrEqual(6_000);
+    expect(after - before).toBeLessThan(6_100);
+  });
+
+  test('a frame asked for at full speed is sent at once, without spending a tick\'s budget first', async () => {
+    const h = harness();
+    await h.host.handle({ type: 'load', source: { kind: 'json', json: busy } });
+    await h.host.handle({ type: 'speed', speed: 'max' });
+    await h.host.handle({ type: 'run' });
+    h.advance(8);
+    const before = (await frame(h)).view.now;
+    h.pass(6);
+    expect((await frame(h)).view.now).toBe(before);
   });
 
   test('runs at the chosen speed and pauses at the scenario\'s end', async () => {

@@ -206,6 +206,10 @@ export class SimHost {
         return this._terminalInput(cmd.data);
       case 'frame':
         this._wantFrame = true;
+        // A paced run catches up to this instant first, so the batch holds the events of the wall
+        // time up to now, not up to the last timer tick (up to a tick's period staler). Full speed
+        // does not: its tick spends a whole wall budget simulating, which would only delay the batch.
+        if (this.status === 'running' && this.speed !== 'max' && !this._goal && !this._seekJob) return this.tick();
         return this._flush();
       case 'seek':
         this._seekT = cmd.t;
