@@ -80,6 +80,8 @@ test('Step on an idle board says nothing is pending, in the toast and the follow
 test('the keyboard starts and stops following, changes the pace and steps', async ({ page }) => {
   await idleBoard(page);
   await page.getByRole('switch', { name: 'Follow mode' }).click();
+  // The panel (and its keys) loads when the mode is first switched on.
+  await expect(page.getByTestId('follow-status')).toBeVisible();
   await page.locator('body').focus();
   await page.keyboard.press('n');
   await expect(page.getByTestId('follow-status')).toHaveText('Nothing pending: drive a line or type a command.');
