@@ -67,3 +67,16 @@ test('a link whose view fields are damaged still opens, and says which fields it
   await expect(page.getByTestId('toast')).toContainText('no panel "nowhere"');
   await expect.poll(() => onApp(page, (h) => h.state().cursor)).toBeNull();
 });
+
+test('a library scenario picked while the first one is still loading is the one the address names', async ({ page }) => {
+  // Hold the simulation worker's script back, so the pick is made before the default scenario has loaded:
+  // the worker then answers both loads in order, and the first answer is superseded.
+  await page.route('**/sim.worker*.js', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Scenario library' }).getByRole('button', { name: 'Masking with SET_IRQ_TYPE NONE loses an edge' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masking with SET_IRQ_TYPE NONE loses an edge');
+  await expect.poll(() => hashOf(page)).toBe('#scenario=mask-by-none-loses-edge');
+});

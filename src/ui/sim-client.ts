@@ -84,8 +84,18 @@ export class SimClient {
       }
     }
     if (this._early) this._early.push(cmd);
-    else this._worker?.postMessage(cmd);
+    else {
+      if (cmd.type === 'load') this._loadsPending++;
+      this._worker?.postMessage(cmd);
+    }
   }
+
+  /**
+   * Load commands the source has not answered yet. A load answered while another is still on its
+   * way (a library pick made before the first scenario finished loading) is superseded: it shows
+   * for a moment, but it is not what was asked for, and the address must not name it.
+   */
+  private _loadsPending = 0;
 
   /** Commands sent while a live page's source is still loading (null: none is). */
   private _early: Command[] | null = null;
@@ -193,6 +203,7 @@ export class SimClient {
   }
 
   private _spawn(): void {
+    this._loadsPending = 0; // a new source: the old one's unanswered loads are gone with it
     const w: WorkerLike = this.liveUrl && this._LiveSource
       ? new this._LiveSource(this.liveUrl)
       : this._recording && this._RecordingSource
@@ -229,10 +240,16 @@ export class SimClient {
       case 'ready':
         return;
       case 'loaded': {
-        // Asked for (a library pick, a file, a link), or a rebuild of the session (settings, restart): the address bar tells them apart.
-        this.lastLoad = { source: this._wanted ?? this._source, requested: this._wanted !== null };
-        if (this._wanted) this._source = this._wanted;
-        this._wanted = null;
+        this._loadsPending = Math.max(0, this._loadsPending - 1);
+        if (this._loadsPending > 0) {
+          // Superseded: a newer load is on its way; what was asked for is that one.
+          this.lastLoad = { source: null, requested: false };
+        } else {
+          // Asked for (a library pick, a file, a link), or a rebuild of the session (settings, restart): the address bar tells them apart.
+          this.lastLoad = { source: this._wanted ?? this._source, requested: this._wanted !== null };
+          if (this._wanted) this._source = this._wanted;
+          this._wanted = null;
+        }
         live.trace.reset(msg.info.initialLevels);
         live.steps = [...msg.info.recorded];
         live.violations = [];
@@ -245,8 +262,10 @@ export class SimClient {
         return;
       }
       case 'load-error':
+        // The worker's fallback (the default scenario) answers the load; without one, nothing does.
+        if (!msg.fallback) this._loadsPending = Math.max(0, this._loadsPending - 1);
         // A refused source is never reloaded: the worker's fallback (the default scenario) is what loads, if anything.
-        this._wanted = msg.fallback ? { kind: 'library', id: DEFAULT_SCENARIO_ID } : null;
+        if (this._loadsPending <= (msg.fallback ? 1 : 0)) this._wanted = msg.fallback ? { kind: 'library', id: DEFAULT_SCENARIO_ID } : null;
         appActions().showLoadError(msg.message);
         return;
       case 'batch':
