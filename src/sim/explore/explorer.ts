@@ -194,10 +194,25 @@ export function explore(input: unknown, opts: ExploreOptions): Result<ExploreRes
   const t0 = now ? now() : 0;
   const deadline = now && opts.maxSeconds !== undefined ? t0 + opts.maxSeconds * 1000 : Infinity;
   const visited = new FingerprintSet(opts.random ? 1 : maxStates);
-  const result: ExploreResult = {
-    title: st.value.s.title,
-    property: describeProperty(opts.property, st.value.s),
-    mode: opts.random ? 'random' : 'breadth-first',
+  const result = newResult(st.value, opts, opts.random ? 'random' : 'breadth-first', opts.random ? 0 : visited.bytes);
+  const out = opts.random ? randomSearch(st.value, opts.random.seed, maxSchedules, deadline, now, result) : bfs(st.value, visited, cap, maxDepth, maxSchedules, deadline, now, result);
+  out.states = opts.random ? 0 : visited.size;
+  out.statesOverflow = visited.overflow;
+  if (now) out.elapsedMs = now() - t0;
+  return { ok: true, value: out };
+}
+
+/**
+ * A search's result before anything ran: its title, the property in words and
+ * every bound it runs under (defaults filled in). The one place both explore()
+ * and the app's pool (pool.ts) start from, so their reports state the same bounds.
+ */
+export function newResult(st: Setup, opts: ExploreOptions, mode: ExploreResult['mode'], visitedBytes: number): ExploreResult {
+  const maxDepth = opts.maxDepth ?? Infinity;
+  return {
+    title: st.s.title,
+    property: describeProperty(opts.property, st.s),
+    mode,
     stop: 'exhausted',
     exhausted: false,
     schedules: 0,
@@ -207,22 +222,17 @@ export function explore(input: unknown, opts: ExploreOptions): Result<ExploreRes
     notReproduced: 0,
     elapsedMs: null,
     bounds: {
-      maxSchedules,
+      maxSchedules: opts.maxSchedules ?? EXPLORE_DEFAULTS.maxSchedules,
       maxSeconds: opts.maxSeconds ?? null,
-      valuesPerChoice: cap,
+      valuesPerChoice: Math.max(2, opts.valuesPerChoice ?? EXPLORE_DEFAULTS.valuesPerChoice),
       maxDepth: Number.isFinite(maxDepth) ? maxDepth : null,
-      maxStates,
-      visitedBytes: opts.random ? 0 : visited.bytes,
-      maxEventsPerRun: maxEvents,
+      maxStates: opts.maxStates ?? EXPLORE_DEFAULTS.maxStates,
+      visitedBytes,
+      maxEventsPerRun: opts.maxEventsPerRun ?? EXPLORE_DEFAULTS.maxEventsPerRun,
     },
     statesOverflow: 0,
     counterexample: null,
   };
-  const out = opts.random ? randomSearch(st.value, opts.random.seed, maxSchedules, deadline, now, result) : bfs(st.value, visited, cap, maxDepth, maxSchedules, deadline, now, result);
-  out.states = opts.random ? 0 : visited.size;
-  out.statesOverflow = visited.overflow;
-  if (now) out.elapsedMs = now() - t0;
-  return { ok: true, value: out };
 }
 
 /** The largest visited set: 2^25 slots, 256 MiB. */

@@ -1,6 +1,5 @@
 import type { Result } from '../scenario/load';
-import { checkExploreOptions, confirmCounterexample, EXPLORE_DEFAULTS, runSchedule, setupSearch, type Counterexample, type ExploreOptions, type ExploreResult, type SearchSetup } from './explorer';
-import { describeProperty } from './property';
+import { checkExploreOptions, confirmCounterexample, EXPLORE_DEFAULTS, newResult, runSchedule, setupSearch, type Counterexample, type ExploreOptions, type ExploreResult, type SearchSetup } from './explorer';
 import { Recorder, type Schedule } from './recorder';
 import { FingerprintSet } from './visited';
 
@@ -146,30 +145,7 @@ export class PoolSearch {
     this._t0 = this._now ? this._now() : 0;
     this._deadline = this._now && opts.maxSeconds !== undefined ? this._t0 + opts.maxSeconds * 1000 : Infinity;
     this._visited = new FingerprintSet(maxStates);
-    this._r = {
-      title: st.s.title,
-      property: describeProperty(opts.property, st.s),
-      mode: 'breadth-first',
-      stop: 'exhausted',
-      exhausted: false,
-      schedules: 0,
-      states: 0,
-      events: 0,
-      choicePoints: 0,
-      notReproduced: 0,
-      elapsedMs: null,
-      bounds: {
-        maxSchedules: this._maxSchedules,
-        maxSeconds: opts.maxSeconds ?? null,
-        valuesPerChoice: Math.max(2, opts.valuesPerChoice ?? EXPLORE_DEFAULTS.valuesPerChoice),
-        maxDepth: Number.isFinite(this._maxDepth) ? this._maxDepth : null,
-        maxStates,
-        visitedBytes: this._visited.bytes,
-        maxEventsPerRun: opts.maxEventsPerRun ?? EXPLORE_DEFAULTS.maxEventsPerRun,
-      },
-      statesOverflow: 0,
-      counterexample: null,
-    };
+    this._r = newResult(st, opts, 'breadth-first', this._visited.bytes);
   }
 
   /** A pooled search of `input`; the same checks and errors as `explore()` (randomized mode is not pooled). */
