@@ -13,8 +13,17 @@ export interface ScenarioFile {
  * through the core's safe parser, the same one the CLI and share links use
  * (depth cap, `__proto__` and friends refused). Never throws.
  */
-export async function readScenarioFile(file: ScenarioFile): Promise<Result<unknown>> {
-  const tooLarge = scenarioSizeError(file.size);
+export function readScenarioFile(file: ScenarioFile): Promise<Result<unknown>> {
+  return readPickedFile(file, scenarioSizeError, parseJsonSafely);
+}
+
+/**
+ * A file the user picked, read as one kind of input: refused by `sizeError` on
+ * the File before anything is read, then the text handed to `parse`; every
+ * refusal starts with the file's name. Never throws.
+ */
+export async function readPickedFile<T>(file: ScenarioFile, sizeError: (bytes: number) => string | null, parse: (text: string) => Result<T>): Promise<Result<T>> {
+  const tooLarge = sizeError(file.size);
   if (tooLarge) return { ok: false, error: `${file.name}: ${tooLarge}` };
   let text: string;
   try {
@@ -22,6 +31,6 @@ export async function readScenarioFile(file: ScenarioFile): Promise<Result<unkno
   } catch (e) {
     return { ok: false, error: `${file.name}: cannot read the file (${(e as Error).message})` };
   }
-  const parsed = parseJsonSafely(text);
-  return parsed.ok ? parsed : { ok: false, error: `${file.name}: ${parsed.error}` };
+  const r = parse(text);
+  return r.ok ? r : { ok: false, error: `${file.name}: ${r.error}` };
 }
