@@ -7,18 +7,13 @@ import {
   Machine,
   TK,
   Workspace,
-  compareView,
   decodeLink,
   libraryEntry,
   makeView,
   resolveScenario,
   sanitizeForTerminal,
-  settingsPatch,
   exportRun,
-  explainByReplay,
-  explainFlag,
   type Action,
-  type CompareView,
   type EditorAction,
   type ExportFormat,
   type Scenario,
@@ -29,6 +24,7 @@ import {
 import type { Command, LoadSource, Message, RunStatus, ScenarioInfo, Speed } from './protocol';
 import { unreachable } from './protocol';
 import { lessonAnchors, lessonCheck } from './lesson-host';
+import { compareRequest, explainRequest } from './session-requests';
 import { FollowPacer, NOTHING_PENDING, type Advance } from './follow';
 
 /** What the host needs from its environment (the Worker, or a test). */
@@ -74,8 +70,6 @@ const SEEK_MAX_EVENTS = 50_000_000;
 const SEEK_EVENTS_PER_TICK = 1_000_000;
 /** Events per replay slice between two looks at the wall clock. */
 const SEEK_SLICE = 20_000;
-/** Events a replay for an old flag's cause may run (it runs in one go: the card waits for it). */
-const EXPLAIN_MAX_EVENTS = 5_000_000;
 /** How long "Next IRQ" / "Next flag" may look (wall time) before giving up. */
 const GOAL_WALL_MS = 5_000;
 
@@ -236,7 +230,7 @@ export class SimHost {
       case 'explain':
         return this._explain(cmd.req, cmd.seq);
       case 'compare':
-        this._io.post({ type: 'compare', req: cmd.req, ...this._compare(cmd.settings) });
+        this._io.post({ type: 'compare', req: cmd.req, ...compareRequest(this._ws, cmd.settings) });
         return;
       default:
         return unreachable(cmd);
@@ -757,44 +751,9 @@ export class SimHost {
     }
   }
 
-  /**
-   * The card of a flag: from the causes the live machine keeps, or, for an
-   * older flag, from a traced scratch replay of the session up to it.
-   */
   private _explain(req: number, seq: number): void {
-    const m = this._m;
-    if (!m) return;
-    let card = explainFlag(m, seq);
-    if (!card && Number.isInteger(seq) && seq >= 0 && seq < m.trace.total) {
-      const scratch = this._ws?.startReplay(true);
-      if (scratch) card = explainByReplay(scratch, seq, EXPLAIN_MAX_EVENTS);
-    }
-    const error = card ? '' : seq >= 0 && seq < m.trace.total ? 'No cause is recorded for this event: it is not a lost, spurious or coalesced flag, nor a masked or coalesced device result.' : 'This event is not part of the run.';
-    this._io.post({ type: 'explanation', req, seq, card, error });
-  }
-
-  // ---- comparing ------------------------------------------------------------------
-
-  /**
-   * "Compare with...": the session as it stands (scenario, settings, live steps
-   * at their exact events) and the same session under `settings` (steps by
-   * time, as a settings change keeps them), each run to its end in a scratch
-   * machine in this worker. Synchronous: both runs are capped at
-   * COMPARE_MAX_EVENTS, and a library scenario takes milliseconds.
-   */
-  private _compare(settings: unknown): { result: CompareView | null; error: string } {
-    const ws = this._ws;
-    if (!ws) return { result: null, error: 'Nothing loaded to compare.' };
-    const patch = settingsPatch(settings as unknown[]); // checks it is a list of text, bounded
-    if (!patch.ok) return { result: null, error: `Not compared: ${patch.error}` };
-    const a = ws.scenario();
-    const wb = ws.withSettings(patch.value);
-    const b = wb.ok ? wb.value.scenario() : wb;
-    if (!a.ok) return { result: null, error: `Not compared: ${a.error}` };
-    if (!b.ok) return { result: null, error: `Not compared: ${b.error}` };
-    const list = settings as string[];
-    const r = compareView({ label: 'this run', scenario: a.value }, { label: `with ${list.join(', ')}`, scenario: b.value, settings: list });
-    return r.ok ? { result: r.value, error: '' } : { result: null, error: `Not compared: ${r.error}` };
+    if (!this._m) return;
+    this._io.post({ type: 'explanation', req, seq, ...explainRequest(this._m, this._ws, seq) });
   }
 
   // ---- exports --------------------------------------------------------------------
