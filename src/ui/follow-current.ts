@@ -1,5 +1,6 @@
 import { sequenceOf, type SeqMessage } from '../sim/index';
 import { live } from './live';
+import type { WaveScene } from './waveform-draw';
 
 /**
  * The current event of follow mode or Step (the last one the worker revealed),
@@ -42,4 +43,29 @@ export function revealWithin(el: HTMLElement | null | undefined, scrollers: read
     if (er.top < sr.top) s.scrollTop -= sr.top - er.top;
     else if (er.bottom > sr.bottom) s.scrollTop += Math.min(er.bottom - sr.bottom, er.top - sr.top);
   }
+}
+
+/**
+ * Paints the current event's marker on the waveform: a dashed line at its time, a box on its
+ * line's lane. Returns the marker's x, or null when the event is outside the visible window.
+ */
+export function paintCurrentMarker(ctx: CanvasRenderingContext2D, cur: SeqMessage, s: WaveScene, color: string): number | null {
+  const x = s.gutter + ((cur.t - s.t0) / s.span) * (s.width - s.gutter);
+  if (x < s.gutter || x > s.width) return null;
+  ctx.save();
+  ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  ctx.setLineDash([4, 3]);
+  ctx.beginPath();
+  ctx.moveTo(x, s.axisH);
+  ctx.lineTo(x, s.height);
+  ctx.stroke();
+  if (cur.line >= 0 && cur.line < s.lineCount) {
+    const y = s.axisH + cur.line * s.laneH - s.scrollY;
+    ctx.setLineDash([]);
+    ctx.strokeRect(x - 6, y + 2, 12, s.laneH - 4);
+  }
+  ctx.restore();
+  return x;
 }

@@ -68,3 +68,36 @@ export function chainArrow(a: { fromT: number; fromLine: number; toT: number; to
   const top = (line: number): number => v.axisH + line * v.laneH - v.scrollY;
   return { x1: x(a.fromT), y1: top(a.fromLine) + v.laneH / 2, x2: x(a.toT), y2: top(a.toLine) + 6 };
 }
+
+/**
+ * Paints the chain's arrow inside `clip` (the lanes' area): a dashed arc over the lane from the
+ * cause edge to the flag, a dot at the cause and a head at the effect. The arc stays below the
+ * clip's top (on the one-lane board the lane is short).
+ */
+export function paintChainArrow(ctx: CanvasRenderingContext2D, a: { x1: number; y1: number; x2: number; y2: number }, clip: { x: number; y: number; w: number; h: number }, color: string): void {
+  const { x1, y1, x2, y2 } = a;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(clip.x, clip.y, clip.w, clip.h);
+  ctx.clip();
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = 2.5;
+  ctx.setLineDash([6, 3]);
+  const cy = Math.max(clip.y + 2, Math.min(y1, y2) - 14);
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.bezierCurveTo(x1, cy, x2, cy, x2, y2);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.beginPath();
+  ctx.arc(x1, y1, 3.5, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.beginPath();
+  ctx.moveTo(x2, y2 + 1);
+  ctx.lineTo(x2 - 5, y2 - 8);
+  ctx.lineTo(x2 + 5, y2 - 8);
+  ctx.closePath();
+  ctx.fill();
+  ctx.restore();
+}

@@ -10,11 +10,10 @@ import type { LaneIndex } from '../trace-store';
 import { EV_STYLE, FLAG_NAMES, FLAG_STYLE, WaveformPainter, glyph, hatchPattern, type Style, type WaveScene } from '../waveform-draw';
 import { clampWindow, fitWindow, followT0, formatExact, lowerBound, panBy, revealTime, upperBound, zoomAt, type TimeWindow } from '../waveform-geometry';
 import { Flag, LaneMarks, countCodes } from '../waveform-lanes';
-import { chainArrow, flagNear } from '../waveform-chain';
+import { chainArrow, flagNear, paintChainArrow } from '../waveform-chain';
 import { Term } from './Term';
-import { currentMessage } from '../follow-current';
+import { currentMessage, paintCurrentMarker } from '../follow-current';
 import { followWindow } from '../follow-zoom';
-import type { SeqMessage } from '../../sim/index';
 
 /** Layout, in CSS pixels. */
 const AXIS_H = 20;
@@ -328,7 +327,7 @@ class WaveEngine {
     };
     this._painter.draw(ctx, scene, { colors, hatch: this._patternFor(colors) });
     this._drawChain(ctx, colors);
-    if (cur) this._drawCurrent(ctx, cur, scene, colors.accent);
+    if (cur) this._attr('data-current-x', paintCurrentMarker(ctx, cur, scene, colors.accent)?.toFixed(1) ?? '');
     this._attr('data-current-seq', String(cur?.seq ?? -1));
 
     // ---- for tests and people: state on the element, a summary for screen readers ----
@@ -349,55 +348,8 @@ class WaveEngine {
     const card = useApp.getState().card?.data;
     this._attr('data-chain', card ? `${card.arrow.fromT}-${card.arrow.toT}` : '');
     if (!card) return;
-    const { x1, y1, x2, y2 } = chainArrow(card.arrow, { gutter: this._gutter, axisH: AXIS_H, laneH: this._laneH, scrollY: this._scrollY, t0: this._win.t0, span: this._win.span, width: this._w });
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(this._gutter, AXIS_H, this._w - this._gutter, this._h - AXIS_H);
-    ctx.clip();
-    ctx.strokeStyle = colors.accent;
-    ctx.fillStyle = colors.accent;
-    ctx.lineWidth = 2.5;
-    ctx.setLineDash([6, 3]);
-    // An arc over the lane from the edge to the flag, a dot at the cause and a head at the effect.
-    // The arc stays below the axis (on the one-lane board the lane is short).
-    const cy = Math.max(AXIS_H + 2, Math.min(y1, y2) - 14);
-    ctx.beginPath();
-    ctx.moveTo(x1, y1);
-    ctx.bezierCurveTo(x1, cy, x2, cy, x2, y2);
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.beginPath();
-    ctx.arc(x1, y1, 3.5, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.beginPath();
-    ctx.moveTo(x2, y2 + 1);
-    ctx.lineTo(x2 - 5, y2 - 8);
-    ctx.lineTo(x2 + 5, y2 - 8);
-    ctx.closePath();
-    ctx.fill();
-    ctx.restore();
-  }
-
-  /** The current event's marker: a dashed line at its time, a box on its line's lane. */
-  private _drawCurrent(ctx: CanvasRenderingContext2D, cur: SeqMessage, s: WaveScene, color: string): void {
-    const x = s.gutter + ((cur.t - s.t0) / s.span) * (s.width - s.gutter);
-    this._attr('data-current-x', x >= s.gutter && x <= s.width ? x.toFixed(1) : '');
-    if (x < s.gutter || x > s.width) return;
-    ctx.save();
-    ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 2;
-    ctx.setLineDash([4, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x, s.axisH);
-    ctx.lineTo(x, s.height);
-    ctx.stroke();
-    if (cur.line >= 0 && cur.line < s.lineCount) {
-      const y = s.axisH + cur.line * s.laneH - s.scrollY;
-      ctx.setLineDash([]);
-      ctx.strokeRect(x - 6, y + 2, 12, s.laneH - 4);
-    }
-    ctx.restore();
+    const arrow = chainArrow(card.arrow, { gutter: this._gutter, axisH: AXIS_H, laneH: this._laneH, scrollY: this._scrollY, t0: this._win.t0, span: this._win.span, width: this._w });
+    paintChainArrow(ctx, arrow, { x: this._gutter, y: AXIS_H, w: this._w - this._gutter, h: this._h - AXIS_H }, colors.accent);
   }
 
   private _attr(name: string, value: string): void {
