@@ -4,7 +4,7 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 
 export const SIM_FLOORS = [
-  ['vocabulary.ts', 'clock', 'trace', 'memory.ts', 'actions.ts'],
+  ['vocabulary.ts', 'clock', 'trace', 'memory.ts', 'actions.ts', 'typed-block.ts'],
   ['sim-context.ts'],
   ['virtio'],
   ['gpio'],

@@ -145,8 +145,8 @@ export class Machine implements ActionBoard {
   readonly pipeline: EventqPipeline;
   readonly monitors: Monitors;
   private _causes: CauseTracker | null = null;
-  /** The guest's shell: `shell` actions run here, from the first event on. */
-  readonly shell: Shell;
+  /** Built on first use (see `shell`): most runs never type a command, and the explorer builds a machine per schedule. */
+  private _shell: Shell | null = null;
   /** A misbehaving driver on the same rings: the `inject-*` actions. */
   readonly rogue: RogueDriver;
 
@@ -219,7 +219,6 @@ export class Machine implements ActionBoard {
     const env: ClientEnv = { ctx: core, gpiolib: this.gpiolib, irq: this.irq, chip: this.chip, world: this.world, observer: this.oracle, gpiomonWatcher: this.gpiomonCheck };
     this._clients.connect(env);
     for (const spec of cfg.clients) this._clients.add(spec);
-    this.shell = new Shell(this._shellPort());
 
     // Timeline: time-only steps go on the queue now (they run first among events at their time);
     // exact-position steps wait in order for their event count.
@@ -278,6 +277,15 @@ export class Machine implements ActionBoard {
         return undefined;
       },
     });
+  }
+
+  /**
+   * The guest's shell: `shell` actions run here, from the first event on. A new shell's state
+   * does not depend on when it is made (it shows its prompt at once; chipReady only runs typed-ahead
+   * commands, and a shell nobody made has none), so it is made when first asked for.
+   */
+  get shell(): Shell {
+    return (this._shell ??= new Shell(this._shellPort()));
   }
 
   /** Simulated time now (ns). */
@@ -497,7 +505,7 @@ export class Machine implements ActionBoard {
         else this.core.queue.push(c.startNs, EV.Client, c.id, CLIENT_START, 0);
       }
     }
-    this.shell.chipReady();
+    this._shell?.chipReady();
   }
 
   /** What the shell may read, and the one act() it may call. */

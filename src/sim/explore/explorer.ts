@@ -194,7 +194,7 @@ export function explore(input: unknown, opts: ExploreOptions): Result<ExploreRes
   const t0 = now ? now() : 0;
   const deadline = now && opts.maxSeconds !== undefined ? t0 + opts.maxSeconds * 1000 : Infinity;
   const visited = new FingerprintSet(opts.random ? 1 : maxStates);
-  const result = newResult(st.value, opts, opts.random ? 'random' : 'breadth-first', opts.random ? 0 : visited.bytes);
+  const result = newResult(st.value, opts, opts.random ? 'random' : 'breadth-first', opts.random ? 0 : visited.maxBytes);
   const out = opts.random ? randomSearch(st.value, opts.random.seed, maxSchedules, deadline, now, result) : bfs(st.value, visited, cap, maxDepth, maxSchedules, deadline, now, result);
   out.states = opts.random ? 0 : visited.size;
   out.statesOverflow = visited.overflow;

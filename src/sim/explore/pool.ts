@@ -145,7 +145,7 @@ export class PoolSearch {
     this._t0 = this._now ? this._now() : 0;
     this._deadline = this._now && opts.maxSeconds !== undefined ? this._t0 + opts.maxSeconds * 1000 : Infinity;
     this._visited = new FingerprintSet(maxStates);
-    this._r = newResult(st, opts, 'breadth-first', this._visited.bytes);
+    this._r = newResult(st, opts, 'breadth-first', this._visited.maxBytes);
   }
 
   /** A pooled search of `input`; the same checks and errors as `explore()` (randomized mode is not pooled). */

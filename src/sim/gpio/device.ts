@@ -1,3 +1,4 @@
+import { TypedBlock } from '../typed-block';
 import {
   CONFIG_NAMES_SIZE,
   CONFIG_NGPIO,
@@ -218,12 +219,13 @@ export class GpioDevice {
     const size = layout.size;
     if (this._chain.addr.length < size) this._chain = new Chain(size);
     if (q === REQUESTQ) {
-      this._slotHead = new Int32Array(size);
-      this._slotType = new Uint16Array(size);
-      this._slotGpio = new Uint16Array(size);
-      this._slotValue = new Uint32Array(size);
-      this._slotResp = new Float64Array(size);
-      this._slotRespLen = new Uint32Array(size);
+      const b = new TypedBlock(size, 6);
+      this._slotHead = b.i32();
+      this._slotType = b.u16();
+      this._slotGpio = b.u16();
+      this._slotValue = b.u32();
+      this._slotResp = b.f64();
+      this._slotRespLen = b.u32();
       this._slotFree = [];
       for (let i = size - 1; i >= 0; i--) this._slotFree.push(i);
     } else {

@@ -1,3 +1,4 @@
+import { TypedBlock } from '../typed-block';
 import {
   AVAIL_ENTRY_SIZE,
   AVAIL_FLAGS,
@@ -67,9 +68,10 @@ export class Chain {
   writeBeforeRead = false;
 
   constructor(capacity: number) {
-    this.addr = new Float64Array(capacity);
-    this.len = new Uint32Array(capacity);
-    this.write = new Uint8Array(capacity);
+    const b = new TypedBlock(capacity, 3);
+    this.addr = b.f64();
+    this.len = b.u32();
+    this.write = b.u8();
   }
 
   readableCount(): number {

@@ -1,3 +1,4 @@
+import { TypedBlock } from '../typed-block';
 import {
   AVAIL_FLAGS,
   AVAIL_IDX,
@@ -66,9 +67,10 @@ export class DriverQueue {
     this.layout = layout;
     this._eventIdx = eventIdx;
     const n = layout.size;
-    this._next = new Uint16Array(n);
-    this._chainLen = new Uint16Array(n);
-    this._token = new Int32Array(n).fill(-1);
+    const b = new TypedBlock(n, 3);
+    this._next = b.u16();
+    this._chainLen = b.u16();
+    this._token = b.i32().fill(-1);
     for (let i = 0; i < n; i++) this._next[i] = (i + 1) % n;
     this._numFree = n;
     mem.setLe16(layout.avail + AVAIL_FLAGS, 0);
