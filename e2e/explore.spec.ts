@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
+import THREE_LEVEL_TIMERS from '../src/sim/explore/three-level-timers.json';
 import { onApp } from './handle';
 
 // The Explore panel in the production build: a search in the pool of Web Workers finds the
@@ -60,25 +61,10 @@ test('a search finds the shortest counterexample of explore-mask-by-none, and Op
   expect(await onApp(page, (h) => h.live.hash)).toBe(hash);
 });
 
-/**
- * Three level timers, each asserted in a window, every latency a range: a correct setup whose space is
- * far too big to exhaust while the test looks (over 20,000 schedules are not enough), so a search
- * for a violation is still running when Cancel is pressed, however fast the machine.
- */
-const BIG = {
-  version: 1,
-  title: 'Explore: three level timers',
-  seed: 1,
-  duration: '2ms',
-  device: { lines: [{ name: 't0' }, { name: 't1' }, { name: 't2' }], latency: { notify: ['1us', '5us'], request: ['5us', '20us'], event: ['2us', '10us'], interrupt: ['1us', '8us'] } },
-  world: Object.fromEntries([0, 1, 2].map((i) => [`t${i}`, { kind: 'level-source', ackLatency: '500ns', reassert: 3 }])),
-  clients: [0, 1, 2].map((i) => ({ kind: 'irq-consumer', line: `t${i}`, trigger: 'level-high', name: `c${i}`, ack: 'handler', handlerTime: '1us' })),
-  timeline: [0, 1, 2].map((i) => ({ at: ['1ms', '1.1ms'], do: 'assert', line: `t${i}` })),
-};
-
+/** A correct setup whose space is far too big to exhaust while the test looks (over 20,000 schedules are not enough), so a search for a violation is still running when Cancel is pressed, however fast the machine. */
 test('a long search shows its progress and stops when cancelled, saying so with its figures', async ({ page }) => {
   await openPanel(page);
-  await page.getByLabel('Open a scenario file…').setInputFiles({ name: 'three-timers.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(BIG)) });
+  await page.getByLabel('Open a scenario file…').setInputFiles({ name: 'three-timers.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(THREE_LEVEL_TIMERS)) });
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Explore: three level timers');
   await page.getByRole('tab', { name: 'Explore', exact: true }).click();
   await page.getByRole('combobox', { name: 'Scenario' }).selectOption('current');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { benchExplore } from './bench';
+import { benchExplore, benchExploreSustained } from './bench';
 
 describe('bench: explorer figures', () => {
   test('one row per explorer-library entry: outcome, depth and rates (quick: 20 schedules each)', () => {
@@ -19,5 +19,14 @@ describe('bench: explorer figures', () => {
       expect(r.events).toBeGreaterThan(0);
       expect(r.schedulesPerSec).toBeGreaterThan(0);
     }
+  });
+
+  test('the sustained search runs its whole budget on a board it cannot exhaust (quick: 200 schedules), events counted per run', () => {
+    const r = benchExploreSustained(true);
+    expect(r).not.toBeNull();
+    expect(r?.title).toBe('Explore: three level timers');
+    expect(r?.schedules).toBe(200);
+    expect(r?.events).toBeGreaterThan(200 * 50);
+    expect(r?.eventsPerSchedule).toBe(Math.round(((r?.events ?? 0) / 200) * 10) / 10);
   });
 });

@@ -47,6 +47,8 @@ export { parseProperty, describeProperty, PROPERTY_NAMES } from './explore/prope
 export type { Property } from './explore/property';
 export type { Schedule } from './explore/recorder';
 export { visitedSetBytes } from './explore/visited';
+// A correct board too big to exhaust: the benchmark's long search, and the app's cancel test.
+export { default as THREE_LEVEL_TIMERS } from './explore/three-level-timers.json';
 // The explorer split over a pool of workers (docs/explore.md, "The pool").
 export { PoolSearch, prepareShard, runShard } from './explore/pool';
 export type { PoolProgress, Shard, ShardJob, ShardOptions, ShardRecord } from './explore/pool';
