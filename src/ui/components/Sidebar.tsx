@@ -1,7 +1,7 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { LIBRARY_CATALOG } from '../../sim/index';
 import { client } from '../sim-client';
-import { readScenarioFile, type ScenarioFile } from '../scenario-file';
+import type { ScenarioFile } from '../scenario-file';
 import { isRecordingName } from '../recording-state';
 import { appActions, selectInfo, useApp } from '../store';
 
@@ -52,6 +52,8 @@ function Library(): React.JSX.Element {
             // A trace (.jsonl) picked here opens as a recording.
             if (isRecordingName(file.name)) return void (await openRecording(file));
             // The core's safe loader, as the CLI uses: size checked before reading, depth cap, no __proto__.
+            // Loaded when a file is picked, as the recording reader is: the page starts without it.
+            const { readScenarioFile } = await import('../scenario-file');
             const parsed = await readScenarioFile(file);
             if (parsed.ok) client.load({ kind: 'json', json: parsed.value });
             else appActions().showLoadError(`This file cannot be opened: ${parsed.error}`);
