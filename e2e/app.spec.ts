@@ -204,3 +204,17 @@ test('the page is usable from the keyboard', async ({ page }) => {
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('tab', { name: 'Virtqueues' })).toHaveAttribute('aria-selected', 'true');
 });
+
+// The file reader loads when a file is picked (the page starts without it): both outcomes still arrive.
+test('Open a scenario file… loads a picked scenario, and refuses a hostile one naming the file', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board');
+  const picker = page.getByLabel('Open a scenario file…');
+  await picker.setInputFiles({ name: 'evil.json', mimeType: 'application/json', buffer: Buffer.from('{"version":1,"device":{"__proto__":{"polluted":true}}}') });
+  await expect(page.getByTestId('load-error')).toContainText('This file cannot be opened: evil.json: key "__proto__" is not allowed');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board');
+  const mine = { version: 1, title: 'My own board', description: 'One button.', seed: 1, duration: '1ms', device: { lines: [{ name: 'button', pull: 'up' }] } };
+  await picker.setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('My own board');
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+});

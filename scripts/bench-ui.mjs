@@ -31,7 +31,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { INITIAL_JS_BUDGET, gzipBytes, initialJs, staticClosure } from './initial-js.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = 'dist-bench';
@@ -46,7 +46,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** The whole harness, at most: only a hung run gets here (the waits themselves have no time limit). */
 const WATCHDOG_MS = 20 * 60_000;
-const TARGETS = { frameP95Ms: 10, eventToPaintP95Ms: 16, traceScrollLongTasks: 0, initialJsGzipBytes: 120 * 1024, explorePoolSpeedup: 1.7 };
+const TARGETS = { frameP95Ms: 10, eventToPaintP95Ms: 16, traceScrollLongTasks: 0, initialJsGzipBytes: INITIAL_JS_BUDGET, explorePoolSpeedup: 1.7 };
 const EXPLORE_ENTRY = 'explore-level-timer-v1.2';
 const EXPLORE_POOL = 2;
 
@@ -278,46 +278,20 @@ function percentile(values, p) {
   return Math.round(s[i] * 100) / 100;
 }
 
-const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
-
-/** A JS chunk and every chunk it imports statically (not `import()`), as paths inside OUT_DIR. */
-function staticClosure(entries) {
-  const seen = new Set();
-  const stack = [...entries];
-  while (stack.length) {
-    const file = stack.pop();
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const code = readFileSync(file, 'utf8');
-    // import{a}from"./x.js"; import"./x.js"; export{a}from"./x.js" (but never import("./x.js")).
-    const re = /\b(?:import|export)\s*(?:[^"'();]*?\bfrom\s*)?["']([^"']+\.js)["']/g;
-    for (const m of code.matchAll(re)) {
-      const spec = m[1];
-      const target = spec.startsWith('/') ? join(OUT_DIR, spec) : resolve(dirname(file), spec);
-      if (existsSync(target)) stack.push(target);
-    }
-  }
-  return [...seen];
-}
-
 function bundleSizes() {
-  const html = readFileSync(join(OUT_DIR, 'index.html'), 'utf8');
-  const srcs = [...html.matchAll(/<script[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']/g), ...html.matchAll(/<link[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g)].map(
-    (m) => join(OUT_DIR, m[1].replace(/^\//, '')),
-  );
-  if (srcs.length === 0) throw new Error('no module script in dist-bench/index.html');
-  const initial = staticClosure(srcs);
+  const { files, gzipBytes: initialJsGzipBytes } = initialJs(OUT_DIR);
+  const initial = files.map((f) => join(OUT_DIR, f.file));
   const assets = readdirSync(join(OUT_DIR, 'assets')).filter((f) => f.endsWith('.js'));
   const workers = assets.filter((f) => /worker/i.test(f)).map((f) => join(OUT_DIR, 'assets', f));
   const terminal = assets.filter((f) => /^TerminalPanel-/.test(f)).map((f) => join(OUT_DIR, 'assets', f));
-  const sum = (files) => files.reduce((n, f) => n + gz(f), 0);
+  const sum = (files) => files.reduce((n, f) => n + gzipBytes(f), 0);
   const rel = (f) => f.slice(OUT_DIR.length + 1);
   // xterm.js must stay in the lazy TerminalPanel chunk: its helper textarea class is a telltale.
   const xtermInInitial = initial.some((f) => readFileSync(f, 'utf8').includes('xterm-helper-textarea'));
   return {
-    initialJsGzipBytes: sum(initial),
+    initialJsGzipBytes,
     initialJsFiles: initial.map(rel),
-    workerJsGzipBytes: sum(staticClosure(workers)),
+    workerJsGzipBytes: sum(staticClosure(OUT_DIR, workers)),
     terminalChunkGzipBytes: sum(terminal),
     xtermInInitialBundle: xtermInInitial,
   };

@@ -23,6 +23,9 @@ export { Workspace } from './scenario/workspace';
 export type { SettingsPatch } from './scenario/workspace';
 export { LIBRARY, EXPLORE_LIBRARY, DEFAULT_SCENARIO_ID, libraryEntry } from './scenario/library/index';
 export type { LibraryEntry } from './scenario/library/index';
+// The ids and titles alone (the page lists them; the scenarios stay in the worker's bundle).
+export { LIBRARY_CATALOG } from './scenario/library/catalog';
+export type { CatalogEntry } from './scenario/library/catalog';
 // Lessons: the data and the glossary import no validator (the page may list them);
 // loading, anchors and checks validate, so only the CLI and the worker pull valibot in.
 export { LESSONS, lessonEntry } from './scenario/lessons/library/index';

@@ -7,12 +7,14 @@ import { LinesBoard } from './components/LinesBoard';
 import { Sidebar } from './components/Sidebar';
 import { TraceList } from './components/TraceList';
 import { Waveform } from './components/Waveform';
+import { loadSequence } from './follow-current';
 import { appActions, selectFollowOpen, selectTab, selectTheme, useApp, type Tab } from './store';
 
 // xterm.js is large: it loads only when the terminal tab is first opened.
 const TerminalPanel = lazy(() => import('./components/TerminalPanel'));
-// Follow mode's chart loads when the mode is first switched on.
-const FollowPanel = lazy(() => import('./components/FollowPanel').then((m) => ({ default: m.FollowPanel })));
+// Follow mode's chart loads when the mode is first switched on, with the mapping the other panels
+// mark the current event by (so from its first event, every panel agrees).
+const FollowPanel = lazy(() => Promise.all([import('./components/FollowPanel'), loadSequence()]).then(([m]) => ({ default: m.FollowPanel })));
 // The ring inspector, with its descriptor decoding, loads with the Virtqueues tab.
 const QueueInspector = lazy(() => import('./components/QueueInspector').then((m) => ({ default: m.QueueInspector })));
 // The Compare panel, with its lanes' drawing, loads with its tab.

@@ -1,5 +1,6 @@
 import { DEFAULT_SCENARIO_ID, parseHash } from '../sim/index';
 import { openAt, syncAddress } from './address';
+import { loadSequence } from './follow-current';
 import { syncCompare } from './compare-sync';
 import type { LoadSource } from '../worker/protocol';
 import { lessonHash, parseLessonHash } from './lesson-link';
@@ -39,6 +40,10 @@ export function startApp(): void {
   };
   openLesson(location.hash);
   syncLessonHash();
+  // Step's current-event mapping is not in the initial JS: fetched once the page is idle after boot,
+  // so the first Step normally finds it there (if not, the panels mark the event when it arrives).
+  const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 500));
+  idle(() => void loadSequence());
   // Opening another link or scenario address in the same tab (editing the hash) loads it, at its view.
   // (The page writes its own address with replaceState, which fires no hashchange.)
   window.addEventListener('hashchange', () => {

@@ -1,18 +1,46 @@
-import { sequenceOf, type SeqMessage } from '../sim/index';
-import { live } from './live';
+import type { SeqMessage, TraceEvent } from '../sim/index';
+import { live, notifyFrame } from './live';
 import type { WaveScene } from './waveform-draw';
+
+/** The sequence chart's mapping, once loaded (follow-sequence.ts: the page starts without it). */
+let sequenceOf: ((e: TraceEvent) => SeqMessage) | null = null;
+let loading: Promise<void> | null = null;
+
+/**
+ * Loads the mapping, then repaints every panel so the current event is marked: its first use (the
+ * first Step) marks it a moment later, the next frame at most, instead of at once. A failed load
+ * (offline with the chunk not cached) is tried again on the next call.
+ */
+export function loadSequence(): Promise<void> {
+  loading ??= import('./follow-sequence').then(
+    (m) => {
+      sequenceOf = m.sequenceOf;
+      notifyFrame(true);
+    },
+    () => {
+      loading = null;
+    },
+  );
+  return loading;
+}
 
 /**
  * The current event of follow mode or Step (the last one the worker revealed),
  * as the sequence chart maps it: every panel that highlights it (the lines
  * board's row, the waveform's marker, the trace list's row, the ring
- * inspector's descriptor) reads it here, so they always agree.
+ * inspector's descriptor) reads it here, so they always agree. Null while
+ * the mapping loads (every panel is repainted once it is there).
  */
 export function currentMessage(): SeqMessage | null {
   const seq = live.follow.current;
   if (seq < 0) return null;
   const e = live.trace.get(seq);
-  return e ? sequenceOf(e) : null;
+  if (!e) return null;
+  if (!sequenceOf) {
+    void loadSequence();
+    return null;
+  }
+  return sequenceOf(e);
 }
 
 /** Sets or clears a data-current mark on each element: on where `on(i)` holds. True when the marked set changed. */

@@ -8,7 +8,7 @@ import { CAUSE_NAMES, DELIVERY_NAMES, EventCause, GPIOMON_MISMATCH, GpiomonMisma
 import type { TraceEvent } from '../trace/trace';
 import { RING_FAULT_TEXT } from '../virtio/device-queue';
 import { describeStatus } from '../virtio/device-status';
-import { IrqParty, TransportInterrupt } from '../virtio/transport-irq';
+import { INTX_GSI, IrqParty } from '../virtio/transport-irq';
 import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../virtio/constants';
 
 /**
@@ -71,12 +71,12 @@ export function describeEvent(e: TraceEvent): string {
     case TK.RoguePublish:
       return b < 0 ? `misbehaving driver could not put a chain on ${queueName(a)} (queue not set up, broken or full)` : `misbehaving driver makes chain ${b} available on ${queueName(a)} (avail idx now ${c}) and notifies`;
     case TK.IrqRaise:
-      return `device raises the ${queueName(a)} interrupt (${a >= -1 && c >= 0 ? (b === TransportInterrupt.INTX_GSI ? `INTx GSI ${b}` : `MSI-X vector ${b}`) : b}): ${DELIVERY_NAMES[c] ?? c}`;
+      return `device raises the ${queueName(a)} interrupt (${a >= -1 && c >= 0 ? (b === INTX_GSI ? `INTx GSI ${b}` : `MSI-X vector ${b}`) : b}): ${DELIVERY_NAMES[c] ?? c}`;
     case TK.IrqEntry:
       return a < 0 ? `guest takes INTx, reads ISR = 0x${hex(b, 2)} (line deasserted)` : `guest takes MSI-X vector ${a}`;
     case TK.IrqLine:
-      if (a === IrqParty.BackEnd) return `KVM: the back end's irqfd asserts INTx GSI ${TransportInterrupt.INTX_GSI}: ${c === 0 ? 'line goes up' : 'already up, no effect'}`;
-      return `KVM: ${a === IrqParty.Qemu ? "QEMU's deassert (from the guest's ISR read)" : 'the resampler at EOI'} drops INTx GSI ${TransportInterrupt.INTX_GSI}${c ? `, with ISR 0x${hex(c, 2)} still set` : ''}`;
+      if (a === IrqParty.BackEnd) return `KVM: the back end's irqfd asserts INTx GSI ${INTX_GSI}: ${c === 0 ? 'line goes up' : 'already up, no effect'}`;
+      return `KVM: ${a === IrqParty.Qemu ? "QEMU's deassert (from the guest's ISR read)" : 'the resampler at EOI'} drops INTx GSI ${INTX_GSI}${c ? `, with ISR 0x${hex(c, 2)} still set` : ''}`;
     case TK.IrqResample:
       return `back end gets the resample eventfd: ISR 0x${hex(a, 2)}${b ? ', asserts again' : ', nothing pending'}`;
     case TK.IrqVqCallback:

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { LIBRARY_CATALOG } from './library/catalog';
 import { LIBRARY } from './library/index';
 import { validateScenario } from './load';
 import { runScenario } from './runner';
@@ -31,6 +32,13 @@ describe('built-in scenarios', () => {
       expect(report.ok).toBe(true);
     });
   }
+});
+
+describe('the catalog the page lists', () => {
+  test('names every library entry, in order, with the title its file gives', () => {
+    expect(LIBRARY_CATALOG.map((e) => e.id)).toEqual(LIBRARY.map((e) => e.id));
+    expect(LIBRARY_CATALOG.map((e) => e.title)).toEqual(LIBRARY.map((e) => scenario(e.scenario).title));
+  });
 });
 
 describe('determinism', () => {

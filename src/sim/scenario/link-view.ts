@@ -1,6 +1,8 @@
 import { MAX_DURATION_NS } from '../actions';
 import { MAX_COMPARE_SETTINGS, MAX_SETTING_CHARS } from './compare-view';
-import { LINK_PREFIX } from './link';
+
+/** A share link's format and version (link.ts encodes and decodes it): `s1.` + base64url(deflate-raw(JSON)). */
+export const LINK_PREFIX = 's1.';
 
 /**
  * What a page address says beyond the scenario: where its author was looking.

@@ -1,3 +1,4 @@
+import { LINK_PREFIX } from './link-view';
 import { MAX_SCENARIO_BYTES, parseJsonSafely, type Result } from './load';
 
 /**
@@ -15,7 +16,8 @@ import { MAX_SCENARIO_BYTES, parseJsonSafely, type Result } from './load';
  * declared here and reached through globalThis.
  */
 
-export const LINK_PREFIX = 's1.';
+// The format's prefix is declared in link-view.ts, which the page needs at boot without this codec.
+export { LINK_PREFIX };
 /** Longest link accepted, whole URL included (RFC 9110 asks servers and clients to support 8000 octets). */
 export const MAX_LINK_CHARS = 8192;
 export const DEFAULT_LINK_BASE = 'http://localhost:5173/';

@@ -43,6 +43,12 @@ const IrqfdStep = { AssertLands: 1, DeassertLands: 2, Resample: 3 } as const;
 const VECTORS = 3;
 
 /**
+ * The GSI a guest would see for the INTx line (display only). A module constant as well as the
+ * class's: describe.ts names it in trace text on the page, which need not carry the class.
+ */
+export const INTX_GSI = 11;
+
+/**
  * How the device's interrupts reach the guest (seeds 001, 002):
  *  - `msi`: an MSI-X-like edge message per vector (0 config, 1 + queue index);
  *    a message sent while the previous one on that vector is still pending
@@ -81,7 +87,7 @@ export class TransportInterrupt {
   resampleReasserts = 0;
 
   /** The GSI a guest would see for the INTx line, and the MSI-X vector numbers: for display only. */
-  static readonly INTX_GSI = 11;
+  static readonly INTX_GSI = INTX_GSI;
 
   constructor(ctx: SimContext, mode: InterruptMode, latency: LatencyRange, irqfd: IrqfdLatencies | null = null) {
     this._ctx = ctx;

@@ -6,7 +6,6 @@ import { useMenu } from '../menu';
 import { savePrefs } from '../prefs';
 import { client } from '../sim-client';
 import { addressShared, currentView } from '../address';
-import { shareUrl } from '../share-link';
 import { appActions, selectInfo, selectSpeed, selectStatus, selectTheme, useApp } from '../store';
 
 function speedLabel(s: Speed): string {
@@ -76,7 +75,10 @@ function ExportMenu(): React.JSX.Element {
 
 /** Copy link: the scenario plus every live step, in the URL hash, replayable anywhere. */
 async function share(): Promise<void> {
+  // The link encoder loads on the first Copy link (the page starts without it), while the worker answers.
+  const encoder = import('../share-link');
   const json = await client.shareJson();
+  const { shareUrl } = await encoder;
   const made = await shareUrl(json, `${location.origin}${location.pathname}`, currentView());
   if (!made.ok) {
     // Too long to open: say so rather than copy a link that will not work.

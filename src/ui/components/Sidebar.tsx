@@ -1,22 +1,9 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
-import { LIBRARY, type LibraryEntry } from '../../sim/index';
+import { LIBRARY_CATALOG } from '../../sim/index';
 import { client } from '../sim-client';
-import { readScenarioFile, type ScenarioFile } from '../scenario-file';
+import type { ScenarioFile } from '../scenario-file';
 import { isRecordingName } from '../recording-state';
 import { appActions, selectInfo, useApp } from '../store';
-
-/**
- * A library entry's title, read straight from its JSON: the entries are checked
- * by the core's tests, so the page need not carry the validator to name them.
- */
-function libraryTitle(entry: LibraryEntry): string {
-  const json: unknown = entry.scenario;
-  const title = typeof json === 'object' && json !== null && 'title' in json ? json.title : undefined;
-  return typeof title === 'string' ? title : entry.id;
-}
-
-/** The built-in scenarios, with titles read from their JSON. */
-const ENTRIES = LIBRARY.map((e) => ({ id: e.id, title: libraryTitle(e) }));
 
 /** A trace file (`vgpio guest --trace out.jsonl`, or any trace export) opened as a read-only recording. */
 async function openRecording(file: ScenarioFile): Promise<void> {
@@ -34,7 +21,7 @@ function Library(): React.JSX.Element {
     <nav aria-labelledby="library-heading">
       <h2 id="library-heading">Scenario library</h2>
       <ul className="lib-list">
-        {ENTRIES.map((e) => {
+        {LIBRARY_CATALOG.map((e) => {
           // The loaded entry, run with settings other than its file's: say which.
           const changed = info?.id === e.id ? (info.changed ?? []) : [];
           return (
@@ -65,6 +52,8 @@ function Library(): React.JSX.Element {
             // A trace (.jsonl) picked here opens as a recording.
             if (isRecordingName(file.name)) return void (await openRecording(file));
             // The core's safe loader, as the CLI uses: size checked before reading, depth cap, no __proto__.
+            // Loaded when a file is picked, as the recording reader is: the page starts without it.
+            const { readScenarioFile } = await import('../scenario-file');
             const parsed = await readScenarioFile(file);
             if (parsed.ok) client.load({ kind: 'json', json: parsed.value });
             else appActions().showLoadError(`This file cannot be opened: ${parsed.error}`);

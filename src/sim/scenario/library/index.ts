@@ -100,7 +100,8 @@ export const EXPLORE_LIBRARY: readonly LibraryEntry[] = [
   { id: 'explore-level-timer-v1.2', scenario: exploreLevelTimerV12, explore: { property: 'lost', line: 'timer', finds: false } },
 ];
 
-export const DEFAULT_SCENARIO_ID = 'calm-board';
+// Declared beside the catalog: the page needs it at boot without this module's scenarios.
+export { DEFAULT_SCENARIO_ID } from './catalog';
 
 export function libraryEntry(id: string): LibraryEntry | undefined {
   return LIBRARY.find((e) => e.id === id) ?? EXPLORE_LIBRARY.find((e) => e.id === id);
