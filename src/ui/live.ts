@@ -60,14 +60,17 @@ export function onHeavyFrame(fn: FrameListener): () => void {
 
 /** Runs the frame listeners. `all`: every heavy panel too (the picture must be complete now). */
 export function notifyFrame(all = live.status !== 'running'): void {
-  for (const fn of listeners) fn();
-  if (heavy.length === 0) return;
-  if (all) {
-    for (const fn of [...heavy]) fn();
-    return;
+  // Heavy panels first: the trace list reads its scroll position after growing its spacer (a forced
+  // layout), which then covers only its own change, not every counter the other panels just wrote;
+  // all of those are laid out once, with the frame.
+  if (heavy.length > 0) {
+    if (all) for (const fn of [...heavy]) fn();
+    else {
+      heavyTurn = (heavyTurn + 1) % heavy.length;
+      heavy[heavyTurn]?.();
+    }
   }
-  heavyTurn = (heavyTurn + 1) % heavy.length;
-  heavy[heavyTurn]?.();
+  for (const fn of listeners) fn();
 }
 
 type TerminalListener = (text: string) => void;

@@ -424,6 +424,8 @@ export class WaveformPainter {
     ctx.clip();
     const at = s.cursor ?? s.now;
     ctx.textBaseline = 'middle';
+    // One pass per font: setting ctx.font parses a CSS font string, and this runs every frame.
+    ctx.font = '12px system-ui, sans-serif';
     for (let i = g.first; i < g.last; i++) {
       const y = g.laneTop(i);
       if (i === s.inspect) {
@@ -432,19 +434,19 @@ export class WaveformPainter {
         ctx.fillRect(0, y, gutter, laneH);
         ctx.globalAlpha = 1;
       }
-      ctx.font = '12px system-ui, sans-serif';
       ctx.fillStyle = i === s.inspect ? c.text : c.muted;
       const name = s.names[i] ?? String(i);
       ctx.fillText(name, 6, y + laneH / 2, gutter - 30);
-      const src = s.lanes[i];
-      if (src) {
-        const v = src.levelAt(at);
-        ctx.font = `bold 11px ${c.mono}`;
-        ctx.fillStyle = v ? c.high : c.low;
-        ctx.fillText(v ? '1' : '0', gutter - 16, y + laneH / 2);
-      }
       ctx.fillStyle = c.border;
       ctx.fillRect(0, y + laneH - 1, W, 1);
+    }
+    ctx.font = `bold 11px ${c.mono}`;
+    for (let i = g.first; i < g.last; i++) {
+      const src = s.lanes[i];
+      if (!src) continue;
+      const v = src.levelAt(at);
+      ctx.fillStyle = v ? c.high : c.low;
+      ctx.fillText(v ? '1' : '0', gutter - 16, g.laneTop(i) + laneH / 2);
     }
     ctx.restore();
     ctx.fillStyle = c.border;
