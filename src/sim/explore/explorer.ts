@@ -19,7 +19,7 @@ export interface ExploreOptions {
   now?: () => number;
   /** Randomized mode (swarm of deviation probabilities) with this seed instead of breadth-first. */
   random?: { seed: number } | null;
-  /** Size of the visited-state set (about 16.8 bytes per state, allocated up front; default 1,000,000). */
+  /** Size of the visited-state set (it grows as states arrive, to about 16.8 bytes per state at most; default 1,000,000). */
   maxStates?: number;
   /** Values tried per choice point, both ends included (default 8). */
   valuesPerChoice?: number;
