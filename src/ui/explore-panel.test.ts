@@ -7,7 +7,7 @@ const mask = EXPLORE_LIBRARY.find((e) => e.id === 'explore-mask-by-none')!.scena
 const single = EXPLORE_LIBRARY.find((e) => e.id === 'explore-single-edge-spec')!.scenario;
 
 function outcome(result: ExploreResult, extra: Partial<PoolOutcome> = {}): PoolOutcome {
-  return { result, cancelled: false, flag: null, error: null, ran: result.schedules, ...extra };
+  return { result, cancelled: false, flag: null, error: null, ran: result.schedules, stats: { wallMs: 0, busyMs: [], mergeMs: 0, slices: 0, meanSlice: 0, spawned: 0 }, ...extra };
 }
 
 describe('the Explore panel form', () => {
