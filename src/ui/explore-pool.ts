@@ -22,6 +22,8 @@ export interface PoolOutcome {
   ran: number;
   /** Where the time went (the benchmark reports it). */
   stats: PoolStats;
+  /** The randomized search's seed (null: breadth-first). */
+  seed: number | null;
 }
 
 /** Where a search's time went, in ms of wall time on the page's clock. */
@@ -106,6 +108,7 @@ export class ExplorePool {
   private _slices = 0;
   private _sliced = 0;
   private _spawned = 0;
+  private _seed: number | null = null;
 
   private readonly _spawn: () => PoolWorker;
   private readonly _now: () => number;
@@ -155,6 +158,7 @@ export class ExplorePool {
     this._slices = 0;
     this._sliced = 0;
     this._spawned = 0;
+    this._seed = opts.random ? opts.random.seed : null;
     const search = this._search;
     this._size = Math.max(1, size);
     const before = this._workers.length;
@@ -317,6 +321,6 @@ export class ExplorePool {
     };
     const done = this._onDone;
     this._onDone = null;
-    done?.({ result, cancelled, flag, error, ran, stats });
+    done?.({ result, cancelled, flag, error, ran, stats, seed: this._seed });
   }
 }
