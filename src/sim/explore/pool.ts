@@ -233,7 +233,7 @@ export class PoolSearch {
     this._r = newResult(st, opts, 'breadth-first', this._visited.bytes);
   }
 
-  /** A pooled search of `input`; the same checks and errors as `explore()` (randomized mode is not pooled). */
+  /** A pooled breadth-first search of `input`; the same checks and errors as `explore()` (the randomized mode has its own coordinator, pool-random.ts). */
   static create(input: unknown, opts: ExploreOptions): Result<PoolSearch> {
     if (opts.random) return { ok: false, error: 'random: the pool runs the breadth-first search only' };
     const bad = checkExploreOptions(opts);
