@@ -114,13 +114,12 @@ export function packRecords(records: readonly ShardRecord[]): Float64Array<Array
     out[o++] = r.choicePoints;
     out[o++] = r.bad ? 1 : 0;
     out[o++] = r.prints.length / 3;
-    out.set(r.prints, o);
-    o += r.prints.length;
+    // Element by element: TypedArray.set from a plain array costs more than the copy for arrays this short.
+    for (const x of r.prints) out[o++] = x;
     out[o++] = r.children.length;
     for (const c of r.children) {
       out[o++] = c.length;
-      out.set(c, o);
-      o += c.length;
+      for (const x of c) out[o++] = x;
     }
   }
   return out;
