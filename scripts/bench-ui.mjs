@@ -11,7 +11,7 @@
 //     paused; the Trace tab's list is scrolled top to bottom in steps for a few seconds while a
 //     PerformanceObserver('longtask') counts main-thread tasks over 50 ms.
 //  5. Explorer pool speedup: the same search in the Explore panel's pool with one worker, then with two
-//     (the "2 cores"), each pool warmed first by a shorter run of the same search (workers
+//     (the "2 cores"), each pool warmed first by one unmeasured run of the same search (workers
 //     started, JIT warm, as the panel keeps them); schedules/s of each and the ratio (target >= 1.7x),
 //     through window.__vgpioExplore. Two searches: the library entry explore-level-timer-v1.2
 //     (exhaustive, 2214 schedules, a few hundred ms: start-up dominates) and three level timers
@@ -571,11 +571,14 @@ async function traceScroll(page, link) {
   };
 }
 
-/** One search with one worker, then with EXPLORE_POOL, each pool warmed by a shorter run of it first. */
-async function poolVersusOne(page, source, max, warmMax) {
+/**
+ * One search with one worker, then with EXPLORE_POOL, each pool warmed first by running that very
+ * search once (workers started, the explorer's code compiled as in a page that has searched before).
+ */
+async function poolVersusOne(page, source, max) {
   const run = (workers, m) => page.evaluate(([src, n, mm]) => window.__vgpioExplore.run(src, n, mm), [source, workers, m]);
-  await run(1, warmMax);
-  await run(EXPLORE_POOL, warmMax);
+  await run(1, max);
+  await run(EXPLORE_POOL, max);
   const one = await run(1, max);
   const load1 = loadAverage();
   const pool = await run(EXPLORE_POOL, max);
@@ -617,8 +620,8 @@ async function explorePool(page) {
   await page.waitForFunction(() => window.__vgpioExplore !== undefined, null, { timeout: 0 });
   // The simulation stands still meanwhile: the pool alone uses the CPU.
   await page.evaluate(() => window.__vgpio.client.send({ type: 'pause' }));
-  const entry = await poolVersusOne(page, EXPLORE_ENTRY, 100_000, 500);
-  const big = await poolVersusOne(page, EXPLORE_BIG, EXPLORE_BIG_MAX, 3_000);
+  const entry = await poolVersusOne(page, EXPLORE_ENTRY, 100_000);
+  const big = await poolVersusOne(page, EXPLORE_BIG, EXPLORE_BIG_MAX);
   return {
     entry: EXPLORE_ENTRY,
     ...big,
