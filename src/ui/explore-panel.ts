@@ -176,6 +176,9 @@ export function cancelSearch(): void {
   pool.cancel();
 }
 
+/** How long a run opened on its way to a flag may stand paused before it is asked to go on. */
+const PAUSED_RETRY_MS = 250;
+
 /**
  * Opens a counterexample as a normal run: its scenario file (with its
  * schedule) through the ordinary load path, paused, run up to its first flag,
@@ -191,9 +194,17 @@ export async function openCounterexample(o: PoolOutcome, timeoutMs = 15_000): Pr
   if (!flag) return true;
   client.send({ type: 'run-to', t: flag.t });
   const t0 = performance.now();
+  let asked = t0;
   // The flag is selectable once the new run's trace holds it (a load replaces the info object).
   while (!(useApp.getState().info !== before && live.trace.total > flag.seq)) {
-    if (performance.now() - t0 > timeoutMs) return false;
+    const now = performance.now();
+    if (now - t0 > timeoutMs) return false;
+    // A pause step before the flag stops the way there (the current run's file carries one where its
+    // author was): once the new run stands paused short of the flag, ask again from there.
+    if (useApp.getState().info !== before && useApp.getState().status === 'paused' && now - asked > PAUSED_RETRY_MS) {
+      asked = now;
+      client.send({ type: 'run-to', t: flag.t });
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   // The flag's row selected (the Trace tab shown, the cursor at its time), and its explanation card.
