@@ -60,6 +60,11 @@ async function show(page: Page, panel: Panel): Promise<void> {
     // The form and a finished search's verdict (a counterexample with its schedule and the Open button).
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect(page.getByTestId('explore-result')).toHaveAttribute('data-stop', 'found', { timeout: 30_000 });
+    // The fields that only some choices show: the random mode's seed and the livelock property's N.
+    await page.getByRole('combobox', { name: 'Search' }).selectOption('random');
+    await page.getByRole('combobox', { name: 'Property' }).selectOption('livelock');
+    await expect(page.getByRole('textbox', { name: 'Seed' })).toBeVisible();
+    await expect(page.getByRole('textbox', { name: 'Livelock N (INVALID returns per ms)' })).toBeVisible();
   }
 }
 

@@ -11,9 +11,16 @@ import { appActions, useApp } from './store';
  * counterexample as a normal run. Loaded with the panel (lazily, on its tab).
  */
 
-/** The property kinds the panel offers (livelock stays on the command line). */
-export const PANEL_PROPERTIES = ['lost', 'spurious', 'coalesced', 'violation', 'rule', 'expect'] as const;
+/** The property kinds the panel offers (the command line's, `livelock:<N>` with its N in a field of its own). */
+export const PANEL_PROPERTIES = ['lost', 'spurious', 'coalesced', 'violation', 'rule', 'livelock', 'expect'] as const;
 export type PanelProperty = (typeof PANEL_PROPERTIES)[number];
+
+/** How the schedules are searched: breadth-first (exhaustive within the bounds, a shortest counterexample) or randomized (a seed; for spaces too big to exhaust). */
+export const SEARCH_MODES = ['breadth-first', 'random'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** The livelock property's N: more than N INVALID eventq returns in one simulated ms (property.ts parses at most 9 digits). */
+export const LIVELOCK_RULE = { name: 'livelock N', min: 0, max: 999_999_999 } as const;
 
 export interface ExploreForm {
   /** `current` (the session as it stands) or an explore-* library id. */
@@ -25,6 +32,11 @@ export interface ExploreForm {
   rule: string;
   maxSchedules: number;
   maxSeconds: number;
+  mode: SearchMode;
+  /** The randomized search's seed (a 32-bit unsigned integer). */
+  seed: number;
+  /** The livelock property's N. */
+  livelock: number;
 }
 
 export const EXPLORE_ENTRIES = EXPLORE_LIBRARY.map((e) => ({
@@ -38,10 +50,11 @@ export const EXPLORE_ENTRIES = EXPLORE_LIBRARY.map((e) => ({
 export function formFor(id: string, base: ExploreForm): ExploreForm {
   const e = EXPLORE_ENTRIES.find((x) => x.id === id);
   if (!e) return { ...base, source: id };
-  const kind = (PANEL_PROPERTIES as readonly string[]).includes(e.property) ? (e.property as PanelProperty) : e.property.startsWith('rule:') ? 'rule' : base.property;
+  const kind = (PANEL_PROPERTIES as readonly string[]).includes(e.property) ? (e.property as PanelProperty) : e.property.startsWith('rule:') ? 'rule' : e.property.startsWith('livelock:') ? 'livelock' : base.property;
   const scenario = EXPLORE_LIBRARY.find((x) => x.id === id)?.scenario as { device?: { lines?: { name?: string }[] } };
   const lineIdx = e.line === null ? -1 : typeof e.line === 'number' ? e.line : (scenario.device?.lines ?? []).findIndex((l) => l.name === e.line);
-  return { ...base, source: id, property: kind, line: lineIdx >= 0 ? String(lineIdx) : '', rule: e.property.startsWith('rule:') ? e.property.slice(5) : base.rule };
+  const livelock = e.property.startsWith('livelock:') ? Number(e.property.slice(9)) : base.livelock;
+  return { ...base, source: id, property: kind, line: lineIdx >= 0 ? String(lineIdx) : '', rule: e.property.startsWith('rule:') ? e.property.slice(5) : base.rule, livelock };
 }
 
 /** The lines of a library entry, as the Line menu lists them. */
@@ -50,13 +63,13 @@ export function entryLines(id: string): string[] {
   return (s?.device?.lines ?? []).map((l, i) => (typeof l.name === 'string' ? `${i} ${l.name}` : `${i}`));
 }
 
-export const DEFAULT_FORM: ExploreForm = formFor('explore-mask-by-none', { source: '', property: 'lost', line: '', rule: '', maxSchedules: 100_000, maxSeconds: 60 });
+export const DEFAULT_FORM: ExploreForm = formFor('explore-mask-by-none', { source: '', property: 'lost', line: '', rule: '', maxSchedules: 100_000, maxSeconds: 60, mode: 'breadth-first', seed: 1, livelock: 50 });
 
 /** The property the form names, checked against the scenario (a clear error naming the field otherwise). */
 export function propertyOf(form: ExploreForm, scenario: unknown): { ok: true; value: Property } | { ok: false; error: string } {
   const s = validateScenario(scenario);
   if (!s.ok) return s;
-  const text = form.property === 'rule' ? `rule:${form.rule.trim()}` : form.property;
+  const text = form.property === 'rule' ? `rule:${form.rule.trim()}` : form.property === 'livelock' ? `livelock:${form.livelock}` : form.property;
   const labelled = form.property === 'lost' || form.property === 'spurious' || form.property === 'coalesced';
   return parseProperty(text, labelled && form.line !== '' ? form.line : null, s.value);
 }
@@ -73,9 +86,10 @@ export function boundsText(r: ExploreResult): string {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-/** The figures of a search so far, in words. */
-export function figuresText(r: Pick<ExploreResult, 'schedules' | 'states' | 'elapsedMs'>): string {
-  return `${plural(r.schedules, 'schedule')}, ${plural(r.states, 'distinct state')}, ${((r.elapsedMs ?? 0) / 1000).toFixed(1)} s`;
+/** The figures of a search so far, in words (the randomized mode keeps no states). */
+export function figuresText(r: Pick<ExploreResult, 'schedules' | 'states' | 'elapsedMs'> & { mode?: ExploreResult['mode'] }): string {
+  const states = r.mode === 'random' ? '' : `, ${plural(r.states, 'distinct state')}`;
+  return `${plural(r.schedules, 'schedule')}${states}, ${((r.elapsedMs ?? 0) / 1000).toFixed(1)} s`;
 }
 
 /** The outcome's headline and what it means. */
@@ -83,6 +97,22 @@ export function verdictText(o: PoolOutcome): { title: string; detail: string } {
   const r = o.result;
   if (o.error) return { title: 'The search failed', detail: `${o.error} (after ${figuresText(r)}).` };
   if (o.cancelled) return { title: 'Cancelled', detail: `Stopped by you after ${figuresText(r)}: the space was not exhausted, so this is no proof.` };
+  const random = r.mode === 'random';
+  const seed = o.seed === null ? '' : `, seed ${o.seed}`;
+  if (r.counterexample && random) {
+    const n = r.counterexample.schedule.length;
+    return {
+      title: `Counterexample found: ${r.property}`,
+      detail: `${plural(n, 'choice')} away from the seeded default run, found by the randomized search${seed} and shrunk (no single choice can be dropped), not necessarily a shortest one; ${figuresText(r)}.`,
+    };
+  }
+  if (random) {
+    const why = r.stop === 'max-seconds' ? 'the time bound' : 'the schedule bound';
+    return {
+      title: 'Not exhaustive, none found',
+      detail: `Not exhaustive: ${plural(r.schedules, 'schedule')} tried, none found (randomized search${seed}, stopped at ${why} after ${((r.elapsedMs ?? 0) / 1000).toFixed(1)} s). A random sample is no proof; a breadth-first search can exhaust a small space.`,
+    };
+  }
   if (r.counterexample) {
     const n = r.counterexample.schedule.length;
     return {
@@ -112,9 +142,11 @@ interface ExploreState {
   error: string;
   /** The form's bounds of the last search (for the progress bar). */
   bounds: { maxSchedules: number; maxSeconds: number };
+  /** The mode of the last search (the progress line shows states and depth for breadth-first only). */
+  mode: SearchMode;
 }
 
-export const useExplore = create<ExploreState>()(() => ({ phase: 'idle', outcome: null, error: '', bounds: { maxSchedules: 1, maxSeconds: 1 } }));
+export const useExplore = create<ExploreState>()(() => ({ phase: 'idle', outcome: null, error: '', bounds: { maxSchedules: 1, maxSeconds: 1 }, mode: 'breadth-first' }));
 
 /** A pool worker: its own module (built by Vite as a separate chunk, found relative to this one). */
 export function spawnWorker(): PoolWorker {
@@ -128,13 +160,14 @@ export const POOL_SIZE = poolSize(typeof navigator === 'undefined' ? 1 : navigat
 
 /** Starts a search for the form (the current session's scenario is fetched from the simulation worker). */
 export async function startSearch(form: ExploreForm, size = POOL_SIZE): Promise<void> {
-  useExplore.setState({ phase: 'starting', error: '', outcome: null, bounds: { maxSchedules: form.maxSchedules, maxSeconds: form.maxSeconds } });
+  useExplore.setState({ phase: 'starting', error: '', outcome: null, bounds: { maxSchedules: form.maxSchedules, maxSeconds: form.maxSeconds }, mode: form.mode });
   const scenario = form.source === 'current' ? await client.shareJson() : EXPLORE_LIBRARY.find((e) => e.id === form.source)?.scenario;
   const fail = (error: string): void => useExplore.setState({ phase: 'idle', error });
   if (scenario === undefined) return fail(`scenario: there is no library entry "${form.source}"`);
   const prop = propertyOf(form, scenario);
   if (!prop.ok) return fail(prop.error);
-  const err = pool.start(scenario, { property: prop.value, maxSchedules: form.maxSchedules, maxSeconds: form.maxSeconds }, size, (outcome) => useExplore.setState({ phase: 'done', outcome }));
+  const random = form.mode === 'random' ? { seed: form.seed } : null;
+  const err = pool.start(scenario, { property: prop.value, maxSchedules: form.maxSchedules, maxSeconds: form.maxSeconds, random }, size, (outcome) => useExplore.setState({ phase: 'done', outcome }));
   if (err) return fail(err);
   useExplore.setState({ phase: 'running' });
 }
@@ -142,6 +175,9 @@ export async function startSearch(form: ExploreForm, size = POOL_SIZE): Promise<
 export function cancelSearch(): void {
   pool.cancel();
 }
+
+/** How long a run opened on its way to a flag may stand paused before it is asked to go on. */
+const PAUSED_RETRY_MS = 250;
 
 /**
  * Opens a counterexample as a normal run: its scenario file (with its
@@ -158,9 +194,17 @@ export async function openCounterexample(o: PoolOutcome, timeoutMs = 15_000): Pr
   if (!flag) return true;
   client.send({ type: 'run-to', t: flag.t });
   const t0 = performance.now();
+  let asked = t0;
   // The flag is selectable once the new run's trace holds it (a load replaces the info object).
   while (!(useApp.getState().info !== before && live.trace.total > flag.seq)) {
-    if (performance.now() - t0 > timeoutMs) return false;
+    const now = performance.now();
+    if (now - t0 > timeoutMs) return false;
+    // A pause step before the flag stops the way there (the current run's file carries one where its
+    // author was): once the new run stands paused short of the flag, ask again from there.
+    if (useApp.getState().info !== before && useApp.getState().status === 'paused' && now - asked > PAUSED_RETRY_MS) {
+      asked = now;
+      client.send({ type: 'run-to', t: flag.t });
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   // The flag's row selected (the Trace tab shown, the cursor at its time), and its explanation card.

@@ -30,7 +30,13 @@ export interface TerminalTestHandle {
 export interface ExploreTestHandle {
   /** Workers this machine gets (navigator.hardwareConcurrency, capped). */
   poolSize: number;
-  run(id: string, workers: number, maxSchedules?: number): Promise<{ stop: string; exhausted: boolean; schedules: number; ran: number; states: number; ms: number; hash: string | null }>;
+  /** `source`: an explore-* library id (its own property) or a scenario object (`opts.property` as on the command line, default `violation`); `opts.seed`: the randomized mode. */
+  run(
+    source: string | object,
+    workers: number,
+    maxSchedules?: number,
+    opts?: { property?: string; seed?: number },
+  ): Promise<{ stop: string; exhausted: boolean; schedules: number; ran: number; states: number; ms: number; hash: string | null; stats: { wallMs: number; busyMs: number[]; mergeMs: number; slices: number; meanSlice: number; spawned: number } }>;
 }
 
 declare global {

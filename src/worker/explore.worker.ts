@@ -9,6 +9,9 @@ import type { ExploreCommand } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const host = new ExploreHost((msg) => self.postMessage(msg));
+const host = new ExploreHost(
+  (msg, transfer) => self.postMessage(msg, transfer ?? []),
+  () => performance.now(),
+);
 self.onmessage = (e: MessageEvent<ExploreCommand>) => host.handle(e.data);
 host.ready();

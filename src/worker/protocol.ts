@@ -4,7 +4,7 @@
  * High-rate data travels as typed arrays in at most one `batch` per animation
  * frame (the UI asks for the next one with `frame`), never one message per event.
  */
-import type { FlagPoint, ShardJob, ShardOptions, ShardRecord } from '../sim/index';
+import type { Counterexample, FlagPoint, RandomJob, RandomRecord, ShardOptions } from '../sim/index';
 
 import type { Action, CompareView, ExplanationCard, ExportFormat, SettingsPatch, StepInput, TraceColumns, View, Violation } from '../sim/index';
 
@@ -203,13 +203,28 @@ export function decodeMessage(text: string): Message | null {
 /** To one pool worker: prepare a search (the scenario validated and resolved once), then run slices of its frontier. */
 export type ExploreCommand =
   | { type: 'explore-prepare'; search: number; input: unknown; options: ShardOptions }
-  | { type: 'explore-run'; search: number; job: ShardJob };
+  /** A slice of the breadth-first frontier: schedules `from`, `from + 1`, … packed by packSchedules (the buffer is transferred). */
+  | { type: 'explore-run'; search: number; from: number; schedules: Float64Array }
+  /** A range of tries of the randomized search (pool-random.ts). */
+  | { type: 'explore-random'; search: number; job: RandomJob };
+
+/** A counterexample of a slice: record `k`'s, with where it first shows (`flag`, null when it does not show in a full run). */
+export interface SliceCounterexample {
+  k: number;
+  counterexample: Counterexample;
+  flag: FlagPoint | null;
+}
 
 /** From one pool worker. */
 export type ExploreMessage =
   | { type: 'explore-ready'; protocol: number }
   /** The search could not be prepared (`error` names the field); no slice of it will run. */
   | { type: 'explore-refused'; search: number; error: string }
-  /** A slice's records, in the slice's order; `flags[k]` is where record k's counterexample first shows (null without one). */
-  | { type: 'explore-records'; search: number; from: number; records: ShardRecord[]; flags: (FlagPoint | null)[] }
+  /**
+   * A slice's records packed by packRecords (the buffer is transferred, not cloned), its counterexamples
+   * beside them; `ms`: the worker's time running the slice (the pool sizes the next slices by it).
+   */
+  | { type: 'explore-records'; search: number; from: number; data: Float64Array; cex: SliceCounterexample[]; ms: number }
+  /** A range of tries' records, in try order; `cex` as for explore-records, `k` indexing `records`. */
+  | { type: 'explore-random-records'; search: number; from: number; records: RandomRecord[]; cex: SliceCounterexample[]; ms: number }
   | { type: 'explore-error'; search: number; message: string };

@@ -301,42 +301,58 @@ function randomSearch(st: Setup, seed: number, maxSchedules: number, deadline: n
   const prng = new Prng(seed);
   while (r.schedules < maxSchedules) {
     if (now && now() > deadline) return { ...r, stop: 'max-seconds' };
-    const p = SWARM[prng.nextU32() % SWARM.length] as number;
-    const rec = new Recorder([], null, { prng, probability: p });
-    const o = runWith(st, st.cfg, rec, rec);
-    r.schedules++;
-    r.events += o.m.processed;
-    if (r.schedules === 1) r.choicePoints = rec.index;
-    if (!o.bad) continue;
-    // Shrink: drop deviations one at a time while the property still breaks.
-    let sched: Schedule = rec.taken.slice();
-    let best = { rec, o };
-    for (let k = sched.length - 1; k >= 0; k--) {
-      const trial = sched.filter((_, i) => i !== k);
-      const tr = new Recorder(trial, null, null);
-      const to = runWith(st, st.cfg, tr, tr);
-      r.schedules++;
-      r.events += to.m.processed;
-      if (to.bad) {
-        sched = trial;
-        best = { rec: tr, o: to };
-      }
-    }
-    if (best.rec === rec) {
-      // The random run's own record holds its deviations; replay it as a plain schedule for a clean record.
-      const tr = new Recorder(sched, null, null);
-      best = { rec: tr, o: runWith(st, st.cfg, tr, tr) };
-      r.schedules++;
-      if (!best.o.bad) {
-        r.notReproduced++;
-        continue;
-      }
-    }
-    const cex = confirm(st, sched, best.rec, best.o);
+    const cex = randomTry(st, prng, r);
     if (cex) return { ...r, stop: 'found', counterexample: cex };
-    r.notReproduced++;
   }
   return { ...r, stop: 'max-schedules' };
+}
+
+/** The counts one randomized try adds to (a search's result, or a pool worker's tally). */
+export type RandomCounts = Pick<ExploreResult, 'schedules' | 'events' | 'choicePoints' | 'notReproduced'>;
+
+/**
+ * One try of the randomized search: a run with deviations drawn from `prng`
+ * (its deviation probability drawn from the swarm), and when it breaks the
+ * property, the shrinking and the confirmation. Adds every run it makes to
+ * `r`; returns the confirmed counterexample or null. The app's pool runs the
+ * very same tries (pool-random.ts), each from its own seed.
+ */
+function randomTry(st: Setup, prng: Prng, r: RandomCounts): Counterexample | null {
+  const p = SWARM[prng.nextU32() % SWARM.length] as number;
+  const rec = new Recorder([], null, { prng, probability: p });
+  const o = runWith(st, st.cfg, rec, rec);
+  r.schedules++;
+  r.events += o.m.processed;
+  if (r.schedules === 1) r.choicePoints = rec.index;
+  if (!o.bad) return null;
+  // Shrink: drop deviations one at a time while the property still breaks.
+  let sched: Schedule = rec.taken.slice();
+  let best = { rec, o };
+  for (let k = sched.length - 1; k >= 0; k--) {
+    const trial = sched.filter((_, i) => i !== k);
+    const tr = new Recorder(trial, null, null);
+    const to = runWith(st, st.cfg, tr, tr);
+    r.schedules++;
+    r.events += to.m.processed;
+    if (to.bad) {
+      sched = trial;
+      best = { rec: tr, o: to };
+    }
+  }
+  if (best.rec === rec) {
+    // The random run's own record holds its deviations; replay it as a plain schedule for a clean record.
+    const tr = new Recorder(sched, null, null);
+    best = { rec: tr, o: runWith(st, st.cfg, tr, tr) };
+    r.schedules++;
+    if (!best.o.bad) {
+      r.notReproduced++;
+      return null;
+    }
+  }
+  const cex = confirm(st, sched, best.rec, best.o);
+  if (cex) return cex;
+  r.notReproduced++;
+  return null;
 }
 
 /**
@@ -379,5 +395,5 @@ function confirm(st: Setup, sched: Schedule, rec: Recorder, o: Outcome): Counter
 }
 
 // For the pool (pool.ts): the very setup, run and confirmation explore() uses, so a pooled search decides exactly as it does.
-export { setup as setupSearch, runWith as runSchedule, confirm as confirmCounterexample, checkOptions as checkExploreOptions };
+export { setup as setupSearch, runWith as runSchedule, confirm as confirmCounterexample, checkOptions as checkExploreOptions, randomTry };
 export type { Setup as SearchSetup };

@@ -19,9 +19,11 @@ const LABEL_OF = { lost: OracleLabel.Lost, spurious: OracleLabel.Spurious, coale
  * Runs a counterexample's scenario file (the share-link form, with its
  * `schedule`) as the app will, and finds the first trace event that flags the
  * property: the oracle's label on the line, the violation of the rule (any
- * MUST rule for `violation`); for `livelock` and `expect`, which no single
- * event shows, the first label or violation of any kind. Null when the run
- * flags nothing (the trace is on, so every flag is traced).
+ * MUST rule for `violation`); for `livelock`, which no single event shows,
+ * the first oracle label (what the bouncing buffers cost: an interrupt lost
+ * while they bounce), else the first violation; for `expect`, the first label
+ * or violation of any kind. Null when the run flags nothing (the trace is on,
+ * so every flag is traced).
  */
 export function firstFlag(json: unknown, p: Property): Result<FlagPoint | null> {
   const s = validateScenario(json);
@@ -30,6 +32,7 @@ export function firstFlag(json: unknown, p: Property): Result<FlagPoint | null> 
   if (!run.ok) return run;
   const trace = run.value.machine.trace;
   let found: FlagPoint | null = null;
+  let firstViolation: FlagPoint | null = null;
   const hash = run.value.report.traceHash;
   trace.forEach((e) => {
     if (found) return;
@@ -48,10 +51,14 @@ export function firstFlag(json: unknown, p: Property): Result<FlagPoint | null> 
       case 'rule':
         hit = violation && e.a === p.rule;
         break;
+      case 'livelock':
+        hit = label;
+        if (violation && !firstViolation) firstViolation = { t: e.t, seq: e.seq, traceHash: hash };
+        break;
       default:
         hit = label || violation;
     }
     if (hit) found = { t: e.t, seq: e.seq, traceHash: hash };
   });
-  return { ok: true, value: found };
+  return { ok: true, value: found ?? firstViolation };
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Prng } from '../clock/prng';
 import { libraryEntry } from '../scenario/library/index';
 import { validateScenario } from '../scenario/load';
+import { runScenario } from '../scenario/runner';
+import { OracleLabel, TK } from '../trace/kinds';
 import { explore, type ExploreOptions, type ExploreResult } from './explorer';
 import { firstFlag } from './flag';
 import { PoolSearch, prepareShard, runShard, type ShardJob, type ShardRecord } from './pool';
@@ -136,5 +138,26 @@ describe('the first flag of a counterexample', () => {
     // The press lands 33,975 ns after the first, while the type is NONE; the label comes once the oracle gives up on it.
     expect(f.value.t).toBeGreaterThan(1_000_000);
     expect(firstFlag(input, prop)).toEqual({ ok: true, value: null }); // the default run flags nothing
+  });
+
+  it('livelock (invalid-livelock): the lost label of the sensor, not the earlier driver violation', () => {
+    const e = libraryEntry('invalid-livelock')!;
+    const f = firstFlag(e.scenario, { kind: 'livelock', perMs: 50 });
+    if (!f.ok || !f.value) throw new Error('no flag');
+    const s = validateScenario(e.scenario);
+    if (!s.ok) throw new Error(s.error);
+    const run = runScenario(s.value, { traceEnabled: true });
+    if (!run.ok) throw new Error(run.error);
+    const kinds: number[] = [];
+    run.value.machine.trace.forEach((x) => {
+      if (x.seq === f.value!.seq) kinds.push(x.kind, x.a);
+    });
+    expect(kinds).toEqual([TK.OracleLabel, OracleLabel.Lost]);
+    // A violation comes first in this run (the driver enables before it unmasks); the livelock's flag is the label.
+    let firstViolation = Infinity;
+    run.value.machine.trace.forEach((x) => {
+      if (x.kind === TK.Violation) firstViolation = Math.min(firstViolation, x.seq);
+    });
+    expect(firstViolation).toBeLessThan(f.value.seq);
   });
 });

@@ -93,6 +93,87 @@ export function runShard(shard: Shard, schedules: readonly Schedule[]): ShardRec
   });
 }
 
+/**
+ * A slice's records packed into one Float64Array, for postMessage to transfer
+ * (not clone) and the coordinator to read in place: per record, in slice order,
+ * `events, choicePoints, bad, nPrints, prints (3 each)…, nChildren, then per
+ * child its count and values`. Every number is a whole number below 2^53
+ * (fingerprint lanes are 32-bit), so a double holds each exactly. The
+ * counterexamples (rare, and objects) travel beside it, by record index.
+ */
+export function packRecords(records: readonly ShardRecord[]): Float64Array<ArrayBuffer> {
+  let n = 0;
+  for (const r of records) {
+    n += 5 + r.prints.length + r.children.length;
+    for (const c of r.children) n += c.length;
+  }
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const r of records) {
+    out[o++] = r.events;
+    out[o++] = r.choicePoints;
+    out[o++] = r.bad ? 1 : 0;
+    out[o++] = r.prints.length / 3;
+    // Element by element: TypedArray.set from a plain array costs more than the copy for arrays this short.
+    for (const x of r.prints) out[o++] = x;
+    out[o++] = r.children.length;
+    for (const c of r.children) {
+      out[o++] = c.length;
+      for (const x of c) out[o++] = x;
+    }
+  }
+  return out;
+}
+
+/** The counterexamples of a slice's records, by index in the slice (most slices have none). */
+export function slotCounterexamples(records: readonly { counterexample: Counterexample | null }[]): { k: number; counterexample: Counterexample }[] {
+  const out: { k: number; counterexample: Counterexample }[] = [];
+  records.forEach((r, k) => {
+    if (r.counterexample) out.push({ k, counterexample: r.counterexample });
+  });
+  return out;
+}
+
+/** Schedules packed for a worker: per schedule its length, then (index, value) pairs. */
+export function packSchedules(schedules: readonly Schedule[]): Float64Array<ArrayBuffer> {
+  let n = 0;
+  for (const s of schedules) n += 1 + 2 * s.length;
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const s of schedules) {
+    out[o++] = s.length;
+    for (const [i, v] of s) {
+      out[o++] = i;
+      out[o++] = v;
+    }
+  }
+  return out;
+}
+
+/** packSchedules undone (a worker's side); a malformed array gives the schedules read up to the damage. */
+export function unpackSchedules(d: Float64Array): Schedule[] {
+  const out: Schedule[] = [];
+  let o = 0;
+  while (o < d.length) {
+    const len = d[o++] as number;
+    if (!Number.isSafeInteger(len) || len < 0 || o + 2 * len > d.length) break;
+    const s: Schedule = [];
+    for (let k = 0; k < len; k++, o += 2) s.push([d[o] as number, d[o + 1] as number]);
+    out.push(s);
+  }
+  return out;
+}
+
+/** A slice handed out, waiting for its records (`o`, `k`: where the merge reads next). */
+interface PendingSlice {
+  from: number;
+  count: number;
+  data: Float64Array | null;
+  cex: Map<number, Counterexample> | null;
+  o: number;
+  k: number;
+}
+
 /** A slice of the frontier handed to one worker: schedules `from`, `from + 1`, … in frontier order. */
 export interface ShardJob {
   from: number;
@@ -123,7 +204,10 @@ export class PoolSearch {
   private _head = 0;
   /** Frontier entries handed out so far (the next slice starts here). */
   private _sent = 0;
-  private readonly _records = new Map<number, ShardRecord>();
+  /** Slices handed out and not yet merged, in frontier order (`_ph` is the first); their records once they are back. */
+  private readonly _pending: (PendingSlice | null)[] = [];
+  private _ph = 0;
+  private readonly _byFrom = new Map<number, PendingSlice>();
   private readonly _visited: FingerprintSet;
   private readonly _maxSchedules: number;
   private readonly _maxDepth: number;
@@ -148,7 +232,7 @@ export class PoolSearch {
     this._r = newResult(st, opts, 'breadth-first', this._visited.maxBytes);
   }
 
-  /** A pooled search of `input`; the same checks and errors as `explore()` (randomized mode is not pooled). */
+  /** A pooled breadth-first search of `input`; the same checks and errors as `explore()` (the randomized mode has its own coordinator, pool-random.ts). */
   static create(input: unknown, opts: ExploreOptions): Result<PoolSearch> {
     if (opts.random) return { ok: false, error: 'random: the pool runs the breadth-first search only' };
     const bad = checkExploreOptions(opts);
@@ -169,6 +253,9 @@ export class PoolSearch {
     const end = Math.min(this._frontier.length, this._sent + Math.max(1, max), budgetEnd);
     if (end <= this._sent) return null;
     const job = { from: this._sent, schedules: this._frontier.slice(this._sent, end) };
+    const slice: PendingSlice = { from: this._sent, count: end - this._sent, data: null, cex: null, o: 0, k: 0 };
+    this._pending.push(slice);
+    this._byFrom.set(slice.from, slice);
     this._sent = end;
     return job;
   }
@@ -180,9 +267,17 @@ export class PoolSearch {
 
   /** A worker's records for a slice; merges every record now in order. */
   accept(job: { from: number }, records: readonly ShardRecord[]): void {
-    this._ran += records.length;
+    this.acceptPacked(job.from, packRecords(records), slotCounterexamples(records));
+  }
+
+  /** A slice's records as a worker packs them (packRecords), its counterexamples by index; merges every record now in order. */
+  acceptPacked(from: number, data: Float64Array, cex: readonly { k: number; counterexample: Counterexample }[]): void {
+    const slice = this._byFrom.get(from);
+    if (slice === undefined || slice.data !== null) return; // not a slice of this search (or already back)
+    this._ran += slice.count;
     if (this.done) return;
-    records.forEach((rec, k) => this._records.set(job.from + k, rec));
+    slice.data = data;
+    if (cex.length > 0) slice.cex = new Map(cex.map((c) => [c.k, c.counterexample]));
     this._merge();
   }
 
@@ -216,7 +311,8 @@ export class PoolSearch {
     this._r.exhausted = exhausted;
     this._r.counterexample = cex;
     if (this._now) this._r.elapsedMs = this._now() - this._t0;
-    this._records.clear();
+    this._pending.length = 0;
+    this._byFrom.clear();
   }
 
   /** bfs() of explorer.ts, one record at a time, for as long as the next record in frontier order is here. */
@@ -231,41 +327,61 @@ export class PoolSearch {
       }
       if (r.schedules >= this._maxSchedules) return this._finish('max-schedules');
       if (this._now && this._now() > this._deadline) return this._finish('max-seconds');
-      const rec = this._records.get(this._head);
-      if (rec === undefined) return;
-      this._records.delete(this._head);
+      // The record of the schedule at the head: the next unread one of the first pending slice.
+      const slice = this._pending[this._ph];
+      if (!slice || slice.data === null) return;
+      const d = slice.data;
+      let o = slice.o;
+      const k = slice.k++;
+      const events = d[o] as number;
+      const choicePoints = d[o + 1] as number;
+      const bad = d[o + 2] === 1;
+      const nPrints = d[o + 3] as number;
+      const prints = o + 4;
+      o = prints + 3 * nPrints;
+      const nChildren = d[o++] as number;
       const sched = fr[this._head] as Schedule;
       fr[this._head++] = [];
       r.schedules++;
-      r.events += rec.events;
-      if (sched.length === 0) r.choicePoints = rec.choicePoints;
+      r.events += events;
+      if (sched.length === 0) r.choicePoints = choicePoints;
       const last = sched.length > 0 ? (sched[sched.length - 1] as readonly [number, number])[0] : -1;
       // The run's fingerprints into the one visited set, in the order the run met them; the first seen before cuts.
       let cut = Infinity;
-      for (let k = 0; k + 2 < rec.prints.length; k += 3) {
-        if (!this._visited.add(rec.prints[k + 1] as number, rec.prints[k + 2] as number)) {
-          cut = rec.prints[k] as number;
+      for (let q = prints; q < prints + 3 * nPrints; q += 3) {
+        if (!this._visited.add(d[q + 1] as number, d[q + 2] as number)) {
+          cut = d[q] as number;
           break;
         }
       }
-      if (rec.bad) {
-        if (rec.counterexample) return this._finish('found', rec.counterexample);
+      const to = Math.min(cut, choicePoints);
+      const deep = sched.length >= this._maxDepth;
+      // The children, read through to the record's end whatever is pushed (the next record starts there).
+      for (let c = 0; c < nChildren; c++) {
+        const len = d[o++] as number;
+        const j = last + 1 + c;
+        if (!deep && !this._dropped && j < to) {
+          for (let q = o; q < o + len; q++) {
+            if (fr.length - this._head >= this._maxSchedules - r.schedules) {
+              this._dropped = true;
+              break;
+            }
+            fr.push([...sched, [j, d[q] as number]]);
+          }
+        }
+        o += len;
+      }
+      slice.o = o;
+      if (slice.k === slice.count) {
+        this._byFrom.delete(slice.from);
+        this._pending[this._ph++] = null;
+      }
+      if (bad) {
+        const cex = slice.cex?.get(k);
+        if (cex) return this._finish('found', cex);
         r.notReproduced++;
       }
-      if (sched.length >= this._maxDepth) {
-        this._depthCut = true;
-        continue;
-      }
-      const to = Math.min(cut, rec.choicePoints);
-      for (let j = last + 1; j < to; j++) {
-        for (const v of rec.children[j - last - 1] ?? []) {
-          if (fr.length - this._head >= this._maxSchedules - r.schedules) {
-            this._dropped = true;
-            break;
-          }
-          fr.push([...sched, [j, v]]);
-        }
-      }
+      if (deep) this._depthCut = true;
     }
   }
 }

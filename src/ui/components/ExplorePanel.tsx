@@ -9,16 +9,21 @@ import {
   entryLines,
   formFor,
   openCounterexample,
+  LIVELOCK_RULE,
   PANEL_PROPERTIES,
   pool,
+  SEARCH_MODES,
   POOL_SIZE,
   startSearch,
   useExplore,
   verdictText,
   type ExploreForm,
   type PanelProperty,
+  type SearchMode,
 } from '../explore-panel';
 import { installExploreHandle } from '../explore-handle';
+import { SEED_RULE } from '../number-field';
+import { NumberField } from './NumberField';
 
 /**
  * The Explore panel: searches the schedules of a scenario for one that breaks
@@ -32,7 +37,9 @@ const EXPLORE_LIBRARY_ENTRY = /^explore-/;
 
 let form: ExploreForm = DEFAULT_FORM;
 
-function Progress({ maxSchedules, maxSeconds }: { maxSchedules: number; maxSeconds: number }): React.JSX.Element {
+const MODE_LABELS: Record<SearchMode, string> = { 'breadth-first': 'breadth-first (exhaustive)', random: 'random (seeded)' };
+
+function Progress({ maxSchedules, maxSeconds, random }: { maxSchedules: number; maxSeconds: number; random: boolean }): React.JSX.Element {
   const [s, setS] = useState<PoolStatus | null>(() => pool.status());
   const last = useRef<{ ran: number; at: number } | null>(null);
   const [rate, setRate] = useState(0);
@@ -54,7 +61,15 @@ function Progress({ maxSchedules, maxSeconds }: { maxSchedules: number; maxSecon
     <div className="explore-progress" data-testid="explore-progress">
       <progress max={1} value={frac} aria-label="Progress toward the search's bound" />
       <p className="readout">
-        <b data-testid="explore-schedules">{s.schedules.toLocaleString('en-US')}</b> schedules (<b data-testid="explore-rate">{Math.round(rate).toLocaleString('en-US')}</b>/s), <b data-testid="explore-states">{s.states.toLocaleString('en-US')}</b> states, depth <b data-testid="explore-depth">{s.depth}</b>, {(s.elapsedMs / 1000).toFixed(1)} s, {s.workers} {s.workers === 1 ? 'worker' : 'workers'}
+        <b data-testid="explore-schedules">{s.schedules.toLocaleString('en-US')}</b> schedules (<b data-testid="explore-rate">{Math.round(rate).toLocaleString('en-US')}</b>/s),{' '}
+        {random ? (
+          'randomized,'
+        ) : (
+          <>
+            <b data-testid="explore-states">{s.states.toLocaleString('en-US')}</b> states, depth <b data-testid="explore-depth">{s.depth}</b>,
+          </>
+        )}{' '}
+        {(s.elapsedMs / 1000).toFixed(1)} s, {s.workers} {s.workers === 1 ? 'worker' : 'workers'}
       </p>
     </div>
   );
@@ -106,8 +121,11 @@ export default function ExplorePanel(): React.JSX.Element {
   const phase = useExplore((s) => s.phase);
   const error = useExplore((s) => s.error);
   const bounds = useExplore((s) => s.bounds);
+  const searchMode = useExplore((s) => s.mode);
   const [f, setF] = useState<ExploreForm>(form);
   useEffect(() => installExploreHandle(), []);
+  // The workers start when the panel first opens and stay up (idle) for every later search: none pays for their start-up.
+  useEffect(() => pool.warm(POOL_SIZE), []);
   const set = (next: ExploreForm): void => {
     form = next;
     setF(next);
@@ -121,7 +139,7 @@ export default function ExplorePanel(): React.JSX.Element {
   return (
     <div className="explore" data-testid="explore-panel">
       <p className="explore-intro">
-        Is there any timing, within the scenario's latency ranges and step windows, that breaks a property? The search runs breadth-first in {POOL_SIZE} {POOL_SIZE === 1 ? 'worker' : 'workers'}: the first counterexample is a shortest one. See docs/explore.md.
+        Is there any timing, within the scenario's latency ranges and step windows, that breaks a property? The search runs in {POOL_SIZE} {POOL_SIZE === 1 ? 'worker' : 'workers'}: breadth-first, the first counterexample is a shortest one and an exhausted space is a proof; random, seeded tries for spaces too big to exhaust (the same seed finds the same counterexample). See docs/explore.md.
       </p>
       <form
         className="explore-form"
@@ -164,12 +182,24 @@ export default function ExplorePanel(): React.JSX.Element {
             </select>
           </label>
         )}
+        {f.property === 'livelock' && <NumberField label="Livelock N (INVALID returns per ms)" rule={LIVELOCK_RULE} applied={f.livelock} onApply={(v) => set({ ...f, livelock: v })} disabled={running} />}
         {f.property === 'rule' && (
           <label>
             <span>Rule id</span>
             <input className="sel" value={f.rule} disabled={running} onChange={(e) => set({ ...f, rule: e.target.value })} placeholder="gpio.rq.type-change-via-none" />
           </label>
         )}
+        <label>
+          <span>Search</span>
+          <select className="sel" value={f.mode} disabled={running} onChange={(e) => set({ ...f, mode: e.target.value as SearchMode })}>
+            {SEARCH_MODES.map((m) => (
+              <option key={m} value={m}>
+                {MODE_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {f.mode === 'random' && <NumberField label="Seed" rule={{ name: 'seed', ...SEED_RULE }} applied={f.seed} onApply={(v) => set({ ...f, seed: v })} disabled={running} />}
         <label>
           <span>Max schedules</span>
           <input className="sel" type="number" min={1} step={1} value={f.maxSchedules} disabled={running} onChange={(e) => set({ ...f, maxSchedules: Math.max(1, Math.floor(Number(e.target.value) || 1)) })} />
@@ -193,7 +223,7 @@ export default function ExplorePanel(): React.JSX.Element {
         </p>
       )}
       <div aria-live="polite">{phase === 'done' && <Result />}</div>
-      {running && <Progress maxSchedules={bounds.maxSchedules} maxSeconds={bounds.maxSeconds} />}
+      {running && <Progress maxSchedules={bounds.maxSchedules} maxSeconds={bounds.maxSeconds} random={searchMode === 'random'} />}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { checkWholeNumber, type FieldRule } from '../number-field';
  * problem and the value still in use), applied on Enter or when it loses focus,
  * and only when valid. It shows the applied value again once that changes.
  */
-export function NumberField({ label, rule, applied, onApply }: { label: string; rule: FieldRule; applied: number; onApply: (v: number) => void }): React.JSX.Element {
+export function NumberField({ label, rule, applied, onApply, disabled = false }: { label: string; rule: FieldRule; applied: number; onApply: (v: number) => void; disabled?: boolean }): React.JSX.Element {
   const [text, setText] = useState(String(applied));
   const [error, setError] = useState<string | null>(null);
   const errorId = useId();
@@ -29,6 +29,7 @@ export function NumberField({ label, rule, applied, onApply }: { label: string; 
         type="text"
         inputMode="numeric"
         value={text}
+        disabled={disabled}
         aria-invalid={error !== null}
         aria-describedby={error ? errorId : undefined}
         onChange={(e) => {
