@@ -15,7 +15,7 @@ type Batch = Extract<Message, { type: 'batch' }>;
  * batch: late enough that the batch is fresh when drawn, early enough that the worker's reply (a
  * paced catch-up and the batch, a few ms) arrives before the next frame starts.
  */
-const ASK_AT = 0.65;
+const ASK_AT = 0.72;
 
 /** How long a running simulation may stay silent before the worker is presumed dead. */
 const WATCHDOG_MS = 8000;
