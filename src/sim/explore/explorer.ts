@@ -6,6 +6,7 @@ import type { Scenario } from '../scenario/schema';
 import type { Chooser } from '../sim-context';
 import { describeProperty, invalidTotal, LIVELOCK_WINDOW_NS, violates, type Property } from './property';
 import { Recorder, type Schedule } from './recorder';
+import { Frontier } from './frontier';
 import { FingerprintSet } from './visited';
 
 /** The bounds of a search; every one is named in the verdict. */
@@ -254,15 +255,15 @@ function checkOptions(o: ExploreOptions): string | null {
 }
 
 function bfs(st: Setup, visited: FingerprintSet, cap: number, maxDepth: number, maxSchedules: number, deadline: number, now: (() => number) | undefined, r: ExploreResult): ExploreResult {
-  const frontier: Schedule[] = [[]];
+  const frontier = new Frontier();
   let head = 0;
   let depthCut = false;
   let dropped = false;
   while (head < frontier.length) {
     if (r.schedules >= maxSchedules) return { ...r, stop: 'max-schedules' };
     if (now && now() > deadline) return { ...r, stop: 'max-seconds' };
-    const sched = frontier[head] as Schedule;
-    frontier[head++] = []; // Let the run's memory go; the head only moves forward.
+    const at = head++;
+    const sched = frontier.schedule(at);
     const rec = new Recorder(sched, visited, null);
     const o = runWith(st, st.cfg, rec, rec);
     r.schedules++;
@@ -286,7 +287,7 @@ function bfs(st: Setup, visited: FingerprintSet, cap: number, maxDepth: number, 
           dropped = true;
           break;
         }
-        frontier.push([...sched, [j, v]]);
+        frontier.push(at, j, v);
       }
     }
   }

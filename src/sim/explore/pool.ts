@@ -1,6 +1,7 @@
 import type { Result } from '../scenario/load';
 import { checkExploreOptions, confirmCounterexample, EXPLORE_DEFAULTS, newResult, runSchedule, setupSearch, type Counterexample, type ExploreOptions, type ExploreResult, type SearchSetup } from './explorer';
 import { Recorder, type Schedule } from './recorder';
+import { Frontier } from './frontier';
 import { FingerprintSet } from './visited';
 
 /**
@@ -200,7 +201,7 @@ export interface PoolProgress {
  * merge, mirroring explorer.ts's bfs() step for step.
  */
 export class PoolSearch {
-  private readonly _frontier: Schedule[] = [[]];
+  private readonly _frontier = new Frontier();
   private _head = 0;
   /** Frontier entries handed out so far (the next slice starts here). */
   private _sent = 0;
@@ -252,7 +253,9 @@ export class PoolSearch {
     const budgetEnd = this._head + Math.max(0, this._maxSchedules - this._r.schedules);
     const end = Math.min(this._frontier.length, this._sent + Math.max(1, max), budgetEnd);
     if (end <= this._sent) return null;
-    const job = { from: this._sent, schedules: this._frontier.slice(this._sent, end) };
+    const fr = this._frontier;
+    const from = this._sent;
+    const job = { from, schedules: Array.from({ length: end - from }, (_, i) => fr.schedule(from + i)) };
     const slice: PendingSlice = { from: this._sent, count: end - this._sent, data: null, cex: null, o: 0, k: 0 };
     this._pending.push(slice);
     this._byFrom.set(slice.from, slice);
@@ -287,13 +290,13 @@ export class PoolSearch {
   }
 
   progress(): PoolProgress {
-    const cur = this._frontier[Math.min(this._head, this._frontier.length - 1)];
+    const fr = this._frontier;
     return {
       schedules: this._r.schedules,
       ran: this._ran,
       states: this._visited.size,
       events: this._r.events,
-      depth: cur ? cur.length : 0,
+      depth: fr.depth(Math.min(this._head, fr.length - 1)),
       queued: this._frontier.length - this._head,
     };
   }
@@ -340,12 +343,12 @@ export class PoolSearch {
       const prints = o + 4;
       o = prints + 3 * nPrints;
       const nChildren = d[o++] as number;
-      const sched = fr[this._head] as Schedule;
-      fr[this._head++] = [];
+      const at = this._head++;
+      const depth = fr.depth(at);
       r.schedules++;
       r.events += events;
-      if (sched.length === 0) r.choicePoints = choicePoints;
-      const last = sched.length > 0 ? (sched[sched.length - 1] as readonly [number, number])[0] : -1;
+      if (depth === 0) r.choicePoints = choicePoints;
+      const last = fr.lastChoice(at);
       // The run's fingerprints into the one visited set, in the order the run met them; the first seen before cuts.
       let cut = Infinity;
       for (let q = prints; q < prints + 3 * nPrints; q += 3) {
@@ -355,7 +358,7 @@ export class PoolSearch {
         }
       }
       const to = Math.min(cut, choicePoints);
-      const deep = sched.length >= this._maxDepth;
+      const deep = depth >= this._maxDepth;
       // The children, read through to the record's end whatever is pushed (the next record starts there).
       for (let c = 0; c < nChildren; c++) {
         const len = d[o++] as number;
@@ -366,7 +369,7 @@ export class PoolSearch {
               this._dropped = true;
               break;
             }
-            fr.push([...sched, [j, d[q] as number]]);
+            fr.push(at, j, d[q] as number);
           }
         }
         o += len;
