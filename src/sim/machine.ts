@@ -16,6 +16,7 @@ import { IrqCore, type IrqFlowConfig } from './guest/irq-core';
 import { ROGUE_AREA, RogueDriver } from './guest/rogue';
 import { Shell, type ShellPort } from './guest/shell';
 import { GuestMemory } from './memory';
+import type { TableBuffers } from './typed-block';
 import { EV, ScheduleChooser, SimCore, type Chooser, type TraceTap } from './sim-context';
 import { TK } from './trace/kinds';
 import type { Trace } from './trace/trace';
@@ -62,6 +63,11 @@ export interface MachineConfig {
    * exactly what this config needs: the explorer runs thousands of machines one after another.
    */
   memory?: ArrayBuffer;
+  /**
+   * The previous machine's host-side tables to reuse, zeroed (rewound here): for the explorer, like
+   * `memory`. The machine that used them last must never run again.
+   */
+  tables?: TableBuffers;
 }
 
 /** A time window on timeline steps: they run up to `width` ns after their `at`, as drawn. */
@@ -159,7 +165,8 @@ export class Machine implements ActionBoard {
 
   constructor(cfg: MachineConfig) {
     this.cfg = cfg;
-    const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled, cfg.queueCapacity));
+    cfg.tables?.rewind();
+    const core = (this.core = new SimCore(cfg.seed, cfg.traceCapacity, cfg.traceEnabled, cfg.queueCapacity, cfg.tables ?? null));
     core.chooser = cfg.chooser ?? (cfg.schedule ? new ScheduleChooser(cfg.schedule) : null);
     const tap = cfg.tap ?? null;
     core.tap = tap;

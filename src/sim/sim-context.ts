@@ -2,6 +2,7 @@ import { EventQueue } from './clock/event-queue';
 import { Prng } from './clock/prng';
 import type { LatencyRange } from './clock/time';
 import { KIND_CODES, Trace } from './trace/trace';
+import type { TableSource } from './typed-block';
 
 /**
  * What every part of the simulation shares: the clock, the one event queue, the
@@ -20,6 +21,8 @@ export interface SimContext {
   after(delay: number, ev: number, a?: number, b?: number, c?: number): void;
   /** Draws one latency from a range with the seeded PRNG (or the chooser, when one is set). */
   draw(range: LatencyRange): number;
+  /** Where parts take their host-side tables' bytes (the explorer reuses them from machine to machine); none: new buffers. */
+  readonly tables?: TableSource | null;
 }
 
 /**
@@ -84,10 +87,13 @@ export class SimCore implements SimContext {
   /** Null in every ordinary run: the hot path then costs one null check. */
   chooser: Chooser | null = null;
 
-  constructor(seed: number, traceCapacity: number, traceEnabled: boolean, queueCapacity = INITIAL_QUEUE_CAPACITY) {
+  readonly tables: TableSource | null;
+
+  constructor(seed: number, traceCapacity: number, traceEnabled: boolean, queueCapacity = INITIAL_QUEUE_CAPACITY, tables: TableSource | null = null) {
+    this.tables = tables;
     this.queue = new EventQueue(queueCapacity);
     this.prng = new Prng(seed);
-    this.trace = new Trace(traceCapacity, traceEnabled);
+    this.trace = new Trace(traceCapacity, traceEnabled, tables);
   }
 
   emit(kind: number, line: number, a: number, b: number, c: number): number {

@@ -21,6 +21,7 @@ import {
 } from '../gpio/constants';
 import { Malformed, type DeviceObserver, type GpioDevice } from '../gpio/device';
 import type { SimContext } from '../sim-context';
+import { u32From } from '../typed-block';
 import { DeliveryResult, TK } from '../trace/kinds';
 import { RingFault } from '../virtio/device-queue';
 import { RULES, ruleApplies, ruleIndex } from './rules';
@@ -101,7 +102,7 @@ export class Monitors implements DeviceObserver {
     this._ctx = ctx;
     this._dev = dev;
     this._spec = dev.cfg.spec;
-    this.counts = new Uint32Array(RULES.length);
+    this.counts = u32From(ctx.tables ?? null, RULES.length);
     const n = dev.cfg.ngpio;
     this._order = Array.from({ length: n }, () => []);
     this._enabledAt = new Float64Array(n).fill(-1);

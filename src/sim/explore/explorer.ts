@@ -8,6 +8,7 @@ import { describeProperty, invalidTotal, LIVELOCK_WINDOW_NS, violates, type Prop
 import { Recorder, type Schedule } from './recorder';
 import { Frontier } from './frontier';
 import { FingerprintSet } from './visited';
+import { TableBuffers } from '../typed-block';
 
 /** The bounds of a search; every one is named in the verdict. */
 export interface ExploreOptions {
@@ -97,6 +98,8 @@ interface Setup {
   causes: boolean;
   /** Guest RAM of the last explored run, handed to the next (null before the first). */
   memory: ArrayBuffer | null;
+  /** The host-side tables of the last explored run, handed to the next (null: each run makes its own). */
+  tables: TableBuffers | null;
   /**
    * The config of every explored run, made once: only the chooser, the tap and the memory change
    * from run to run, and the machine reads those three only while it is being built.
@@ -117,6 +120,7 @@ function runWith(st: Setup, cfg: MachineConfig, chooser: Chooser | null, rec: Re
   c.chooser = chooser;
   c.tap = rec;
   c.memory = st.memory ?? undefined;
+  c.tables = st.tables ?? undefined;
   const m = new Machine(c);
   // One run at a time: the next run zeroes and reuses this one's guest RAM, so an outcome's machine
   // is only read (its event count) once the next run has started; a confirming replay takes its own.
@@ -171,7 +175,7 @@ function setup(input: unknown, prop: Property, maxEvents: number): Result<Setup>
   s.timeline.forEach((t, i) => {
     if (t.atMax !== undefined && t.atMax > t.at) windows.push(i);
   });
-  return { ok: true, value: { input: rest, s, cfg: cfg.value, prop, maxEvents, windows, causes, memory: null, runCfg: { ...cfg.value, queueCapacity: EXPLORE_QUEUE_CAPACITY, causes } } };
+  return { ok: true, value: { input: rest, s, cfg: cfg.value, prop, maxEvents, windows, causes, memory: null, tables: new TableBuffers(), runCfg: { ...cfg.value, queueCapacity: EXPLORE_QUEUE_CAPACITY, causes } } };
 }
 
 /**
@@ -369,7 +373,7 @@ function confirm(st: Setup, sched: Schedule, rec: Recorder, o: Outcome): Counter
   const cfg = resolveScenario(replay.value, { traceCapacity: EXPLORE_TRACE_CAPACITY, traceEnabled: true });
   if (!cfg.ok) return null;
   // The replay is a full run (causes followed): its hash and report are what the user will see.
-  const again = runWith({ ...st, s: replay.value, memory: null }, cfg.value, null, null, true);
+  const again = runWith({ ...st, s: replay.value, memory: null, tables: null }, cfg.value, null, null, true);
   // Causes never change the simulation: the replay runs the very same events as the explored run.
   if (!again.bad || again.m.processed !== o.m.processed) return null;
   const hash = again.m.trace.hash();

@@ -1,4 +1,4 @@
-import { TypedBlock } from '../typed-block';
+import { f64From, TypedBlock } from '../typed-block';
 import {
   CONFIG_NAMES_SIZE,
   CONFIG_NGPIO,
@@ -217,9 +217,9 @@ export class GpioDevice {
     dq.armAvailEvent();
     this.queues[q] = dq;
     const size = layout.size;
-    if (this._chain.addr.length < size) this._chain = new Chain(size);
+    if (this._chain.addr.length < size) this._chain = new Chain(size, this._ctx.tables ?? null);
     if (q === REQUESTQ) {
-      const b = new TypedBlock(size, 6);
+      const b = new TypedBlock(size, 6, this._ctx.tables ?? null);
       this._slotHead = b.i32();
       this._slotType = b.u16();
       this._slotGpio = b.u16();
@@ -229,7 +229,7 @@ export class GpioDevice {
       this._slotFree = [];
       for (let i = size - 1; i >= 0; i--) this._slotFree.push(i);
     } else {
-      this._eventResp = new Float64Array(size);
+      this._eventResp = f64From(this._ctx.tables ?? null, size);
     }
   }
 

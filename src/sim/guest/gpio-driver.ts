@@ -246,7 +246,7 @@ export class VirtioGpioDriver implements GuestInterruptSink {
     this.updatePending = new Uint8Array(n);
     this.queuePending = new Uint8Array(n);
 
-    this.requestq = new DriverQueue(mem, allocRing(mem, this._queueSize), this.eventIdx);
+    this.requestq = new DriverQueue(mem, allocRing(mem, this._queueSize), this.eventIdx, this._ctx.tables ?? null);
     dev.setupQueue(REQUESTQ, this.requestq.layout);
     if (this.hasIrq) {
       this._ireq = new Float64Array(n);
@@ -255,7 +255,7 @@ export class VirtioGpioDriver implements GuestInterruptSink {
         this._ireq[i] = mem.alloc(IRQ_REQUEST_SIZE, CACHELINE);
         this._ires[i] = mem.alloc(IRQ_RESPONSE_SIZE, CACHELINE);
       }
-      this.eventq = new DriverQueue(mem, allocRing(mem, this._queueSize), this.eventIdx);
+      this.eventq = new DriverQueue(mem, allocRing(mem, this._queueSize), this.eventIdx, this._ctx.tables ?? null);
       dev.setupQueue(EVENTQ, this.eventq.layout);
     }
     dev.writeStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK);

@@ -1,3 +1,4 @@
+import { f64From, type TableSource } from '../typed-block';
 import { TK, categoryOf, TRACE_CATEGORIES, type TraceCategory } from './kinds';
 
 /** Trace kinds are stored in a byte. */
@@ -31,7 +32,7 @@ export class Trace {
   /** Total events recorded (also the next event's seq). */
   total = 0;
   /** Exact count per kind (a kind is a u8). */
-  readonly perKind = new Float64Array(KIND_CODES);
+  readonly perKind: Float64Array;
   private _h1 = 0x811c9dc5;
   private _h2 = 0x9747b28c;
   /** When false nothing is stored or hashed; counters still run. */
@@ -40,9 +41,10 @@ export class Trace {
   readonly blobs = new Map<number, Uint8Array>();
   private static readonly _MAX_BLOBS = 64;
 
-  constructor(capacity: number, enabled = true) {
+  constructor(capacity: number, enabled = true, tables: TableSource | null = null) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('trace capacity must be a positive integer');
     this.capacity = capacity;
+    this.perKind = f64From(tables, KIND_CODES);
     this._t = new Float64Array(capacity);
     this._kind = new Uint8Array(capacity);
     this._line = new Int16Array(capacity);

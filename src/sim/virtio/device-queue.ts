@@ -1,4 +1,4 @@
-import { TypedBlock } from '../typed-block';
+import { TypedBlock, type TableSource } from '../typed-block';
 import {
   AVAIL_ENTRY_SIZE,
   AVAIL_FLAGS,
@@ -67,8 +67,8 @@ export class Chain {
   /** A device-readable buffer came after a device-writable one (a driver rule, 2.7.4.2). */
   writeBeforeRead = false;
 
-  constructor(capacity: number) {
-    const b = new TypedBlock(capacity, 3);
+  constructor(capacity: number, tables: TableSource | null = null) {
+    const b = new TypedBlock(capacity, 3, tables);
     this.addr = b.f64();
     this.len = b.u32();
     this.write = b.u8();

@@ -1,4 +1,4 @@
-import { TypedBlock } from '../typed-block';
+import { TypedBlock, type TableSource } from '../typed-block';
 import {
   AVAIL_FLAGS,
   AVAIL_IDX,
@@ -62,12 +62,12 @@ export class DriverQueue {
   /** Head of the chain most recently returned by getBuf() or added by add*(). */
   lastHead = 0;
 
-  constructor(mem: GuestMemory, layout: RingLayout, eventIdx = false) {
+  constructor(mem: GuestMemory, layout: RingLayout, eventIdx = false, tables: TableSource | null = null) {
     this._mem = mem;
     this.layout = layout;
     this._eventIdx = eventIdx;
     const n = layout.size;
-    const b = new TypedBlock(n, 3);
+    const b = new TypedBlock(n, 3, tables);
     this._next = b.u16();
     this._chainLen = b.u16();
     this._token = b.i32().fill(-1);
