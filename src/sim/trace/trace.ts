@@ -1,4 +1,4 @@
-import { f64From, type TableSource } from '../typed-block';
+import type { TableSource } from '../typed-block';
 import { TK, categoryOf, TRACE_CATEGORIES, type TraceCategory } from './kinds';
 
 /** Trace kinds are stored in a byte. */
@@ -44,7 +44,8 @@ export class Trace {
   constructor(capacity: number, enabled = true, tables: TableSource | null = null) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('trace capacity must be a positive integer');
     this.capacity = capacity;
-    this.perKind = f64From(tables, KIND_CODES);
+    // A type-only import: the page's bundle, which shows traces, does not take the table code with it.
+    this.perKind = tables === null ? new Float64Array(KIND_CODES) : new Float64Array(tables.take(KIND_CODES * 8));
     this._t = new Float64Array(capacity);
     this._kind = new Uint8Array(capacity);
     this._line = new Int16Array(capacity);
