@@ -69,8 +69,13 @@ test('the app shows a real guest live, and its drive button makes the edge the g
     await page.goto(url);
     await expect(page.getByTestId('live-banner')).toContainText('Live recording of a real Linux guest');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('A calm board (live: real Linux guest)');
-    for (const c of childrenOf(child.pid as number)) if (/qemu-system/.test(c.args)) qemuPids.add(c.pid);
-    expect(qemuPids.size).toBe(1);
+    // Polled: the page can show the live board before QEMU is started (one CI run looked in between).
+    await expect
+      .poll(() => {
+        for (const c of childrenOf(child.pid as number)) if (/qemu-system/.test(c.args)) qemuPids.add(c.pid);
+        return qemuPids.size;
+      }, { timeout: 20_000 })
+      .toBe(1);
 
     // gpiomon in the guest has requested line 3 with both edges once the device holds its trigger.
     await expect.poll(() => onApp(page, (h) => h.live.view?.lines.deviceType[3] ?? 0), { timeout: 120_000, intervals: [250] }).toBe(3);
