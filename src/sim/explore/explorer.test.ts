@@ -1,38 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EXPLORE_LIBRARY, libraryEntry } from '../scenario/library/index';
+import { EXPLORE_LIBRARY } from '../scenario/library/index';
 import { decodeLink, encodeLink } from '../scenario/link';
-import { validateScenario } from '../scenario/load';
-import { runScenario } from '../scenario/runner';
 import { explore, type ExploreResult } from './explorer';
-import { parseProperty, violates, type Property } from './property';
-
-function entry(id: string): { input: Record<string, unknown>; prop: Property } {
-  const e = libraryEntry(id);
-  if (!e?.explore) throw new Error(`no explore entry ${id}`);
-  const s = validateScenario(e.scenario);
-  if (!s.ok) throw new Error(s.error);
-  const p = parseProperty(e.explore.property, e.explore.line ?? null, s.value);
-  if (!p.ok) throw new Error(p.error);
-  return { input: e.scenario as Record<string, unknown>, prop: p.value };
-}
+import type { Property } from './property';
+import { exploreEntry, replayFile } from '../testing/explore';
 
 function search(id: string, extra: Partial<Parameters<typeof explore>[1]> = {}): ExploreResult {
-  const { input, prop } = entry(id);
+  const { input, prop } = exploreEntry(id);
   const r = explore(input, { property: prop, ...extra });
   if (!r.ok) throw new Error(r.error);
   return r.value;
 }
 
 /** Runs a scenario file through the ordinary loader and runner: the hash and whether the property breaks. */
-function replay(json: unknown, prop: Property): { hash: string; bad: boolean } {
-  const s = validateScenario(json);
-  if (!s.ok) throw new Error(s.error);
-  const r = runScenario(s.value);
-  if (!r.ok) throw new Error(r.error);
-  return { hash: r.value.report.traceHash, bad: violates(prop, r.value.machine, 0, () => r.value.report) };
-}
-
 /** The shortest counterexample of each catalogue race: (choice index, value) deviations from the seeded default run. */
 const SHORTEST: Record<string, [number, number][]> = {
   // The short press placed 309.5 us after 1 ms: both its edges fall inside the release's 200 us handler.
@@ -55,7 +36,7 @@ const SHORTEST: Record<string, [number, number][]> = {
 describe('the explorer on the catalogue races', () => {
   for (const [id, schedule] of Object.entries(SHORTEST)) {
     it(`${id}: finds the shortest counterexample, which replays from its link to the same trace and flag`, async () => {
-      const { prop } = entry(id);
+      const { prop } = exploreEntry(id);
       const r = search(id);
       expect(r.stop).toBe('found');
       expect(r.exhausted).toBe(false);
@@ -63,16 +44,16 @@ describe('the explorer on the catalogue races', () => {
       expect(cex.schedule).toEqual(schedule);
       expect(r.notReproduced).toBe(0);
       // The seeded default run does not break the property: the race needs the explorer.
-      expect(replay(entry(id).input, prop).bad).toBe(false);
+      expect(replayFile(exploreEntry(id).input, prop).bad).toBe(false);
       // The share link carries scenario + schedule and replays exactly.
       const link = await encodeLink(cex.scenario);
       const back = await decodeLink(link);
       if (!back.ok) throw new Error(back.error);
-      expect(replay(back.value, prop)).toEqual({ hash: cex.traceHash, bad: true });
+      expect(replayFile(back.value, prop)).toEqual({ hash: cex.traceHash, bad: true });
       // So does the file with concrete times (windows pinned, every latency listed).
       const concrete = cex.concrete as { timeline: { at: unknown }[]; schedule: unknown[] };
       expect(concrete.timeline.every((t) => typeof t.at !== 'object')).toBe(true);
-      expect(replay(concrete, prop)).toEqual({ hash: cex.traceHash, bad: true });
+      expect(replayFile(concrete, prop)).toEqual({ hash: cex.traceHash, bad: true });
     });
   }
 });
@@ -84,7 +65,7 @@ describe('the explorer on correct setups', () => {
   });
 
   it('explore-single-edge-spec: no spurious interrupt and no MUST violation either', () => {
-    const { input } = entry('explore-single-edge-spec');
+    const { input } = exploreEntry('explore-single-edge-spec');
     for (const prop of [{ kind: 'spurious', line: null }, { kind: 'violation' }] as Property[]) {
       const r = explore(input, { property: prop });
       expect(r.ok && r.value.exhausted && r.value.counterexample === null).toBe(true);
@@ -117,7 +98,7 @@ describe('bounds and modes', () => {
   });
 
   it('state pruning: the same space and verdict with fewer runs (no lost press in the two-presses setup)', () => {
-    const { input } = entry('explore-two-edges-while-away');
+    const { input } = exploreEntry('explore-two-edges-while-away');
     const lost: Property = { kind: 'lost', line: null };
     const pruned = explore(input, { property: lost });
     const unpruned = explore(input, { property: lost, maxStates: 1 });
@@ -140,18 +121,18 @@ describe('bounds and modes', () => {
 
   it('every counterexample it reports, in either mode, reproduces from its file', () => {
     for (const e of EXPLORE_LIBRARY.filter((x) => x.explore?.finds)) {
-      const { prop } = entry(e.id);
+      const { prop } = exploreEntry(e.id);
       for (const random of [null, { seed: 3 }]) {
         const r = search(e.id, { random, maxSchedules: 3000 });
         const cex = r.counterexample;
         if (!cex) continue;
-        expect(replay(cex.scenario, prop), e.id).toEqual({ hash: cex.traceHash, bad: true });
+        expect(replayFile(cex.scenario, prop), e.id).toEqual({ hash: cex.traceHash, bad: true });
       }
     }
   });
 
   it('options out of range are an error naming the field, never a huge allocation', () => {
-    const { input } = entry('explore-mask-by-none');
+    const { input } = exploreEntry('explore-mask-by-none');
     const lost: Property = { kind: 'lost', line: null };
     expect(explore(input, { property: lost, maxStates: 1e12 })).toEqual({ ok: false, error: 'maxStates: expected a whole number from 1 to 16000000' });
     expect(explore(input, { property: lost, maxSchedules: 0 })).toEqual({ ok: false, error: 'maxSchedules: expected a whole number from 1 to 9007199254740991' });
@@ -167,14 +148,14 @@ describe('bounds and modes', () => {
 
 describe('schedules replay exactly', () => {
   it('any schedule replays to the same trace hash, run after run (property)', () => {
-    const base = entry('explore-two-edges-while-away').input;
+    const base = exploreEntry('explore-two-edges-while-away').input;
     const pair = fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 700_000 }));
     fc.assert(
       fc.property(fc.uniqueArray(pair, { selector: (p) => p[0], maxLength: 6 }), (raw) => {
         const schedule = [...raw].sort((a, b) => a[0] - b[0]);
         const file = { ...base, schedule };
-        const a = replay(file, { kind: 'violation' });
-        const b = replay(JSON.parse(JSON.stringify(file)) as unknown, { kind: 'violation' });
+        const a = replayFile(file, { kind: 'violation' });
+        const b = replayFile(JSON.parse(JSON.stringify(file)) as unknown, { kind: 'violation' });
         expect(a.hash).toBe(b.hash);
       }),
       { numRuns: 40, seed: 11 },
@@ -182,7 +163,7 @@ describe('schedules replay exactly', () => {
   });
 
   it('an empty schedule is the seeded default run', () => {
-    const base = entry('explore-mask-by-none').input;
-    expect(replay({ ...base, schedule: [] }, { kind: 'violation' }).hash).toBe(replay(base, { kind: 'violation' }).hash);
+    const base = exploreEntry('explore-mask-by-none').input;
+    expect(replayFile({ ...base, schedule: [] }, { kind: 'violation' }).hash).toBe(replayFile(base, { kind: 'violation' }).hash);
   });
 });

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../clock/prng';
 import { libraryEntry } from '../scenario/library/index';
 import { validateScenario } from '../scenario/load';
 import { runScenario } from '../scenario/runner';
@@ -8,42 +7,15 @@ import { OracleLabel, TK } from '../trace/kinds';
 import { explore, type ExploreOptions, type ExploreResult } from './explorer';
 import { firstFlag } from './flag';
 import { PoolSearch, prepareShard, runShard, type ShardJob, type ShardRecord } from './pool';
-import { parseProperty, type Property } from './property';
+import { drainPool, exploreEntry } from '../testing/explore';
 
-function entry(id: string): { input: Record<string, unknown>; prop: Property } {
-  const e = libraryEntry(id);
-  if (!e?.explore) throw new Error(`no explore entry ${id}`);
-  const s = validateScenario(e.scenario);
-  if (!s.ok) throw new Error(s.error);
-  const p = parseProperty(e.explore.property, e.explore.line ?? null, s.value);
-  if (!p.ok) throw new Error(p.error);
-  return { input: e.scenario as Record<string, unknown>, prop: p.value };
-}
-
-/**
- * A pool of `workers` simulated in one thread: each free worker takes a slice,
- * and the slices come back in an order the seed picks (any worker may finish
- * first), through structuredClone as postMessage would carry them.
- */
+/** The breadth-first pool, `workers` of them in one thread, slices back in an order `seed` picks. */
 function pooled(input: unknown, opts: ExploreOptions, workers: number, seed: number, slice = 3): { result: ExploreResult; ran: number } {
   const ps = PoolSearch.create(input, opts);
   if (!ps.ok) throw new Error(ps.error);
   const shard = prepareShard(input, opts);
   if (!shard.ok) throw new Error(shard.error);
-  const pool = ps.value;
-  const rng = new Prng(seed);
-  const inflight: { job: ShardJob; recs: ShardRecord[] }[] = [];
-  while (!pool.done) {
-    while (inflight.length < workers) {
-      const job = pool.take(slice);
-      if (!job) break;
-      inflight.push({ job, recs: structuredClone(runShard(shard.value, job.schedules)) });
-    }
-    if (inflight.length === 0) throw new Error('the pool stalled: nothing in flight and not done');
-    const [x] = inflight.splice(rng.nextU32() % inflight.length, 1);
-    pool.accept(x!.job, x!.recs);
-  }
-  return { result: pool.result(), ran: pool.progress().ran };
+  return drainPool<ShardJob, ShardRecord>(ps.value, (job) => structuredClone(runShard(shard.value, job.schedules)), workers, seed, slice);
 }
 
 /** The parts of a result that say what the search decided (the wall time aside). */
@@ -55,7 +27,7 @@ function verdict(r: ExploreResult): unknown {
 describe('the pooled search decides exactly as explore()', () => {
   for (const id of ['explore-mask-by-none', 'explore-two-edges-while-away', 'explore-level-requeue-before-ack', 'explore-single-edge-spec']) {
     it(`${id}: the same counterexample (a shortest one) or the same exhausted space, with 2 workers`, () => {
-      const { input, prop } = entry(id);
+      const { input, prop } = exploreEntry(id);
       const one = explore(input, { property: prop });
       if (!one.ok) throw new Error(one.error);
       const two = pooled(input, { property: prop }, 2, 1);
@@ -65,7 +37,7 @@ describe('the pooled search decides exactly as explore()', () => {
   }
 
   it('whatever the number of workers, slice size and finishing order (property)', () => {
-    const { input } = entry('explore-two-edges-while-away');
+    const { input } = exploreEntry('explore-two-edges-while-away');
     // Lost presses never happen in this setup: the whole space is searched (3019 schedules); cut it at 400.
     const opts: ExploreOptions = { property: { kind: 'lost', line: null }, maxSchedules: 400 };
     const one = explore(input, opts);
@@ -80,7 +52,7 @@ describe('the pooled search decides exactly as explore()', () => {
   });
 
   it('a depth bound: the same cut search, not called exhausted', () => {
-    const { input, prop } = entry('explore-two-edges-while-away');
+    const { input, prop } = exploreEntry('explore-two-edges-while-away');
     const opts: ExploreOptions = { property: prop, maxDepth: 1 };
     const one = explore(input, opts);
     if (!one.ok) throw new Error(one.error);
@@ -90,7 +62,7 @@ describe('the pooled search decides exactly as explore()', () => {
   });
 
   it('stops at max-seconds with the clock it is given, not exhausted', () => {
-    const { input } = entry('explore-level-timer-v1.2');
+    const { input } = exploreEntry('explore-level-timer-v1.2');
     let t = 0;
     const r = pooled(input, { property: { kind: 'lost', line: null }, maxSeconds: 1, now: () => (t += 100) }, 2, 3).result;
     expect(r).toMatchObject({ stop: 'max-seconds', exhausted: false, counterexample: null });
@@ -98,7 +70,7 @@ describe('the pooled search decides exactly as explore()', () => {
   });
 
   it('the first slice is the default run alone; slices never overlap and never pass the budget', () => {
-    const { input, prop } = entry('explore-single-edge-spec');
+    const { input, prop } = exploreEntry('explore-single-edge-spec');
     const ps = PoolSearch.create(input, { property: prop, maxSchedules: 5 });
     const shard = prepareShard(input, { property: prop });
     if (!ps.ok || !shard.ok) throw new Error('setup');
@@ -116,7 +88,7 @@ describe('the pooled search decides exactly as explore()', () => {
 
 describe('pool inputs', () => {
   it('bad options and scenarios are errors naming the field, never a throw', () => {
-    const { input, prop } = entry('explore-mask-by-none');
+    const { input, prop } = exploreEntry('explore-mask-by-none');
     expect(PoolSearch.create(input, { property: prop, maxSchedules: 0 })).toEqual({ ok: false, error: 'maxSchedules: expected a whole number from 1 to 9007199254740991' });
     expect(prepareShard(input, { property: prop, valuesPerChoice: 1 })).toEqual({ ok: false, error: 'valuesPerChoice: expected a whole number from 2 to 1000000' });
     expect(PoolSearch.create(input, { property: prop, random: { seed: 1 } })).toEqual({ ok: false, error: 'random: the pool runs the breadth-first search only' });
@@ -128,7 +100,7 @@ describe('pool inputs', () => {
 
 describe('the first flag of a counterexample', () => {
   it('explore-mask-by-none: the lost label on the button, in the run the link replays', () => {
-    const { input, prop } = entry('explore-mask-by-none');
+    const { input, prop } = exploreEntry('explore-mask-by-none');
     const r = explore(input, { property: prop });
     if (!r.ok || !r.value.counterexample) throw new Error('no counterexample');
     const cex = r.value.counterexample;
