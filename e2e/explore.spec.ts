@@ -19,6 +19,24 @@ async function openPanel(page: Page): Promise<void> {
   await expect(page.getByTestId('explore-panel')).toBeVisible();
 }
 
+/** Open on a found counterexample: the trace tab, the run loaded, its one selected row the lost label. */
+async function openOnLostFlag(page: Page, title?: string): Promise<void> {
+  await page.getByTestId('explore-result').getByRole('button', { name: 'Open' }).click();
+  await expect(page.getByRole('tab', { name: 'Trace', exact: true })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
+  if (title !== undefined) await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  const selected = page.locator('[role="row"][aria-selected="true"]');
+  await expect(selected).toHaveCount(1);
+  await expect(selected).toContainText(/lost/i);
+}
+
+/** Runs the loaded run to its end at maximum speed: the trace hash of the whole run. */
+async function hashAtEnd(page: Page): Promise<string | undefined> {
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
+  await page.getByRole('group', { name: 'Run controls' }).getByRole('button').first().click();
+  await expect(page.getByTestId('run-status')).toHaveText('ended', { timeout: 30_000 });
+  return onApp(page, (h) => h.live.hash);
+}
+
 test('a search finds the shortest counterexample of explore-mask-by-none, and Open loads it on its flag, with its explanation', async ({ page }) => {
   // The counterexample as the CLI finds it, through the core's bundle (`npm run build:cli`). Playwright's
   // loader cannot import the core's sources directly (their library JSON imports carry no import attribute).
@@ -42,13 +60,8 @@ test('a search finds the shortest counterexample of explore-mask-by-none, and Op
   await expect(result).toContainText('choice 0 (step time): 33,975 ns');
   await expect(page.getByTestId('explore-cex-hash')).toHaveText(hash);
 
-  await result.getByRole('button', { name: 'Open' }).click();
   // The trace tab, with the cursor on the flag: the selected row is the lost label on the button.
-  await expect(page.getByRole('tab', { name: 'Trace', exact: true })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Explore: masking with SET_IRQ_TYPE NONE loses an edge');
-  const selected = page.locator('[role="row"][aria-selected="true"]');
-  await expect(selected).toHaveCount(1);
-  await expect(selected).toContainText(/lost/i);
+  await openOnLostFlag(page, 'Explore: masking with SET_IRQ_TYPE NONE loses an edge');
   const cursor = await onApp(page, (h) => h.state().cursor);
   expect(cursor).not.toBeNull();
   // ... and its explanation: the card of that flag.
@@ -58,10 +71,7 @@ test('a search finds the shortest counterexample of explore-mask-by-none, and Op
   await expect(card.getByTestId('explain-sentence')).toContainText('was lost');
   expect(await onApp(page, (h) => h.state().card?.seq)).toBe(await onApp(page, (h) => h.state().selectedSeq));
   // The whole run, as loaded from the counterexample's file, has the core's trace hash.
-  await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
-  await page.getByRole('group', { name: 'Run controls' }).getByRole('button').first().click();
-  await expect(page.getByTestId('run-status')).toHaveText('ended', { timeout: 30_000 });
-  expect(await onApp(page, (h) => h.live.hash)).toBe(hash);
+  expect(await hashAtEnd(page)).toBe(hash);
 });
 
 /** A correct setup whose space is far too big to exhaust while the test looks (over 20,000 schedules are not enough), so a search for a violation is still running when Cancel is pressed, however fast the machine. */
@@ -108,16 +118,8 @@ test('random mode: a seeded search finds the mask-by-NONE race, the same counter
   await expect(result).toHaveAttribute('data-stop', 'found', { timeout: 30_000 });
   await expect(page.getByTestId('explore-cex-hash')).toHaveText(hash!);
 
-  await result.getByRole('button', { name: 'Open' }).click();
-  await expect(page.getByRole('tab', { name: 'Trace', exact: true })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Explore: masking with SET_IRQ_TYPE NONE loses an edge');
-  const selected = page.locator('[role="row"][aria-selected="true"]');
-  await expect(selected).toHaveCount(1);
-  await expect(selected).toContainText(/lost/i);
-  await page.getByRole('combobox', { name: 'Speed' }).selectOption('max');
-  await page.getByRole('group', { name: 'Run controls' }).getByRole('button').first().click();
-  await expect(page.getByTestId('run-status')).toHaveText('ended', { timeout: 30_000 });
-  expect(await onApp(page, (h) => h.live.hash)).toBe(hash);
+  await openOnLostFlag(page, 'Explore: masking with SET_IRQ_TYPE NONE loses an edge');
+  expect(await hashAtEnd(page)).toBe(hash);
 });
 
 test('random mode on a correct setup: "not exhaustive: N schedules tried, none found"', async ({ page }) => {
@@ -153,11 +155,7 @@ test('the livelock property: the INVALID ping-pong of invalid-livelock is found 
   const result = page.getByTestId('explore-result');
   await expect(result).toHaveAttribute('data-stop', 'found', { timeout: 30_000 });
   await expect(result.getByRole('heading')).toHaveText('Counterexample found: more than 60 INVALID eventq returns within one simulated ms');
-  await result.getByRole('button', { name: 'Open' }).click();
-  await expect(page.getByRole('tab', { name: 'Trace', exact: true })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
   // The livelock's first flag: the sensor's assertion, lost while the buffer bounces.
-  const selected = page.locator('[role="row"][aria-selected="true"]');
-  await expect(selected).toHaveCount(1);
-  await expect(selected).toContainText(/lost/i);
+  await openOnLostFlag(page);
   await expect(page.getByTestId('explain-card')).toBeVisible();
 });
