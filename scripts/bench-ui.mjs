@@ -562,9 +562,9 @@ async function poolVersusOne(page, source, max) {
   }
   const median = (rs) => [...rs].sort((a, b) => a.ms - b.ms)[rs.length >> 1];
   const one = median(ones);
-  const load1 = loadAverage();
   const pool = median(pools);
-  const load2 = load1;
+  // Both sides ran alternated: one reading of the load average stands for both.
+  const load = loadAverage();
   const rate = (r) => Math.round((r.schedules * 1000) / r.ms);
   const round = (x) => Math.round(x * 10) / 10;
   const figures = (r, workers, load) => ({
@@ -586,8 +586,8 @@ async function poolVersusOne(page, source, max) {
   return {
     // Every measured run, either side, searched the very same space to the very same end.
     sameSearch: [...ones, ...pools].every((r) => r.stop === one.stop && r.exhausted === one.exhausted && r.schedules === one.schedules && r.states === one.states && r.hash === one.hash),
-    oneWorker: figures(one, 1, load1),
-    pool: figures(pool, EXPLORE_POOL, load2),
+    oneWorker: figures(one, 1, load),
+    pool: figures(pool, EXPLORE_POOL, load),
     speedup: Math.round((one.ms / pool.ms) * 100) / 100,
   };
 }

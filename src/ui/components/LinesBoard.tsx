@@ -189,7 +189,7 @@ function Row({ info, line, refs, rovingStop }: { info: ScenarioInfo; line: numbe
       onClick={() => appActions().inspect(line)}
     >
       <div role="cell" className="num">{line}</div>
-      <div role="cell" title={meta.name ? undefined : 'unnamed line'}>{meta.name || <em>unnamed</em>}</div>
+      <div role="cell" className="clip" title={meta.name ? undefined : 'unnamed line'}>{meta.name || <em>unnamed</em>}</div>
       <div role="cell" ref={(el) => void (refs.dir = el)} />
       <div role="cell">
         <span className="level" ref={(el) => void (refs.level = el)} />
@@ -235,7 +235,7 @@ function Row({ info, line, refs, rovingStop }: { info: ScenarioInfo; line: numbe
         )}
       </div>
       <div role="cell" className="mono" ref={(el) => void (refs.deviceType = el)} />
-      <div role="cell">
+      <div role="cell" className="clip">
         <div className="badges">
           <span className="badge" ref={(el) => void (refs.enabled = el)} title="Interrupt enabled at the driver and the device">
             <Term k="enabled" focusable={false}><Label long="enabled" short="en" /></Term>
@@ -255,7 +255,7 @@ function Row({ info, line, refs, rovingStop }: { info: ScenarioInfo; line: numbe
         </div>
       </div>
       <div role="cell" ref={(el) => void (refs.sink = el)} />
-      <div role="cell" ref={(el) => void (refs.last = el)} />
+      <div role="cell" className="clip" ref={(el) => void (refs.last = el)} />
       <div role="cell" className="num" ref={(el) => void (refs.delivered = el)} />
       <div role="cell" className="num count-lost" ref={(el) => void (refs.lost = el)} />
       <div role="cell" className="num count-spurious" ref={(el) => void (refs.spurious = el)} />
