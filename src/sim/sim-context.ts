@@ -91,7 +91,7 @@ export class SimCore implements SimContext {
 
   constructor(seed: number, traceCapacity: number, traceEnabled: boolean, queueCapacity = INITIAL_QUEUE_CAPACITY, tables: TableSource | null = null) {
     this.tables = tables;
-    this.queue = new EventQueue(queueCapacity);
+    this.queue = new EventQueue(queueCapacity, tables);
     this.prng = new Prng(seed);
     this.trace = new Trace(traceCapacity, traceEnabled, tables);
   }

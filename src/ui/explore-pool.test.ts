@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explore, firstFlag, libraryEntry, packRecords, prepareShard, runRandomShard, runShard, slotCounterexamples, THREE_LEVEL_TIMERS, unpackSchedules, type Counterexample, type Property, type Shard } from '../sim/index';
+import { explore, firstFlag, libraryEntry, prepareShard, runRandomShard, runShard, slotCounterexamples, THREE_LEVEL_TIMERS, unpackSchedules, type Counterexample, type Property, type Shard } from '../sim/index';
 import type { ExploreCommand, ExploreMessage, SliceCounterexample } from '../worker/protocol';
 import { ExplorePool, poolSize, type PoolOutcome, type PoolWorker } from './explore-pool';
 
@@ -45,10 +45,11 @@ class FakeWorker implements PoolWorker {
         this.sizes.push(records.length);
         msg = { type: 'explore-random-records', search: cmd.search, from: cmd.job.from, records, cex: flagged(slotCounterexamples(records)), ms: 0 };
       } else {
-        const records = runShard(this._shard!, unpackSchedules(cmd.schedules));
-        this.ran += records.length;
-        this.sizes.push(records.length);
-        msg = { type: 'explore-records', search: cmd.search, from: cmd.from, data: packRecords(records), cex: flagged(slotCounterexamples(records)), ms: 0 };
+        const n = unpackSchedules(cmd.schedules).length;
+        const { data, cex } = runShard(this._shard!, cmd.schedules);
+        this.ran += n;
+        this.sizes.push(n);
+        msg = { type: 'explore-records', search: cmd.search, from: cmd.from, data, cex: flagged(cex), ms: 0 };
       }
       msg.ms = this.sliceMs ?? performance.now() - t0;
       this.onmessage?.({ data: structuredClone(msg) });

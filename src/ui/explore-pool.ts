@@ -1,4 +1,4 @@
-import { packSchedules, PoolRandomSearch, PoolSearch, type Counterexample, type ExploreOptions, type ExploreResult, type FlagPoint, type PoolProgress } from '../sim/index';
+import { PoolRandomSearch, PoolSearch, type Counterexample, type ExploreOptions, type ExploreResult, type FlagPoint, type PoolProgress } from '../sim/index';
 import type { ExploreCommand, ExploreMessage } from '../worker/protocol';
 
 /** What the page needs of a pool worker (a Web Worker, or a fake one in tests). */
@@ -229,7 +229,7 @@ export class ExplorePool {
         if (msg.type === 'explore-records') {
           if (!(this._ps instanceof PoolSearch)) return;
           const before = this._ps.progress().ran;
-          this._ps.acceptPacked(msg.from, msg.data, msg.cex);
+          this._ps.accept(msg, msg);
           n = this._ps.progress().ran - before;
         } else {
           if (!(this._ps instanceof PoolRandomSearch)) return;
@@ -266,10 +266,9 @@ export class ExplorePool {
           if (ps instanceof PoolSearch) {
             const job = ps.take(this._sliceSize(ps));
             if (!job) return;
-            const schedules = packSchedules(job.schedules);
-            this._count(job.schedules.length);
+            this._count(job.count);
             slot.inFlight++;
-            slot.w.postMessage({ type: 'explore-run', search, from: job.from, schedules }, [schedules.buffer]);
+            slot.w.postMessage({ type: 'explore-run', search, from: job.from, schedules: job.schedules }, [job.schedules.buffer]);
           } else {
             const job = ps.take(this._sliceSize(ps));
             if (!job) return;

@@ -44,7 +44,7 @@ describe('a pool worker', () => {
     const ps = PoolSearch.create(maskByNone, { property: lost });
     if (!ps.ok) throw new Error(ps.error);
     const job = ps.value.take(1)!;
-    ps.value.acceptPacked(job.from, m.data, m.cex);
+    ps.value.accept(job, m);
     expect(ps.value.result().choicePoints).toBe(32);
     expect(ps.value.progress().queued).toBeGreaterThan(0);
   });

@@ -1,4 +1,4 @@
-import { firstFlag, packRecords, prepareShard, runRandomShard, runShard, slotCounterexamples, unpackSchedules, type Counterexample, type Property, type Shard } from '../sim/index';
+import { firstFlag, prepareShard, runRandomShard, runShard, slotCounterexamples, type Counterexample, type Property, type Shard } from '../sim/index';
 import { PROTOCOL_VERSION, unreachable, type ExploreCommand, type ExploreMessage, type SliceCounterexample } from './protocol';
 
 /**
@@ -61,10 +61,8 @@ export class ExploreHost {
             this._post({ type: 'explore-random-records', search: cmd.search, from: cmd.job.from, records, cex, ms: this._now() - t0 });
             return;
           }
-          const records = runShard(shard, unpackSchedules(cmd.schedules));
-          const data = packRecords(records);
-          const cex = flagged(slotCounterexamples(records));
-          this._post({ type: 'explore-records', search: cmd.search, from: cmd.from, data, cex, ms: this._now() - t0 }, [data.buffer]);
+          const { data, cex } = runShard(shard, cmd.schedules);
+          this._post({ type: 'explore-records', search: cmd.search, from: cmd.from, data, cex: flagged(cex), ms: this._now() - t0 }, [data.buffer]);
           return;
         }
         default:

@@ -221,7 +221,7 @@ export type ExploreMessage =
   /** The search could not be prepared (`error` names the field); no slice of it will run. */
   | { type: 'explore-refused'; search: number; error: string }
   /**
-   * A slice's records packed by packRecords (the buffer is transferred, not cloned), its counterexamples
+   * A slice's records as runShard packs them (the buffer is transferred, not cloned), its counterexamples
    * beside them; `ms`: the worker's time running the slice (the pool sizes the next slices by it).
    */
   | { type: 'explore-records'; search: number; from: number; data: Float64Array; cex: SliceCounterexample[]; ms: number }

@@ -1,3 +1,5 @@
+import { TypedBlock, type TableSource } from '../typed-block';
+
 /**
  * The single ordered event queue of the simulation: a binary min-heap keyed by
  * (time, insertion sequence), stored as parallel typed arrays so scheduling an
@@ -22,13 +24,15 @@ export class EventQueue {
   b = 0;
   c = 0;
 
-  constructor(initialCapacity = 1024) {
-    this._time = new Float64Array(initialCapacity);
-    this._seq = new Float64Array(initialCapacity);
-    this._kind = new Uint8Array(initialCapacity);
-    this._a = new Int32Array(initialCapacity);
-    this._b = new Int32Array(initialCapacity);
-    this._c = new Int32Array(initialCapacity);
+  /** `tables`: where the arrays get their bytes (the explorer's reused buffers); they grow into new ones if a run needs more. */
+  constructor(initialCapacity = 1024, tables: TableSource | null = null) {
+    const b = new TypedBlock(initialCapacity, 6, tables);
+    this._time = b.f64();
+    this._seq = b.f64();
+    this._kind = b.u8();
+    this._a = b.i32();
+    this._b = b.i32();
+    this._c = b.i32();
   }
 
   get size(): number {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Frontier } from './frontier';
+import { packSchedules } from './pool';
 import type { Schedule } from './recorder';
 
 describe('the compact breadth-first frontier', () => {
@@ -22,6 +23,10 @@ describe('the compact breadth-first frontier', () => {
           expect(f.depth(k)).toBe(s.length);
           expect(f.lastChoice(k)).toBe(s.length > 0 ? (s[s.length - 1] as readonly [number, number])[0] : -1);
         });
+        // Any run of entries packed for a worker, straight from the links, as the arrays pack.
+        const a = pushes.length > 0 ? (pushes[0] as [number, number, number])[0] % ref.length : 0;
+        const b = a + ((pushes.length * 7) % (ref.length - a + 1));
+        expect(f.pack(a, b)).toEqual(packSchedules(ref.slice(a, b)));
       }),
       { numRuns: 200 },
     );

@@ -39,6 +39,29 @@ export class Frontier {
     return this._choice[k] as number;
   }
 
+  /**
+   * Entries from..to-1 packed for a worker as packSchedules (pool.ts) packs
+   * them: per schedule its length, then (choice, value) pairs, rising choice.
+   * Written straight from the parent links, with no schedule spelled out as arrays.
+   */
+  pack(from: number, to: number): Float64Array<ArrayBuffer> {
+    let n = 0;
+    for (let k = from; k < to; k++) n += 1 + 2 * (this._depth[k] as number);
+    const out = new Float64Array(n);
+    let o = 0;
+    for (let k = from; k < to; k++) {
+      const d = this._depth[k] as number;
+      out[o] = d;
+      // The last deviation is the entry's own: fill the pairs from the end back.
+      for (let e = k, q = o + 2 * d - 1; q > o; e = this._parent[e] as number, q -= 2) {
+        out[q] = this._choice[e] as number;
+        out[q + 1] = this._value[e] as number;
+      }
+      o += 1 + 2 * d;
+    }
+    return out;
+  }
+
   /** Entry k's schedule, rising choice index. */
   schedule(k: number): Schedule {
     const out: Schedule = new Array(this._depth[k] as number);

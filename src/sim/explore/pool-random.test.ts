@@ -11,7 +11,7 @@ function pooled(input: unknown, opts: ExploreOptions, workers: number, order: nu
   if (!ps.ok) throw new Error(ps.error);
   const shard = prepareShard(input, opts);
   if (!shard.ok) throw new Error(shard.error);
-  return drainPool<RandomJob, RandomRecord>(ps.value, (job) => structuredClone(runRandomShard(shard.value, job)), workers, order, slice);
+  return drainPool<RandomJob, RandomRecord[]>(ps.value, (job) => structuredClone(runRandomShard(shard.value, job)), workers, order, slice);
 }
 
 function verdict(r: ExploreResult): unknown {

@@ -6,7 +6,7 @@ import { runScenario } from '../scenario/runner';
 import { OracleLabel, TK } from '../trace/kinds';
 import { explore, type ExploreOptions, type ExploreResult } from './explorer';
 import { firstFlag } from './flag';
-import { PoolSearch, prepareShard, runShard, type ShardJob, type ShardRecord } from './pool';
+import { PoolSearch, prepareShard, runShard, unpackSchedules, type ShardJob, type SliceRecords } from './pool';
 import { drainPool, exploreEntry } from '../testing/explore';
 
 /** The breadth-first pool, `workers` of them in one thread, slices back in an order `seed` picks. */
@@ -15,7 +15,7 @@ function pooled(input: unknown, opts: ExploreOptions, workers: number, seed: num
   if (!ps.ok) throw new Error(ps.error);
   const shard = prepareShard(input, opts);
   if (!shard.ok) throw new Error(shard.error);
-  return drainPool<ShardJob, ShardRecord>(ps.value, (job) => structuredClone(runShard(shard.value, job.schedules)), workers, seed, slice);
+  return drainPool<ShardJob, SliceRecords>(ps.value, (job) => structuredClone(runShard(shard.value, job.schedules)), workers, seed, slice);
 }
 
 /** The parts of a result that say what the search decided (the wall time aside). */
@@ -76,12 +76,14 @@ describe('the pooled search decides exactly as explore()', () => {
     if (!ps.ok || !shard.ok) throw new Error('setup');
     const pool = ps.value;
     const first = pool.take(64)!;
-    expect(first).toEqual({ from: 0, schedules: [[]] });
+    expect([first.from, first.count, unpackSchedules(first.schedules)]).toEqual([0, 1, [[]]]);
     expect(pool.take(64)).toBeNull(); // nothing else is known until the default run is merged
     pool.accept(first, runShard(shard.value, first.schedules));
     const a = pool.take(2)!;
     const b = pool.take(64)!;
-    expect([a.from, a.schedules.length, b.from, b.schedules.length]).toEqual([1, 2, 3, 2]);
+    expect([a.from, a.count, b.from, b.count]).toEqual([1, 2, 3, 2]);
+    // Each slice is the frontier's schedules in order: the default run's one-deviation children.
+    expect([...unpackSchedules(a.schedules), ...unpackSchedules(b.schedules)].map((s) => s.length)).toEqual([1, 1, 1, 1]);
     expect(pool.take(64)).toBeNull();
   });
 });

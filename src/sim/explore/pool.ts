@@ -22,20 +22,27 @@ import { FingerprintSet } from './visited';
  * and an exhausted search has run or pruned the same schedules.
  */
 
-/** What a worker learnt from running one schedule (structured-clone friendly). */
-export interface ShardRecord {
-  /** Simulated events the run processed. */
-  events: number;
-  /** Choice points the run met. */
-  choicePoints: number;
-  /** Fingerprints, three numbers each (choice index, two hash lanes), in the order the run met them (after the schedule's last deviation). */
-  prints: number[];
-  /** Candidate values of the choices from last+1 on, in index order (empty when a depth bound stops the children). */
-  children: number[][];
-  /** The property broke in this run. */
-  bad: boolean;
-  /** When bad: the counterexample, confirmed by a replay from its file; null when the replay did not reproduce it. */
-  counterexample: Counterexample | null;
+/**
+ * What a worker learnt from a slice of schedules, packed as it ran them into
+ * one Float64Array, for postMessage to transfer (not clone) and the
+ * coordinator to read in place. Per schedule, in slice order: `events,
+ * choicePoints, bad, nPrints`, then the fingerprints met at each choice point
+ * after the schedule's last deviation (three numbers each: choice index, two
+ * hash lanes, in the order the run met them), then `nChildren` and, per
+ * choice from last+1 on, its count of candidate values and the values (no
+ * children when a depth bound stops them). Every number is a whole number
+ * below 2^53 (fingerprint lanes are 32-bit), so a double holds each exactly.
+ * The counterexamples (rare, and objects; each confirmed by a replay from its
+ * file) travel beside it, by index in the slice.
+ *
+ * Written as the runs go, not gathered as arrays and packed at the end: a
+ * slice's worth of per-run arrays outlived the young generation and made
+ * every scavenge copy and promote them (about 0.8 MB a scavenge, 2 ms each),
+ * GC work the concurrent collector then did on the other core.
+ */
+export interface SliceRecords {
+  data: Float64Array<ArrayBuffer>;
+  cex: { k: number; counterexample: Counterexample }[];
 }
 
 /** The part of the options a worker needs (plain data: it crosses postMessage). */
@@ -46,6 +53,10 @@ export interface Shard {
   st: SearchSetup;
   cap: number;
   maxDepth: number;
+  /** Where a slice's records are written (reused from slice to slice). */
+  out: PackedWriter;
+  /** The runs' fingerprints, written to `out`. */
+  log: PrintLog;
 }
 
 /** Validates and resolves the scenario once per worker; a clear error naming the field on bad input, never a throw. */
@@ -54,7 +65,8 @@ export function prepareShard(input: unknown, opts: ShardOptions): Result<Shard> 
   if (bad) return { ok: false, error: bad };
   const st = setupSearch(input, opts.property, opts.maxEventsPerRun ?? EXPLORE_DEFAULTS.maxEventsPerRun);
   if (!st.ok) return st;
-  return { ok: true, value: { st: st.value, cap: Math.max(2, opts.valuesPerChoice ?? EXPLORE_DEFAULTS.valuesPerChoice), maxDepth: opts.maxDepth ?? Infinity } };
+  const out = new PackedWriter();
+  return { ok: true, value: { st: st.value, cap: Math.max(2, opts.valuesPerChoice ?? EXPLORE_DEFAULTS.valuesPerChoice), maxDepth: opts.maxDepth ?? Infinity, out, log: new PrintLog(out) } };
 }
 
 function pickDefined(o: ShardOptions): Partial<ExploreOptions> {
@@ -65,65 +77,83 @@ function pickDefined(o: ShardOptions): Partial<ExploreOptions> {
   return out;
 }
 
-/** A visited "set" that only writes down the fingerprints a run meets: the coordinator owns the real set. */
-class PrintLog extends FingerprintSet {
-  readonly prints: number[] = [];
+/** Numbers appended to a Float64Array that doubles as it fills; one per worker, reused slice after slice. */
+export class PackedWriter {
+  buf = new Float64Array(4096);
+  n = 0;
+
+  push(x: number): void {
+    if (this.n === this.buf.length) this._grow();
+    this.buf[this.n++] = x;
+  }
+
+  /** What was written, in a buffer of its own (to transfer); the writer starts again empty. */
+  take(): Float64Array<ArrayBuffer> {
+    const out = this.buf.slice(0, this.n);
+    this.n = 0;
+    return out;
+  }
+
+  private _grow(): void {
+    const b = new Float64Array(this.buf.length * 2);
+    b.set(this.buf);
+    this.buf = b;
+  }
+}
+
+/** A visited "set" that only writes the fingerprints a run meets down to the slice's records: the coordinator owns the real set. */
+export class PrintLog extends FingerprintSet {
   rec: Recorder | null = null;
-  constructor() {
+  /** Fingerprints written for the current run. */
+  count = 0;
+  private readonly _out: PackedWriter;
+  constructor(out: PackedWriter) {
     super(1);
+    this._out = out;
   }
   override add(h1: number, h2: number): boolean {
     // The recorder counts the choice before it asks (choices drawn while the machine is built have no print).
-    this.prints.push((this.rec as Recorder).index - 1, h1, h2);
+    this._out.push((this.rec as Recorder).index - 1);
+    this._out.push(h1);
+    this._out.push(h2);
+    this.count++;
     return true;
   }
 }
 
-/** Runs schedules (a worker's slice of the frontier) and records what the coordinator needs of each. */
-export function runShard(shard: Shard, schedules: readonly Schedule[]): ShardRecord[] {
-  const { st, cap, maxDepth } = shard;
-  return schedules.map((sched) => {
-    const log = new PrintLog();
-    const rec = new Recorder(sched as Schedule, log, null);
+/** Runs a slice of schedules (packed by packSchedules, as take() hands them out) and writes down what the coordinator needs of each. */
+export function runShard(shard: Shard, packed: Float64Array): SliceRecords {
+  const { st, cap, maxDepth, out, log } = shard;
+  const cex: SliceRecords['cex'] = [];
+  out.n = 0;
+  unpackSchedules(packed).forEach((sched, k) => {
+    // The header's four numbers are known once the run is over: written in their place then.
+    const head = out.n;
+    for (let q = 0; q < 4; q++) out.push(0);
+    const rec = new Recorder(sched, log, null);
     log.rec = rec;
+    log.count = 0;
     const o = runSchedule(st, st.cfg, rec, rec);
-    const children: number[][] = [];
-    if (sched.length < maxDepth) for (let j = rec.last + 1; j < rec.index; j++) children.push(rec.candidates(j, cap));
-    const counterexample = o.bad ? confirmCounterexample(st, sched as Schedule, rec, o) : null;
-    return { events: o.m.processed, choicePoints: rec.index, prints: log.prints, children, bad: o.bad, counterexample };
-  });
-}
-
-/**
- * A slice's records packed into one Float64Array, for postMessage to transfer
- * (not clone) and the coordinator to read in place: per record, in slice order,
- * `events, choicePoints, bad, nPrints, prints (3 each)…, nChildren, then per
- * child its count and values`. Every number is a whole number below 2^53
- * (fingerprint lanes are 32-bit), so a double holds each exactly. The
- * counterexamples (rare, and objects) travel beside it, by record index.
- */
-export function packRecords(records: readonly ShardRecord[]): Float64Array<ArrayBuffer> {
-  let n = 0;
-  for (const r of records) {
-    n += 5 + r.prints.length + r.children.length;
-    for (const c of r.children) n += c.length;
-  }
-  const out = new Float64Array(n);
-  let o = 0;
-  for (const r of records) {
-    out[o++] = r.events;
-    out[o++] = r.choicePoints;
-    out[o++] = r.bad ? 1 : 0;
-    out[o++] = r.prints.length / 3;
-    // Element by element: TypedArray.set from a plain array costs more than the copy for arrays this short.
-    for (const x of r.prints) out[o++] = x;
-    out[o++] = r.children.length;
-    for (const c of r.children) {
-      out[o++] = c.length;
-      for (const x of c) out[o++] = x;
+    const b = out.buf;
+    b[head] = o.m.processed;
+    b[head + 1] = rec.index;
+    b[head + 2] = o.bad ? 1 : 0;
+    b[head + 3] = log.count;
+    if (sched.length < maxDepth) {
+      out.push(Math.max(0, rec.index - rec.last - 1));
+      for (let j = rec.last + 1; j < rec.index; j++) {
+        const c = rec.candidates(j, cap);
+        out.push(c.length);
+        for (const x of c) out.push(x);
+      }
+    } else out.push(0);
+    if (o.bad) {
+      const counterexample = confirmCounterexample(st, sched, rec, o);
+      if (counterexample) cex.push({ k, counterexample });
     }
-  }
-  return out;
+  });
+  log.rec = null;
+  return { data: out.take(), cex };
 }
 
 /** The counterexamples of a slice's records, by index in the slice (most slices have none). */
@@ -178,7 +208,9 @@ interface PendingSlice {
 /** A slice of the frontier handed to one worker: schedules `from`, `from + 1`, … in frontier order. */
 export interface ShardJob {
   from: number;
-  schedules: Schedule[];
+  /** How many schedules, packed as packSchedules packs them. */
+  count: number;
+  schedules: Float64Array<ArrayBuffer>;
 }
 
 export interface PoolProgress {
@@ -253,9 +285,8 @@ export class PoolSearch {
     const budgetEnd = this._head + Math.max(0, this._maxSchedules - this._r.schedules);
     const end = Math.min(this._frontier.length, this._sent + Math.max(1, max), budgetEnd);
     if (end <= this._sent) return null;
-    const fr = this._frontier;
     const from = this._sent;
-    const job = { from, schedules: Array.from({ length: end - from }, (_, i) => fr.schedule(from + i)) };
+    const job = { from, count: end - from, schedules: this._frontier.pack(from, end) };
     const slice: PendingSlice = { from: this._sent, count: end - this._sent, data: null, cex: null, o: 0, k: 0 };
     this._pending.push(slice);
     this._byFrom.set(slice.from, slice);
@@ -269,13 +300,9 @@ export class PoolSearch {
   }
 
   /** A worker's records for a slice; merges every record now in order. */
-  accept(job: { from: number }, records: readonly ShardRecord[]): void {
-    this.acceptPacked(job.from, packRecords(records), slotCounterexamples(records));
-  }
-
-  /** A slice's records as a worker packs them (packRecords), its counterexamples by index; merges every record now in order. */
-  acceptPacked(from: number, data: Float64Array, cex: readonly { k: number; counterexample: Counterexample }[]): void {
-    const slice = this._byFrom.get(from);
+  accept(job: { from: number }, records: { data: Float64Array; cex: readonly { k: number; counterexample: Counterexample }[] }): void {
+    const { data, cex } = records;
+    const slice = this._byFrom.get(job.from);
     if (slice === undefined || slice.data !== null) return; // not a slice of this search (or already back)
     this._ran += slice.count;
     if (this.done) return;

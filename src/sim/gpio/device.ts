@@ -173,7 +173,7 @@ export class GpioDevice {
     this.invalidReturns = new Uint32Array(n);
     this.lastResult = new Uint8Array(n).fill(255);
     this.validReturns = new Uint32Array(n);
-    this._chain = new Chain(1);
+    this._chain = new Chain(1, this._ctx.tables ?? null);
     this._slotHead = new Int32Array(0);
     this._slotType = new Uint16Array(0);
     this._slotGpio = new Uint16Array(0);

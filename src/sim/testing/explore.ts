@@ -29,7 +29,7 @@ export function replayFile(json: unknown, prop: Property): { hash: string; bad: 
 export interface Coordinator<J, R> {
   readonly done: boolean;
   take(n: number): J | null;
-  accept(job: J, records: R[]): void;
+  accept(job: J, records: R): void;
   result(): ExploreResult;
   progress(): { ran: number };
 }
@@ -39,9 +39,9 @@ export interface Coordinator<J, R> {
  * of `slice` and runs it (`run`: the worker, and the copy postMessage makes),
  * and the slices come back in an order `order` picks (any worker may finish first).
  */
-export function drainPool<J, R>(pool: Coordinator<J, R>, run: (job: J) => R[], workers: number, order: number, slice = 3): { result: ExploreResult; ran: number } {
+export function drainPool<J, R>(pool: Coordinator<J, R>, run: (job: J) => R, workers: number, order: number, slice = 3): { result: ExploreResult; ran: number } {
   const rng = new Prng(order);
-  const inflight: { job: J; recs: R[] }[] = [];
+  const inflight: { job: J; recs: R }[] = [];
   while (!pool.done) {
     while (inflight.length < workers) {
       const job = pool.take(slice);
