@@ -114,6 +114,9 @@ describe('the Explore panel pool', () => {
     const o = await run(p, singleEdge, { property: lost }, 3);
     expect(o.result).toMatchObject({ stop: 'exhausted', exhausted: true, schedules: 144, states: 312, counterexample: null });
     expect(o.flag).toBeNull();
+    // Search after search, each new one takes over the last one's visited table: it starts empty, so the same search counts the same.
+    for (let k = 0; k < 2; k++) expect((await run(p, singleEdge, { property: lost }, 2)).result).toMatchObject({ schedules: 144, states: 312 });
+    expect((await run(p, maskByNone, { property: lost }, 2)).result.counterexample!.schedule).toEqual([[0, 33_975]]);
   });
 
   it('Cancel stops at once: workers terminated, told it was cancelled, with the figures so far', async () => {

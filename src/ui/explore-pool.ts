@@ -1,4 +1,4 @@
-import { PoolRandomSearch, PoolSearch, type Counterexample, type ExploreOptions, type ExploreResult, type FlagPoint, type PoolProgress } from '../sim/index';
+import { PoolRandomSearch, PoolSearch, type Counterexample, type FingerprintSet, type ExploreOptions, type ExploreResult, type FlagPoint, type PoolProgress } from '../sim/index';
 import type { ExploreCommand, ExploreMessage } from '../worker/protocol';
 
 /** What the page needs of a pool worker (a Web Worker, or a fake one in tests). */
@@ -109,6 +109,8 @@ export class ExplorePool {
   private _sliced = 0;
   private _spawned = 0;
   private _seed: number | null = null;
+  /** The last breadth-first search's visited set: the next one takes over its table instead of growing a new one. */
+  private _visited: FingerprintSet | null = null;
 
   private readonly _spawn: () => PoolWorker;
   private readonly _now: () => number;
@@ -146,8 +148,9 @@ export class ExplorePool {
    */
   start(input: unknown, opts: Omit<ExploreOptions, 'now'>, size: number, onDone: (o: PoolOutcome) => void): string | null {
     this.cancel();
-    const ps = opts.random ? PoolRandomSearch.create(input, { ...opts, now: this._now }) : PoolSearch.create(input, { ...opts, random: null, now: this._now });
+    const ps = opts.random ? PoolRandomSearch.create(input, { ...opts, now: this._now }) : PoolSearch.create(input, { ...opts, random: null, now: this._now }, this._visited);
     if (!ps.ok) return ps.error;
+    if (ps.value instanceof PoolSearch) this._visited = ps.value.visited;
     this._ps = ps.value;
     this._onDone = onDone;
     this._search++;

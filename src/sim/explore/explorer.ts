@@ -273,6 +273,8 @@ function bfs(st: Setup, visited: FingerprintSet, cap: number, maxDepth: number, 
     const o = runWith(st, st.cfg, rec, rec);
     r.schedules++;
     r.events += o.m.processed;
+    // The states this search is heading for, were the rate so far to hold to the budget (the set sizes its growths by it).
+    visited.projected = (visited.size / r.schedules) * maxSchedules;
     if (sched.length === 0) r.choicePoints = rec.index;
     if (o.bad) {
       const cex = confirm(st, sched, rec, o);

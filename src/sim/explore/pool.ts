@@ -254,25 +254,30 @@ export class PoolSearch {
   done = false;
 
   /** `title` and `property` in words come from the worker-independent setup (validated here too). */
-  private constructor(st: SearchSetup, opts: ExploreOptions) {
+  private constructor(st: SearchSetup, opts: ExploreOptions, reuse: FingerprintSet | null) {
     this._maxSchedules = opts.maxSchedules ?? EXPLORE_DEFAULTS.maxSchedules;
     const maxStates = opts.maxStates ?? EXPLORE_DEFAULTS.maxStates;
     this._maxDepth = opts.maxDepth ?? Infinity;
     this._now = opts.now;
     this._t0 = this._now ? this._now() : 0;
     this._deadline = this._now && opts.maxSeconds !== undefined ? this._t0 + opts.maxSeconds * 1000 : Infinity;
-    this._visited = new FingerprintSet(maxStates);
+    this._visited = FingerprintSet.reusing(reuse, maxStates);
     this._r = newResult(st, opts, 'breadth-first', this._visited.maxBytes);
   }
 
-  /** A pooled breadth-first search of `input`; the same checks and errors as `explore()` (the randomized mode has its own coordinator, pool-random.ts). */
-  static create(input: unknown, opts: ExploreOptions): Result<PoolSearch> {
+  /**
+   * A pooled breadth-first search of `input`; the same checks and errors as
+   * `explore()` (the randomized mode has its own coordinator, pool-random.ts).
+   * `reuse`: an ended search's visited set, whose table this one takes over
+   * (FingerprintSet.reusing; the page's pool passes its last one).
+   */
+  static create(input: unknown, opts: ExploreOptions, reuse: FingerprintSet | null = null): Result<PoolSearch> {
     if (opts.random) return { ok: false, error: 'random: the pool runs the breadth-first search only' };
     const bad = checkExploreOptions(opts);
     if (bad) return { ok: false, error: bad };
     const st = setupSearch(input, opts.property, opts.maxEventsPerRun ?? EXPLORE_DEFAULTS.maxEventsPerRun);
     if (!st.ok) return st;
-    return { ok: true, value: new PoolSearch(st.value, opts) };
+    return { ok: true, value: new PoolSearch(st.value, opts, reuse) };
   }
 
   /**
@@ -292,6 +297,11 @@ export class PoolSearch {
     this._byFrom.set(slice.from, slice);
     this._sent = end;
     return job;
+  }
+
+  /** The visited set (for the next search to reuse once this one has ended). */
+  get visited(): FingerprintSet {
+    return this._visited;
   }
 
   /** Schedules ready to hand out now. */
@@ -384,6 +394,8 @@ export class PoolSearch {
           break;
         }
       }
+      // As bfs() does: the states the search is heading for, for the visited set's growths.
+      this._visited.projected = (this._visited.size / r.schedules) * this._maxSchedules;
       const to = Math.min(cut, choicePoints);
       const deep = depth >= this._maxDepth;
       // The children, read through to the record's end whatever is pushed (the next record starts there).

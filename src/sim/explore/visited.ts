@@ -7,14 +7,18 @@
  * the limit. When it is full it stops taking new states: pruning then stops,
  * the search stays correct, only slower.
  *
+ * Growing is not free: every key is placed again, and the new table's pages
+ * are fresh memory. Doubling its way to a quarter of a million states cost
+ * the app's pool 60-100 ms of a 20,000-schedule search (Chromium profile), on
+ * the page's thread that also feeds the workers. So the search keeps
+ * `projected` up to date (the states it has met per schedule, times its
+ * schedule budget), and once the set is past PROJECT_FROM slots a growth goes
+ * straight to the size that projection needs (never more than the limit).
+ *
  * A key's home slot is the top bits of one 32-bit spread of the key, as many
- * bits as the table has: doubling the table sends the key home from slot i
- * to slot 2i or 2i + 1. So growing walks the old slots in order and writes
- * the new ones in (nearly) the same order, instead of scattering a quarter of
- * a million writes over megabytes: in the app's pool this growth runs on the
- * page's thread beside the workers, and scattered it cost the page more time
- * than the rest of the merge put together (about 115 ms of a 20,000-schedule
- * search, against 20 ms in order).
+ * bits as the table has: doubling the table sends the key home from slot i to
+ * slot 2i or 2i + 1, so a growth writes the new table in nearly the order it
+ * reads the old one.
  */
 export class FingerprintSet {
   private _slots: Float64Array;
@@ -28,6 +32,8 @@ export class FingerprintSet {
   size = 0;
   /** States that arrived after the set was full (not remembered). */
   overflow = 0;
+  /** The states the search expects to meet in all (its own projection; 0: none). */
+  projected = 0;
 
   constructor(maxStates: number) {
     this.limit = Math.max(1, Math.floor(maxStates));
@@ -36,6 +42,21 @@ export class FingerprintSet {
     this._mask = this._slots.length - 1;
     this._shift = shiftFor(this._slots.length);
     this._growAt = this._slots.length >>> 1;
+  }
+
+  /**
+   * An empty set of `maxStates` that takes over `old`'s table (zeroed, at the
+   * size it grew to) when the limit allows that size; `old` must not be used
+   * again. The app's pool runs search after search on the page's thread:
+   * zeroing the table it has costs about a millisecond, where asking the
+   * allocator for the megabytes again, and growing to them, cost the page
+   * tens of milliseconds per search (fresh pages, each one faulted in).
+   */
+  static reusing(old: FingerprintSet | null, maxStates: number): FingerprintSet {
+    const set = new FingerprintSet(maxStates);
+    const table = old?._slots;
+    if (table !== undefined && table.length > set._slots.length && table.length <= set._maxSlots) set._use(table.fill(0));
+    return set;
   }
 
   /** Bytes held now. */
@@ -65,7 +86,7 @@ export class FingerprintSet {
       return true;
     }
     if (this.size >= this._growAt && this._slots.length < this._maxSlots) {
-      this._grow();
+      this._grow(this._nextSlots());
       i = spread(h1, low) >>> this._shift;
       while (this._slots[i] !== 0) i = (i + 1) & this._mask;
     }
@@ -74,10 +95,25 @@ export class FingerprintSet {
     return true;
   }
 
-  /** Doubles the slots and puts every key back, in slot order (see the class comment). */
-  private _grow(): void {
+  /** Double the slots, or (past PROJECT_FROM) what the search's projection needs; within the limit. */
+  private _nextSlots(): number {
+    const n = this._slots.length;
+    const want = n >= PROJECT_FROM && this.projected > this.size ? slotsFor(Math.min(this.limit, this.projected)) : 0;
+    return Math.min(this._maxSlots, Math.max(2 * n, want));
+  }
+
+  /** Makes `slots` the table (the keys already placed in it for its size). */
+  private _use(slots: Float64Array): void {
+    this._slots = slots;
+    this._mask = slots.length - 1;
+    this._shift = shiftFor(slots.length);
+    this._growAt = slots.length >>> 1;
+  }
+
+  /** Moves to `size` slots and puts every key back, in slot order (see the class comment). */
+  private _grow(size: number): void {
     const old = this._slots;
-    const slots = new Float64Array(old.length * 2);
+    const slots = new Float64Array(size);
     const mask = slots.length - 1;
     const shift = shiftFor(slots.length);
     for (let j = 0; j < old.length; j++) {
@@ -90,10 +126,7 @@ export class FingerprintSet {
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = key;
     }
-    this._slots = slots;
-    this._mask = mask;
-    this._shift = shift;
-    this._growAt = slots.length >>> 1;
+    this._use(slots);
   }
 }
 
@@ -110,6 +143,12 @@ function shiftFor(slots: number): number {
 
 /** Slots a new set starts with (8 KiB). */
 const FIRST_SLOTS = 1024;
+/**
+ * From this many slots (512 KiB, 32 Ki states) a growth follows the search's
+ * projection: by then its states-per-schedule rate has settled, and a search
+ * that stays smaller never pays for more than it met.
+ */
+const PROJECT_FROM = 1 << 16;
 
 /** Slots for a set of `maxStates`: a power of two, at most half full. */
 function slotsFor(maxStates: number): number {
