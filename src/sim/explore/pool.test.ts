@@ -79,6 +79,9 @@ describe('the pooled search decides exactly as explore()', () => {
     expect([first.from, first.count, unpackSchedules(first.schedules)]).toEqual([0, 1, [[]]]);
     expect(pool.take(64)).toBeNull(); // nothing else is known until the default run is merged
     pool.accept(first, runShard(shard.value, first.schedules));
+    // The default run queued more children than the budget of 5 can take in: 4 are ready, no more.
+    expect(pool.progress().queued).toBeGreaterThan(4);
+    expect(pool.available).toBe(4);
     const a = pool.take(2)!;
     const b = pool.take(64)!;
     expect([a.from, a.count, b.from, b.count]).toEqual([1, 2, 3, 2]);

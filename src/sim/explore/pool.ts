@@ -286,9 +286,7 @@ export class PoolSearch {
    */
   take(max: number): ShardJob | null {
     if (this.done) return null;
-    // Never hand out more than the budget could still take in.
-    const budgetEnd = this._head + Math.max(0, this._maxSchedules - this._r.schedules);
-    const end = Math.min(this._frontier.length, this._sent + Math.max(1, max), budgetEnd);
+    const end = Math.min(this._readyEnd(), this._sent + Math.max(1, max));
     if (end <= this._sent) return null;
     const from = this._sent;
     const job = { from, count: end - from, schedules: this._frontier.pack(from, end) };
@@ -304,9 +302,18 @@ export class PoolSearch {
     return this._visited;
   }
 
-  /** Schedules ready to hand out now. */
+  /**
+   * Schedules ready to hand out now: up to the end of the frontier, and never
+   * past what the budget could still take in (so the host's fair-share slices
+   * shrink as the budget runs out, and the workers finish together).
+   */
   get available(): number {
-    return this.done ? 0 : Math.max(0, this._frontier.length - this._sent);
+    return this.done ? 0 : Math.max(0, this._readyEnd() - this._sent);
+  }
+
+  /** The frontier entry where handing out stops for now (the end of the frontier, or of the budget). */
+  private _readyEnd(): number {
+    return Math.min(this._frontier.length, this._head + Math.max(0, this._maxSchedules - this._r.schedules));
   }
 
   /** A worker's records for a slice; merges every record now in order. */
