@@ -54,6 +54,37 @@ test('driving an edge-triggered input makes a handler call; changing the trigger
     .toBe(1);
 });
 
+test('a still page stops asking for animation frames, and a change wakes it', async ({ page }) => {
+  await page.addInitScript(() => {
+    const raf = window.requestAnimationFrame.bind(window);
+    const w = window as unknown as { __rafCalls: number };
+    w.__rafCalls = 0;
+    window.requestAnimationFrame = (cb) => {
+      w.__rafCalls++;
+      return raf(cb);
+    };
+  });
+  await page.goto('/');
+  await runToEnd(page);
+  await expect.poll(() => onApp(page, (h) => h.live.view?.lines.armed[0] ?? 0)).toBe(1);
+  const asked = (): Promise<number> => page.evaluate(() => (window as unknown as { __rafCalls: number }).__rafCalls);
+  // Nothing moves once the run has ended: within a few frames nothing on the page asks for another.
+  await expect
+    .poll(async () => {
+      const before = await asked();
+      await page.waitForTimeout(250);
+      return (await asked()) - before;
+    })
+    .toBe(0);
+  // A change made now still reaches the page: the worker's next batch wakes the frame loop.
+  const frame = await onApp(page, (h) => h.live.frame);
+  const calls = await onApp(page, (h) => h.live.view!.lines.handlerCalls[0]!);
+  await page.getByRole('button', { name: 'Drive button' }).click();
+  await expect.poll(() => onApp(page, (h) => h.live.view!.lines.handlerCalls[0]!)).toBe(calls + 1);
+  expect(await onApp(page, (h) => h.live.frame)).toBeGreaterThan(frame);
+  expect(await asked()).toBeGreaterThan(0);
+});
+
 test('race scenarios show their lost, spurious and coalesced flags', async ({ page }) => {
   await page.goto('/');
   await openScenario(page, 'Masking with SET_IRQ_TYPE NONE loses an edge');

@@ -17,6 +17,9 @@ type Batch = Extract<Message, { type: 'batch' }>;
  */
 const ASK_AT = 0.72;
 
+/** Frames in a row with no batch after which the frame loop sleeps until the next batch (a sixth of a second at 60 Hz). */
+const FRAMES_BEFORE_SLEEP = 10;
+
 /** How long a running simulation may stay silent before the worker is presumed dead. */
 const WATCHDOG_MS = 8000;
 
@@ -273,6 +276,7 @@ export class SimClient {
         if (this._pending?.trace) live.trace.append(this._pending.trace);
         this._terminal += msg.terminal;
         this._pending = msg;
+        this._wake();
         return;
       case 'snapshot':
         if (this._seekWanted !== msg.t) return; // Arrived after the user moved on (or went live).
@@ -313,7 +317,17 @@ export class SimClient {
   /** builtAt of the batch applied in this frame, until its paint is measured. */
   private _paintedBuiltAt = 0;
 
+  /** Frames in a row that had no batch to draw. */
+  private _emptyFrames = 0;
+
   private _loop = (): void => {
+    if (this._pending === null && ++this._emptyFrames >= FRAMES_BEFORE_SLEEP) {
+      // Nothing has changed for a while (a paused or finished run): stop asking the browser for frames.
+      // Each frame costs the page's thread a millisecond or so even with nothing to draw, time an
+      // idle page would take from the Explore pool's workers. The next batch wakes the loop (_wake).
+      this._rafId = 0;
+      return;
+    }
     this._rafId = requestAnimationFrame(this._loop);
     const now = performance.now();
     if (this._lastFrameAt) perf.push(perf.frameMs, now - this._lastFrameAt);
@@ -323,6 +337,7 @@ export class SimClient {
     const b = this._pending;
     if (!b) return;
     this._pending = null;
+    this._emptyFrames = 0;
     const t0 = performance.now();
     if (b.trace) live.trace.append(b.trace);
     perf.push(perf.eventsPerFrame, b.trace?.t.length ?? 0);
@@ -349,6 +364,14 @@ export class SimClient {
     this._paintedBuiltAt = b.builtAt;
     this._askForNext(now);
   };
+
+  /** A batch arrived while the loop slept: draw it at the next frame (the sleep is no frame interval). */
+  private _wake(): void {
+    if (this._rafId !== 0) return;
+    this._emptyFrames = 0;
+    this._lastFrameAt = 0;
+    this._rafId = requestAnimationFrame(this._loop);
+  }
 
   /** Smoothed interval between animation frames (the display's refresh period, 16.7 ms at 60 Hz). */
   private _period = 1000 / 60;
