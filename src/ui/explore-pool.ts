@@ -271,7 +271,10 @@ export class ExplorePool {
             if (!job) return;
             this._count(job.count);
             slot.inFlight++;
-            slot.w.postMessage({ type: 'explore-run', search, from: job.from, schedules: job.schedules }, [job.schedules.buffer]);
+            // A records buffer the merge is done with goes back with the slice, for its records.
+            const spare = ps.takeSpare();
+            if (spare) slot.w.postMessage({ type: 'explore-run', search, from: job.from, schedules: job.schedules, spare }, [job.schedules.buffer, spare.buffer]);
+            else slot.w.postMessage({ type: 'explore-run', search, from: job.from, schedules: job.schedules }, [job.schedules.buffer]);
           } else {
             const job = ps.take(this._sliceSize(ps));
             if (!job) return;

@@ -49,6 +49,21 @@ describe('a pool worker', () => {
     expect(ps.value.progress().queued).toBeGreaterThan(0);
   });
 
+  it('writes a slice\'s records into the merged buffer the page sends back with it', () => {
+    const fresh = harness();
+    fresh.host.handle({ type: 'explore-prepare', search: 3, input: maskByNone, options: { property: lost } });
+    fresh.host.handle({ type: 'explore-run', search: 3, from: 0, schedules: packSchedules([[]]) });
+    const h = harness();
+    h.host.handle({ type: 'explore-prepare', search: 3, input: maskByNone, options: { property: lost } });
+    const spare = new Float64Array(100_000).fill(7); // an earlier slice's records, merged
+    h.host.handle({ type: 'explore-run', search: 3, from: 0, schedules: packSchedules([[]]), spare });
+    const m = h.out[0] as Records;
+    // The very buffer goes back with the records (moved, not copied), and they read as a fresh buffer's do.
+    expect(h.moved[0]![0]).toBe(spare.buffer);
+    expect(Array.from(m.data)).toEqual(Array.from((fresh.out[0] as Records).data));
+    expect(m.data.length).toBeLessThan(1000);
+  });
+
   it('runs a range of randomized tries: the records runRandomShard gives in this thread', () => {
     const h = harness();
     h.host.handle({ type: 'explore-prepare', search: 4, input: maskByNone, options: { property: lost } });

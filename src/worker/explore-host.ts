@@ -61,7 +61,7 @@ export class ExploreHost {
             this._post({ type: 'explore-random-records', search: cmd.search, from: cmd.job.from, records, cex, ms: this._now() - t0 });
             return;
           }
-          const { data, cex } = runShard(shard, cmd.schedules);
+          const { data, cex } = runShard(shard, cmd.schedules, cmd.spare);
           this._post({ type: 'explore-records', search: cmd.search, from: cmd.from, data, cex: flagged(cex), ms: this._now() - t0 }, [data.buffer]);
           return;
         }

@@ -203,8 +203,12 @@ export function decodeMessage(text: string): Message | null {
 /** To one pool worker: prepare a search (the scenario validated and resolved once), then run slices of its frontier. */
 export type ExploreCommand =
   | { type: 'explore-prepare'; search: number; input: unknown; options: ShardOptions }
-  /** A slice of the breadth-first frontier: schedules `from`, `from + 1`, … packed by packSchedules (the buffer is transferred). */
-  | { type: 'explore-run'; search: number; from: number; schedules: Float64Array }
+  /**
+   * A slice of the breadth-first frontier: schedules `from`, `from + 1`, … packed by packSchedules (the
+   * buffer is transferred), and maybe a records buffer of an earlier slice, merged, to write this one's
+   * records into (`spare`, transferred too).
+   */
+  | { type: 'explore-run'; search: number; from: number; schedules: Float64Array; spare?: Float64Array<ArrayBuffer> }
   /** A range of tries of the randomized search (pool-random.ts). */
   | { type: 'explore-random'; search: number; job: RandomJob };
 

@@ -15,7 +15,12 @@ function pooled(input: unknown, opts: ExploreOptions, workers: number, seed: num
   if (!ps.ok) throw new Error(ps.error);
   const shard = prepareShard(input, opts);
   if (!shard.ok) throw new Error(shard.error);
-  return drainPool<ShardJob, SliceRecords>(ps.value, (job) => structuredClone(runShard(shard.value, job.schedules)), workers, seed, slice);
+  // As the page and its workers do: the records move (not copied), and merged buffers go back with later slices.
+  const run = (job: ShardJob): SliceRecords => {
+    const r = runShard(shard.value, job.schedules, ps.value.takeSpare() ?? undefined);
+    return structuredClone(r, { transfer: [r.data.buffer] });
+  };
+  return drainPool<ShardJob, SliceRecords>(ps.value, run, workers, seed, slice);
 }
 
 /** The parts of a result that say what the search decided (the wall time aside). */
@@ -78,9 +83,13 @@ describe('the pooled search decides exactly as explore()', () => {
     const first = pool.take(64)!;
     expect([first.from, first.count, unpackSchedules(first.schedules)]).toEqual([0, 1, [[]]]);
     expect(pool.take(64)).toBeNull(); // nothing else is known until the default run is merged
-    pool.accept(first, runShard(shard.value, first.schedules));
-    // The default run queued more children than the budget of 5 can take in: 4 are ready, no more.
-    expect(pool.progress().queued).toBeGreaterThan(4);
+    const records = runShard(shard.value, first.schedules);
+    pool.accept(first, records);
+    // Merged, its records buffer is free for a worker to write a later slice into; once.
+    expect(pool.takeSpare()!.buffer).toBe(records.data.buffer);
+    expect(pool.takeSpare()).toBeNull();
+    // The default run has more children than the budget of 5 can take in: the frontier holds 4, all ready.
+    expect(pool.progress().queued).toBe(4);
     expect(pool.available).toBe(4);
     const a = pool.take(2)!;
     const b = pool.take(64)!;

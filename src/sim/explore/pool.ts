@@ -77,25 +77,40 @@ function pickDefined(o: ShardOptions): Partial<ExploreOptions> {
   return out;
 }
 
-/** Numbers appended to a Float64Array that doubles as it fills; one per worker, reused slice after slice. */
+/**
+ * Numbers appended to a Float64Array that doubles as it fills: one per
+ * worker, writing one slice's records at a time. The buffer it hands out with
+ * a slice's records is the receiver's from then on (postMessage moves it to
+ * the page); the page sends merged ones back with later slices (`use`), so a
+ * worker writes into the same few buffers search after search. Fresh buffers
+ * were 300 KB a slice, some 25 MB a search: on the page that much new
+ * memory set off a full garbage collection per search, and in the workers
+ * each buffer's pages were faulted in anew.
+ */
 export class PackedWriter {
-  buf = new Float64Array(4096);
+  buf: Float64Array<ArrayBuffer> = new Float64Array(0);
   n = 0;
+
+  /** Writes into `spare` from now on (a buffer handed out earlier, sent back), if it is bigger than the one held. */
+  use(spare: Float64Array<ArrayBuffer> | undefined): void {
+    if (spare !== undefined && spare.buffer.byteLength > this.buf.buffer.byteLength && this.n === 0) this.buf = new Float64Array(spare.buffer);
+  }
 
   push(x: number): void {
     if (this.n === this.buf.length) this._grow();
     this.buf[this.n++] = x;
   }
 
-  /** What was written, in a buffer of its own (to transfer); the writer starts again empty. */
+  /** What was written: a view of the writer's buffer, which is the caller's now (the writer starts again empty, with no buffer). */
   take(): Float64Array<ArrayBuffer> {
-    const out = this.buf.slice(0, this.n);
+    const out = new Float64Array(this.buf.buffer, 0, this.n);
+    this.buf = new Float64Array(0);
     this.n = 0;
     return out;
   }
 
   private _grow(): void {
-    const b = new Float64Array(this.buf.length * 2);
+    const b = new Float64Array(Math.max(4096, this.buf.length * 2));
     b.set(this.buf);
     this.buf = b;
   }
@@ -121,11 +136,16 @@ export class PrintLog extends FingerprintSet {
   }
 }
 
-/** Runs a slice of schedules (packed by packSchedules, as take() hands them out) and writes down what the coordinator needs of each. */
-export function runShard(shard: Shard, packed: Float64Array): SliceRecords {
+/**
+ * Runs a slice of schedules (packed by packSchedules, as take() hands them
+ * out) and writes down what the coordinator needs of each; into `spare` when
+ * it is given and big enough (a records buffer of an earlier slice, merged).
+ */
+export function runShard(shard: Shard, packed: Float64Array, spare?: Float64Array<ArrayBuffer>): SliceRecords {
   const { st, cap, maxDepth, out, log } = shard;
   const cex: SliceRecords['cex'] = [];
   out.n = 0;
+  out.use(spare);
   unpackSchedules(packed).forEach((sched, k) => {
     // The header's four numbers are known once the run is over: written in their place then.
     const head = out.n;
@@ -195,6 +215,9 @@ export function unpackSchedules(d: Float64Array): Schedule[] {
   return out;
 }
 
+/** Merged records buffers kept for the workers: enough for every slice in flight in a pool of eight. */
+const MAX_SPARES = 16;
+
 /** A slice handed out, waiting for its records (`o`, `k`: where the merge reads next). */
 interface PendingSlice {
   from: number;
@@ -241,6 +264,8 @@ export class PoolSearch {
   private readonly _pending: (PendingSlice | null)[] = [];
   private _ph = 0;
   private readonly _byFrom = new Map<number, PendingSlice>();
+  /** Records buffers of merged slices, for the host to send back to a worker with a slice (takeSpare). */
+  private readonly _spares: Float64Array<ArrayBuffer>[] = [];
   private readonly _visited: FingerprintSet;
   private readonly _maxSchedules: number;
   private readonly _maxDepth: number;
@@ -286,7 +311,8 @@ export class PoolSearch {
    */
   take(max: number): ShardJob | null {
     if (this.done) return null;
-    const end = Math.min(this._readyEnd(), this._sent + Math.max(1, max));
+    // The frontier never holds more than the budget could still take in (the merge drops the rest).
+    const end = Math.min(this._frontier.length, this._sent + Math.max(1, max));
     if (end <= this._sent) return null;
     const from = this._sent;
     const job = { from, count: end - from, schedules: this._frontier.pack(from, end) };
@@ -297,23 +323,24 @@ export class PoolSearch {
     return job;
   }
 
+  /**
+   * A records buffer the merge is done with (the whole buffer, not just the
+   * slice's part), for the host to hand back to a worker with its next slice;
+   * null when none is free. Only buffers that arrived as a Float64Array's own
+   * ArrayBuffer come back (never someone else's memory).
+   */
+  takeSpare(): Float64Array<ArrayBuffer> | null {
+    return this._spares.pop() ?? null;
+  }
+
   /** The visited set (for the next search to reuse once this one has ended). */
   get visited(): FingerprintSet {
     return this._visited;
   }
 
-  /**
-   * Schedules ready to hand out now: up to the end of the frontier, and never
-   * past what the budget could still take in (so the host's fair-share slices
-   * shrink as the budget runs out, and the workers finish together).
-   */
+  /** Schedules ready to hand out now (never more than the budget could still take in, as the frontier holds no more). */
   get available(): number {
-    return this.done ? 0 : Math.max(0, this._readyEnd() - this._sent);
-  }
-
-  /** The frontier entry where handing out stops for now (the end of the frontier, or of the budget). */
-  private _readyEnd(): number {
-    return Math.min(this._frontier.length, this._head + Math.max(0, this._maxSchedules - this._r.schedules));
+    return this.done ? 0 : Math.max(0, this._frontier.length - this._sent);
   }
 
   /** A worker's records for a slice; merges every record now in order. */
@@ -424,6 +451,7 @@ export class PoolSearch {
       if (slice.k === slice.count) {
         this._byFrom.delete(slice.from);
         this._pending[this._ph++] = null;
+        if (d.buffer instanceof ArrayBuffer && this._spares.length < MAX_SPARES) this._spares.push(new Float64Array(d.buffer));
       }
       if (bad) {
         const cex = slice.cex?.get(k);
