@@ -164,7 +164,8 @@ export function runShard(shard: Shard, packed: Float64Array, spare?: Float64Arra
       for (let j = rec.last + 1; j < rec.index; j++) {
         const c = rec.candidates(j, cap);
         out.push(c.length);
-        for (const x of c) out.push(x);
+        // Indexed, not for-of: here V8 kept the iterator and made a result object per value (4.5 KB a run).
+        for (let q = 0; q < c.length; q++) out.push(c[q] as number);
       }
     } else out.push(0);
     if (o.bad) {
