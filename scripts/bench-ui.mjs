@@ -12,7 +12,7 @@
 //     PerformanceObserver('longtask') counts main-thread tasks over 50 ms.
 //  5. Explorer pool speedup: the same search in the Explore panel's pool with one worker, then with two
 //     (the issue's "2 cores"), each warmed first by three unmeasured runs of the same search, alternated
-//     (workers started, JIT settled, as the panel keeps them), then three alternated measured runs each,
+//     (workers started, JIT settled, as the panel keeps them), then five alternated measured runs each,
 //     the median of each side reported; schedules/s of each and the ratio (target >= 1.7x),
 //     through window.__vgpioExplore. Two searches: the library entry explore-level-timer-v1.2
 //     (exhaustive, 2214 schedules, a few hundred ms: start-up dominates) and three level timers
@@ -65,7 +65,7 @@ const EXPLORE_BIG = JSON.parse(readFileSync(join(ROOT, 'src/sim/explore/three-le
 const EXPLORE_BIG_MAX = 20_000;
 /** Unmeasured runs of each side before the measured ones, and measured runs of each side (the median is reported). */
 const EXPLORE_WARM = 3;
-const EXPLORE_ROUNDS = 3;
+const EXPLORE_ROUNDS = 5;
 
 const SOAK_SAMPLE_MS = 30_000;
 
