@@ -382,13 +382,28 @@ async function steadyRun(page, link) {
   await waitFor(page, () => window.__vgpio?.state().info?.title === 'bench: 8 clocks at 1 kHz', null, 'the steady scenario to load');
   // The link replays to its pause step at t = 1 us, then pauses.
   await waitFor(page, () => window.__vgpio?.state().status === 'paused' && (window.__vgpio.live.view?.now ?? 0) > 0, null, 'the link replay to pause');
-  // Baseline: the same page, paused (what the browser and this machine give with the app idle),
-  // once it has drawn a few paused frames.
+  // Baseline: the same page, paused: the frame intervals this browser and machine give a bare
+  // requestAnimationFrame loop of the bench's own (the app's loop sleeps while nothing changes,
+  // so it draws no frames to time), and how many frames the app itself drew meanwhile (0 expected).
   await page.evaluate(() => void (window.__vgpio.perf.frameMs.length = 0));
-  await waitFor(page, () => window.__vgpio.perf.frameMs.length >= 10, null, 'paused frames');
-  await page.evaluate(() => void (window.__vgpio.perf.frameMs.length = 0));
-  await page.waitForTimeout(IDLE_MS);
-  const idleFrames = await page.evaluate(() => [...window.__vgpio.perf.frameMs]);
+  const idleFrames = await page.evaluate(
+    (ms) =>
+      new Promise((resolve) => {
+        const out = [];
+        let first = 0;
+        let last = 0;
+        const frame = (now) => {
+          if (last) out.push(now - last);
+          else first = now;
+          last = now;
+          if (now - first < ms) requestAnimationFrame(frame);
+          else resolve(out);
+        };
+        requestAnimationFrame(frame);
+      }),
+    IDLE_MS,
+  );
+  const pausedAppFrames = await page.evaluate(() => window.__vgpio.perf.frameMs.length);
   await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
   await waitFor(page, () => window.__vgpio?.state().speed === 1, null, 'speed 1×');
   const t0 = await page.evaluate(() => window.__vgpio.live.view?.now ?? 0);
@@ -447,6 +462,7 @@ async function steadyRun(page, link) {
       longTaskMsTotal: Math.round(longTasks.reduce((n, t) => n + t.duration, 0)),
       idleFrameP50Ms: percentile(idleFrames, 50),
       idleFrameP95Ms: percentile(idleFrames, 95),
+      pausedAppFrames,
     },
   };
 }
