@@ -384,7 +384,8 @@ async function steadyRun(page, link) {
   await waitFor(page, () => window.__vgpio?.state().status === 'paused' && (window.__vgpio.live.view?.now ?? 0) > 0, null, 'the link replay to pause');
   // Baseline: the same page, paused: the frame intervals this browser and machine give a bare
   // requestAnimationFrame loop of the bench's own (the app's loop sleeps while nothing changes,
-  // so it draws no frames to time), and how many frames the app itself drew meanwhile (0 expected).
+  // so it draws no frames to time), and how many frames the app itself drew meanwhile (at most the
+  // ten empty frames it waits before it sleeps).
   await page.evaluate(() => void (window.__vgpio.perf.frameMs.length = 0));
   const idleFrames = await page.evaluate(
     (ms) =>
