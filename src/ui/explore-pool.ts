@@ -232,7 +232,7 @@ export class ExplorePool {
         if (msg.type === 'explore-records') {
           if (!(this._ps instanceof PoolSearch)) return;
           const before = this._ps.progress().ran;
-          this._ps.accept(msg, msg);
+          this._ps.accept({ from: msg.from }, { data: msg.data, cex: msg.cex });
           n = this._ps.progress().ran - before;
         } else {
           if (!(this._ps instanceof PoolRandomSearch)) return;
