@@ -56,7 +56,7 @@ export { default as THREE_LEVEL_TIMERS } from './explore/three-level-timers.json
 export { PoolSearch, prepareShard, runShard } from './explore/pool';
 export type { PoolProgress, Shard, ShardJob, ShardOptions, SliceRecords } from './explore/pool';
 export type { FingerprintSet } from './explore/visited';
-export { packSchedules, unpackSchedules, slotCounterexamples } from './explore/pool';
+export { unpackSchedules, slotCounterexamples } from './explore/pool';
 export { PoolRandomSearch, runRandomShard, tryOf } from './explore/pool-random';
 export type { RandomJob, RandomRecord } from './explore/pool-random';
 export { firstFlag } from './explore/flag';

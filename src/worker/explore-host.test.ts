@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { libraryEntry, packSchedules, PoolSearch, runRandomShard, prepareShard, type Property } from '../sim/index';
+import { libraryEntry, PoolSearch, runRandomShard, prepareShard, type Property } from '../sim/index';
 import { ExploreHost } from './explore-host';
 import type { ExploreMessage } from './protocol';
 
 const maskByNone = libraryEntry('explore-mask-by-none')!.scenario;
 const lost: Property = { kind: 'lost', line: 0 };
+
+/** Slices as the page packs them (per schedule its length, then its (choice, value) pairs): the default run alone, and explore-mask-by-none's counterexample (choice 0 at 33,975). */
+const DEFAULT_RUN = (): Float64Array<ArrayBuffer> => new Float64Array([0]);
+const COUNTEREXAMPLE = (): Float64Array<ArrayBuffer> => new Float64Array([1, 0, 33_975]);
 
 function harness(): { host: ExploreHost; out: ExploreMessage[]; moved: ArrayBuffer[][] } {
   const out: ExploreMessage[] = [];
@@ -33,7 +37,7 @@ describe('a pool worker', () => {
     const h = harness();
     h.host.handle({ type: 'explore-prepare', search: 3, input: maskByNone, options: { property: lost } });
     expect(h.out).toEqual([]);
-    h.host.handle({ type: 'explore-run', search: 3, from: 0, schedules: packSchedules([[]]) });
+    h.host.handle({ type: 'explore-run', search: 3, from: 0, schedules: DEFAULT_RUN() });
     const m = h.out[0] as Records;
     expect(m).toMatchObject({ type: 'explore-records', search: 3, from: 0, cex: [], ms: 5 });
     expect(h.moved[0]).toEqual([m.data.buffer]);
@@ -52,11 +56,11 @@ describe('a pool worker', () => {
   it('writes a slice\'s records into the merged buffer the page sends back with it', () => {
     const fresh = harness();
     fresh.host.handle({ type: 'explore-prepare', search: 3, input: maskByNone, options: { property: lost } });
-    fresh.host.handle({ type: 'explore-run', search: 3, from: 0, schedules: packSchedules([[]]) });
+    fresh.host.handle({ type: 'explore-run', search: 3, from: 0, schedules: DEFAULT_RUN() });
     const h = harness();
     h.host.handle({ type: 'explore-prepare', search: 3, input: maskByNone, options: { property: lost } });
     const spare = new Float64Array(100_000).fill(7); // an earlier slice's records, merged
-    h.host.handle({ type: 'explore-run', search: 3, from: 0, schedules: packSchedules([[]]), spare });
+    h.host.handle({ type: 'explore-run', search: 3, from: 0, schedules: DEFAULT_RUN(), spare });
     const m = h.out[0] as Records;
     // The very buffer goes back with the records (moved, not copied), and they read as a fresh buffer's do.
     expect(h.moved[0]![0]).toBe(spare.buffer);
@@ -80,7 +84,7 @@ describe('a pool worker', () => {
   it('the counterexample schedule comes back confirmed, with the flag the app puts the cursor on', () => {
     const h = harness();
     h.host.handle({ type: 'explore-prepare', search: 1, input: maskByNone, options: { property: lost } });
-    h.host.handle({ type: 'explore-run', search: 1, from: 4, schedules: packSchedules([[[0, 33_975]]]) });
+    h.host.handle({ type: 'explore-run', search: 1, from: 4, schedules: COUNTEREXAMPLE() });
     const m = h.out[0] as Records;
     expect(m.data[2]).toBe(1); // bad
     expect(m.cex.length).toBe(1);
@@ -94,8 +98,8 @@ describe('a pool worker', () => {
   it('refuses a bad scenario with the field named, and a slice of a search it never prepared', () => {
     const h = harness();
     h.host.handle({ type: 'explore-prepare', search: 2, input: { version: 1, title: 'x', duration: '1ms', device: { lines: [] } }, options: { property: lost } });
-    h.host.handle({ type: 'explore-run', search: 2, from: 0, schedules: packSchedules([[]]) });
-    h.host.handle({ type: 'explore-run', search: 9, from: 0, schedules: packSchedules([[]]) });
+    h.host.handle({ type: 'explore-run', search: 2, from: 0, schedules: DEFAULT_RUN() });
+    h.host.handle({ type: 'explore-run', search: 9, from: 0, schedules: DEFAULT_RUN() });
     expect(h.out).toEqual([
       { type: 'explore-refused', search: 2, error: 'device.lines: a device needs at least one line' },
       { type: 'explore-error', search: 2, message: 'this worker has not prepared that search' },

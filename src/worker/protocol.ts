@@ -204,7 +204,7 @@ export function decodeMessage(text: string): Message | null {
 export type ExploreCommand =
   | { type: 'explore-prepare'; search: number; input: unknown; options: ShardOptions }
   /**
-   * A slice of the breadth-first frontier: schedules `from`, `from + 1`, … packed by packSchedules (the
+   * A slice of the breadth-first frontier: schedules `from`, `from + 1`, … packed by Frontier.pack (the
    * buffer is transferred), and maybe a records buffer of an earlier slice, merged, to write this one's
    * records into (`spare`, transferred too).
    */

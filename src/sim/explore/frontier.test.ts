@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Frontier } from './frontier';
-import { packSchedules } from './pool';
+import { packSchedules } from '../testing/explore';
 import type { Schedule } from './recorder';
 
 describe('the compact breadth-first frontier', () => {

@@ -40,9 +40,9 @@ export class Frontier {
   }
 
   /**
-   * Entries from..to-1 packed for a worker as packSchedules (pool.ts) packs
-   * them: per schedule its length, then (choice, value) pairs, rising choice.
-   * Written straight from the parent links, with no schedule spelled out as arrays.
+   * Entries from..to-1 packed for a worker (pool.ts unpackSchedules reads
+   * them back): per schedule its length, then (choice, value) pairs, rising
+   * choice. Written straight from the parent links, with no schedule spelled out as arrays.
    */
   pack(from: number, to: number): Float64Array<ArrayBuffer> {
     let n = 0;

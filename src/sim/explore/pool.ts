@@ -81,7 +81,7 @@ function pickDefined(o: ShardOptions): Partial<ExploreOptions> {
  * Numbers appended to a Float64Array that doubles as it fills: one per
  * worker, writing one slice's records at a time. The buffer it hands out with
  * a slice's records is the receiver's from then on (postMessage moves it to
- * the page); the page sends merged ones back with later slices (`use`), so a
+ * the page); the page sends merged ones back with later slices (`start`), so a
  * worker writes into the same few buffers search after search. Fresh buffers
  * were 300 KB a slice, some 25 MB a search: on the page that much new
  * memory set off a full garbage collection per search, and in the workers
@@ -91,9 +91,10 @@ export class PackedWriter {
   buf: Float64Array<ArrayBuffer> = new Float64Array(0);
   n = 0;
 
-  /** Writes into `spare` from now on (a buffer handed out earlier, sent back), if it is bigger than the one held. */
-  use(spare: Float64Array<ArrayBuffer> | undefined): void {
-    if (spare !== undefined && spare.buffer.byteLength > this.buf.buffer.byteLength && this.n === 0) this.buf = new Float64Array(spare.buffer);
+  /** Starts a slice's records, empty; in `spare` (a buffer handed out earlier, sent back) when it is bigger than the one held. */
+  start(spare: Float64Array<ArrayBuffer> | undefined): void {
+    this.n = 0;
+    if (spare !== undefined && spare.buffer.byteLength > this.buf.buffer.byteLength) this.buf = new Float64Array(spare.buffer);
   }
 
   push(x: number): void {
@@ -137,15 +138,14 @@ export class PrintLog extends FingerprintSet {
 }
 
 /**
- * Runs a slice of schedules (packed by packSchedules, as take() hands them
- * out) and writes down what the coordinator needs of each; into `spare` when
+ * Runs a slice of schedules (packed as take() hands them out, Frontier.pack)
+ * and writes down what the coordinator needs of each; into `spare` when
  * it is given and big enough (a records buffer of an earlier slice, merged).
  */
 export function runShard(shard: Shard, packed: Float64Array, spare?: Float64Array<ArrayBuffer>): SliceRecords {
   const { st, cap, maxDepth, out, log } = shard;
   const cex: SliceRecords['cex'] = [];
-  out.n = 0;
-  out.use(spare);
+  out.start(spare);
   unpackSchedules(packed).forEach((sched, k) => {
     // The header's four numbers are known once the run is over: written in their place then.
     const head = out.n;
@@ -186,23 +186,7 @@ export function slotCounterexamples(records: readonly { counterexample: Countere
   return out;
 }
 
-/** Schedules packed for a worker: per schedule its length, then (index, value) pairs. */
-export function packSchedules(schedules: readonly Schedule[]): Float64Array<ArrayBuffer> {
-  let n = 0;
-  for (const s of schedules) n += 1 + 2 * s.length;
-  const out = new Float64Array(n);
-  let o = 0;
-  for (const s of schedules) {
-    out[o++] = s.length;
-    for (const [i, v] of s) {
-      out[o++] = i;
-      out[o++] = v;
-    }
-  }
-  return out;
-}
-
-/** packSchedules undone (a worker's side); a malformed array gives the schedules read up to the damage. */
+/** A slice's schedules as Frontier.pack writes them, spelled out (a worker's side); a malformed array gives the schedules read up to the damage. */
 export function unpackSchedules(d: Float64Array): Schedule[] {
   const out: Schedule[] = [];
   let o = 0;
@@ -232,7 +216,7 @@ interface PendingSlice {
 /** A slice of the frontier handed to one worker: schedules `from`, `from + 1`, … in frontier order. */
 export interface ShardJob {
   from: number;
-  /** How many schedules, packed as packSchedules packs them. */
+  /** How many schedules, packed by Frontier.pack. */
   count: number;
   schedules: Float64Array<ArrayBuffer>;
 }

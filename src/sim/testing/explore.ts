@@ -1,6 +1,7 @@
 import { Prng } from '../clock/prng';
 import type { ExploreResult } from '../explore/explorer';
 import { parseProperty, violates, type Property } from '../explore/property';
+import type { Schedule } from '../explore/recorder';
 import { libraryEntry } from '../scenario/library/index';
 import { validateScenario } from '../scenario/load';
 import { runScenario } from '../scenario/runner';
@@ -53,4 +54,18 @@ export function drainPool<J, R>(pool: Coordinator<J, R>, run: (job: J) => R, wor
     pool.accept(x!.job, x!.recs);
   }
   return { result: pool.result(), ran: pool.progress().ran };
+}
+
+/**
+ * Schedules packed as a worker receives them (Frontier.pack's layout: per schedule its length, then
+ * (choice, value) pairs), from arrays: the tests' reference for that layout and their way to write a
+ * slice by hand.
+ */
+export function packSchedules(schedules: readonly Schedule[]): Float64Array<ArrayBuffer> {
+  const out: number[] = [];
+  for (const s of schedules) {
+    out.push(s.length);
+    for (const [i, v] of s) out.push(i, v);
+  }
+  return new Float64Array(out);
 }
